@@ -1,0 +1,41 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// The tutorial's steps: one executable each (`swift run step4`), tested by `StepNTests`.
+let steps = (1...4).map { (number: $0, target: "step\($0)") }
+
+let package = Package(
+    name: "mcp-auth-step-by-step",
+    platforms: [.macOS(.v15)],
+    products: [.library(name: "Shared", targets: ["Shared"])] + steps.map { .executable(name: $0.target, targets: [$0.target]) },
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+    ],
+    targets: [
+        .target(
+            name: "Shared",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            path: "Shared"
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Shared",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests"),
+    ]
+        + steps.map { .executableTarget(name: $0.target, dependencies: ["Shared"], path: "Steps/Step\($0.number)") }
+        + steps.map { .testTarget(name: "Step\($0.number)Tests", dependencies: [.target(name: $0.target), "TestSupport"], path: "Tests/Step\($0.number)Tests") }
+)

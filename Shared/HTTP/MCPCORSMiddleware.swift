@@ -1,0 +1,49 @@
+/// CORS for browser-based MCP clients such as MCP Inspector.
+///
+/// Introduced in step 4. Runs after ``OriginValidationMiddleware``, so only
+/// allowed origins get here. A preflight (`OPTIONS` with an `Origin`) is answered
+/// at once with 204; every other response to a cross-origin request, errors
+/// included, names the origin and exposes the headers an MCP client must read:
+/// `WWW-Authenticate` (the 401 challenge), `Mcp-Session-Id` and
+/// `MCP-Protocol-Version`.
+///
+/// Hummingbird's own `CORSMiddleware` sends `Access-Control-Expose-Headers` on
+/// preflight responses only, where browsers ignore it; without it on the actual
+/// 401, a browser client cannot read the challenge that starts OAuth discovery.
+///
+/// ```swift
+/// router.add(middleware: MCPCORSMiddleware())
+/// ```
+public import Hummingbird
+
+public struct MCPCORSMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var allowMethods: String { "GET, POST, DELETE, OPTIONS" }
+    static var allowHeaders: String { "Accept, Authorization, Content-Type, Last-Event-ID, MCP-Protocol-Version, Mcp-Session-Id" }
+    static var exposeHeaders: String { "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version" }
+
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        if request.method == .options {
+            var response = Response(status: .noContent)
+            response.headers[.accessControlAllowMethods] = Self.allowMethods
+            response.headers[.accessControlAllowHeaders] = Self.allowHeaders
+            response.headers[.accessControlMaxAge] = "600"
+            return Self.addingOriginHeaders(to: response, origin: origin)
+        }
+        do {
+            return Self.addingOriginHeaders(to: try await next(request, context), origin: origin)
+        } catch let error as any HTTPResponseError {
+            return Self.addingOriginHeaders(to: try error.response(from: request, context: context), origin: origin)
+        }
+    }
+
+    static func addingOriginHeaders(to response: Response, origin: String) -> Response {
+        var response = response
+        response.headers[.accessControlAllowOrigin] = origin
+        response.headers[.accessControlExposeHeaders] = exposeHeaders
+        response.headers[values: .vary].append("Origin")
+        return response
+    }
+}

@@ -1,0 +1,103 @@
+/// The MCP server itself: one JSON-RPC request in, one result out.
+///
+/// Introduced in step 2 (`ping`), grown in step 3 (`tools/list`, `prompts/list`)
+/// and step 4 (`initialize`, `tools/call`, `prompts/get`). It knows nothing of
+/// HTTP or of who is calling; ``MCPEndpoint`` feeds it, and steps 6–11 put
+/// authentication and scope checks around it.
+///
+/// ```swift
+/// let mcp = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
+/// let result = try await mcp.handle(request)
+/// ```
+///
+/// Errors: a method outside ``methods`` → -32601; unknown tool or prompt, or
+/// arguments that do not decode → -32602.
+///
+/// - SeeAlso: MCP 2025-06-18, Basic › Lifecycle; Server › Tools; Server › Prompts
+public import MCP
+
+public struct MCPDispatcher: JSONRPCHandler {
+    public let methods: MCPMethods
+    public let serverInfo: ServerInfo
+    let tools: [any MCPTool]
+    let prompts: [any MCPPrompt]
+
+    public init(
+        methods: MCPMethods,
+        serverInfo: ServerInfo = ServerInfo(name: "mcp-echo", version: "1.0.0"),
+        tools: [any MCPTool] = [],
+        prompts: [any MCPPrompt] = []
+    ) {
+        self.methods = methods
+        self.serverInfo = serverInfo
+        self.tools = tools
+        self.prompts = prompts
+    }
+
+    public func handle(_ request: JSONRPCRequest) async throws -> any Encodable & Sendable {
+        guard methods.contains(request.method) else { throw JSONRPCError.methodNotFound("Unknown method: \(request.method)") }
+        guard request.paramsShape != .notObject else { throw JSONRPCError.invalidParams("\"params\" must be an object") }
+        switch request.method {
+        case Initialize.name: return try initialize(request)
+        case Ping.name: return EmptyResult()
+        case ListTools.name: return ListTools.Result(tools: tools.map(\.definition))
+        case CallTool.name: return try await tool(for: request).run(request)
+        case ListPrompts.name: return ListPrompts.Result(prompts: prompts.map(\.definition))
+        case GetPrompt.name: return try await prompt(for: request).run(request)
+        default: throw JSONRPCError.methodNotFound("Unknown method: \(request.method)")
+        }
+    }
+
+    /// `initialize`: agree on a protocol version and say what this server offers.
+    func initialize(_ request: JSONRPCRequest) throws(JSONRPCError) -> InitializeResult {
+        let params = try request.params(InitializeParams.self)
+        return InitializeResult(
+            protocolVersion: ProtocolVersion.negotiate(clientRequested: params.protocolVersion),
+            capabilities: .init(
+                prompts: prompts.isEmpty ? nil : .init(listChanged: false),
+                tools: tools.isEmpty ? nil : .init(listChanged: false)
+            ),
+            serverInfo: serverInfo
+        )
+    }
+
+    func tool(for request: JSONRPCRequest) throws(JSONRPCError) -> any MCPTool {
+        let name = try request.params(NamedParams.self).name
+        guard let tool = tools.first(where: { $0.definition.name == name }) else { throw .invalidParams("Unknown tool: \(name)") }
+        return tool
+    }
+
+    func prompt(for request: JSONRPCRequest) throws(JSONRPCError) -> any MCPPrompt {
+        let name = try request.params(NamedParams.self).name
+        guard let prompt = prompts.first(where: { $0.definition.name == name }) else { throw .invalidParams("Unknown prompt: \(name)") }
+        return prompt
+    }
+}
+
+/// The result of `ping`: `{}`, as the spec requires.
+public struct EmptyResult: Encodable, Sendable {
+    public init() {}
+}
+
+/// `initialize` params: only the version matters to a stateless server.
+struct InitializeParams: Decodable {
+    let protocolVersion: String
+}
+
+/// The result of `initialize`.
+public struct InitializeResult: Encodable, Sendable {
+    public let protocolVersion: String
+    public let capabilities: Server.Capabilities
+    public let serverInfo: ServerInfo
+}
+
+/// `serverInfo` in the `initialize` result.
+public struct ServerInfo: Encodable, Sendable, Equatable {
+    public let name: String
+    public let version: String
+
+    public init(name: String, version: String) {
+        self.name = name
+        self.version = version
+    }
+}

@@ -1,0 +1,156 @@
+/// `/mcp` over Streamable HTTP: the HTTP rules around a ``JSONRPCHandler``.
+///
+/// Introduced in step 2. Stateless, one JSON-RPC message per POST, JSON
+/// responses (never SSE). In order, a POST is refused when:
+///
+/// | check | answer |
+/// |---|---|
+/// | `Content-Type` is not `application/json` | 415 |
+/// | `Accept` excludes JSON (missing or `*/*` is fine, so plain curl works) | 406 |
+/// | `MCP-Protocol-Version` names a version we do not speak | 400 |
+/// | the body is over ``bodyLimit`` (1 MiB); nothing past it is read | 413 |
+/// | the body is not one JSON-RPC message | 400 + JSON-RPC error |
+///
+/// Then a request gets 200 and its response; a notification or a response gets
+/// 202 with an empty body. `GET` and `DELETE` get 405 with `Allow: POST`: this
+/// server opens no SSE stream and keeps no session.
+///
+/// ```swift
+/// MCPEndpoint(handler: MCPDispatcher(methods: .pingOnly)).addRoutes(to: router)
+/// ```
+///
+/// - SeeAlso: MCP 2025-06-18, Transports › Streamable HTTP
+import Foundation
+import NIOCore
+public import HTTPTypes
+public import Hummingbird
+import MCP
+
+public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
+    public let handler: Handler
+    /// The largest body read, in bytes.
+    public let bodyLimit: Int
+
+    public init(handler: Handler, bodyLimit: Int = 1 << 20) {
+        self.handler = handler
+        self.bodyLimit = bodyLimit
+    }
+
+    /// Adds `POST`, `GET` and `DELETE` on `path` to `router`.
+    public func addRoutes<Context: Hummingbird.RequestContext>(to router: Router<Context>, at path: RouterPath = "/mcp") {
+        router.post(path) { request, context in try await self.post(request, context: context) }
+        router.get(path) { _, _ -> Response in throw HTTPRequestError.methodNotAllowed(allow: "POST") }
+        router.delete(path) { _, _ -> Response in throw HTTPRequestError.methodNotAllowed(allow: "POST") }
+    }
+
+    /// Answers one POSTed message.
+    public func post(_ request: Request, context: some Hummingbird.RequestContext) async throws -> Response {
+        try checkHeaders(request.headers)
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage.parse(try await readBody(request))
+        } catch let error as JSONRPCError {
+            context.logger.notice("refused message: \(error.detail)")
+            return try .json(JSONRPCErrorResponse(id: nil, error: error), status: .badRequest)
+        }
+        switch message {
+        case .notification(let method):
+            context.logger.debug("notification \(method)")
+            return Response(status: .accepted)
+        case .response:
+            return Response(status: .accepted)
+        case .request(let rpc):
+            context.logger.info("\(rpc.method) id=\(rpc.id)")
+            do {
+                let result = try await handler.handle(rpc)
+                return try .json(JSONRPCResultResponse(id: rpc.id, result: result))
+            } catch let error as JSONRPCError {
+                context.logger.notice("\(rpc.method) id=\(rpc.id) failed: \(error.message): \(error.detail)")
+                return try .json(JSONRPCErrorResponse(id: rpc.id, error: error), status: error.rejectsMessage ? .badRequest : .ok)
+            } catch let error as any HTTPResponseError {
+                throw error
+            } catch {
+                context.logger.error("\(rpc.method) id=\(rpc.id) crashed: \(error)")
+                return try .json(JSONRPCErrorResponse(id: rpc.id, error: .internalError("The server failed to answer \(rpc.method)")))
+            }
+        }
+    }
+
+    /// The header rules of the table above, before any body is read.
+    func checkHeaders(_ headers: HTTPFields) throws(HTTPRequestError) {
+        let contentType = headers[.contentType]
+        guard let contentType, MediaType.essence(of: contentType) == "application/json" else {
+            throw .unsupportedMediaType(contentType)
+        }
+        if let accept = headers[values: .accept].joined(separator: ",").nilIfEmpty, !MediaType.accepts(accept, "application/json") {
+            throw .notAcceptable(accept)
+        }
+        if let version = headers[.mcpProtocolVersion], !ProtocolVersion.supported.contains(version) {
+            throw .unsupportedProtocolVersion(version)
+        }
+    }
+
+    /// The body, up to ``bodyLimit``; refuses early when `Content-Length` already says too much.
+    func readBody(_ request: Request) async throws -> Data {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > bodyLimit {
+            throw HTTPRequestError.bodyTooLarge(limit: bodyLimit)
+        }
+        do {
+            return Data(buffer: try await request.body.collect(upTo: bodyLimit))
+        } catch is NIOTooManyBytesError {
+            throw HTTPRequestError.bodyTooLarge(limit: bodyLimit)
+        }
+    }
+}
+
+/// `{"jsonrpc":"2.0","id":…,"result":…}`
+struct JSONRPCResultResponse: Encodable {
+    let jsonrpc = "2.0"
+    let id: ID
+    let result: any Encodable
+
+    private enum Key: String, CodingKey { case jsonrpc, id, result }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(jsonrpc, forKey: .jsonrpc)
+        try container.encode(id, forKey: .id)
+        try container.encode(result, forKey: .result)
+    }
+}
+
+/// `{"jsonrpc":"2.0","id":…,"error":{…}}`; `id` is null when the message had none we could read.
+public struct JSONRPCErrorResponse: Encodable, Sendable {
+    let jsonrpc = "2.0"
+    let id: ID?
+    let error: JSONRPCErrorObject
+
+    public init(id: ID?, error: JSONRPCErrorObject) {
+        self.id = id
+        self.error = error
+    }
+
+    public init(id: ID?, error: JSONRPCError) {
+        self.init(id: id, error: JSONRPCErrorObject(error))
+    }
+
+    private enum Key: String, CodingKey { case jsonrpc, id, error }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(jsonrpc, forKey: .jsonrpc)
+        try container.encode(id, forKey: .id)  // null when unknown, as JSON-RPC requires
+        try container.encode(error, forKey: .error)
+    }
+}
+
+extension HTTPField.Name {
+    /// `MCP-Protocol-Version`, sent by clients after initialization.
+    public static let mcpProtocolVersion = HTTPField.Name("MCP-Protocol-Version")!
+    /// `Mcp-Session-Id`; this stateless server never issues one.
+    public static let mcpSessionID = HTTPField.Name("Mcp-Session-Id")!
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

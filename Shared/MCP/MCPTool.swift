@@ -1,0 +1,67 @@
+/// A tool the server offers through `tools/list` and runs on `tools/call`.
+///
+/// Introduced in step 3 (definitions) and step 4 (calls). A tool declares its
+/// spec-level ``definition`` (name, JSON Schemas, annotations) and a typed
+/// `Arguments`; the dispatch decodes `params.arguments` into it, so a tool never
+/// sees malformed input:
+///
+/// ```swift
+/// struct Shout: MCPTool {
+///     struct Arguments: Decodable, Sendable { let text: String }
+///     let definition = Tool(name: "shout", description: "Upper-cases text", inputSchema: […])
+///     func call(_ arguments: Arguments) async throws -> CallTool.Result { … }
+/// }
+/// ```
+///
+/// Errors: throw ``JSONRPCError/invalidParams(_:)`` for arguments the schema
+/// cannot express (e.g. a range); the client gets -32602. Any other error
+/// becomes a result with `isError: true`, which the model can read and act on.
+///
+/// - SeeAlso: MCP 2025-06-18, Server › Tools
+import Foundation
+public import MCP
+
+public protocol MCPTool: Sendable {
+    associatedtype Arguments: Decodable & Sendable
+    /// What `tools/list` shows for this tool.
+    var definition: Tool { get }
+    /// Runs the tool with arguments already decoded.
+    func call(_ arguments: Arguments) async throws -> CallTool.Result
+}
+
+extension MCPTool {
+    /// Decodes this tool's arguments from a `tools/call` request and runs it.
+    func run(_ request: JSONRPCRequest) async throws(JSONRPCError) -> CallTool.Result {
+        let arguments = try request.params(CallParams<Arguments>.self).arguments
+        do {
+            return try await call(arguments)
+        } catch let error as JSONRPCError {
+            throw error
+        } catch {
+            return CallTool.Result(content: [.text(text: "\(definition.name) failed: \(error)", annotations: nil, _meta: nil)], isError: true)
+        }
+    }
+}
+
+/// `tools/call` and `prompts/get` params with the arguments typed; absent arguments decode as `{}`.
+struct CallParams<Arguments: Decodable>: Decodable {
+    let name: String
+    let arguments: Arguments
+
+    private enum Key: String, CodingKey { case name, arguments }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        name = try container.decode(String.self, forKey: .name)
+        if container.contains(.arguments), !(try container.decodeNil(forKey: .arguments)) {
+            arguments = try container.decode(Arguments.self, forKey: .arguments)
+        } else {
+            arguments = try JSONDecoder().decode(Arguments.self, from: Data("{}".utf8))
+        }
+    }
+}
+
+/// Only the `name` of `tools/call` or `prompts/get` params, to find the tool or prompt.
+struct NamedParams: Decodable {
+    let name: String
+}

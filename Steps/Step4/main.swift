@@ -1,0 +1,36 @@
+/// Step 4 — the full MCP dispatch: a server any MCP client can use.
+///
+/// New here: `initialize` (version negotiation, capabilities), `tools/call` and
+/// `prompts/get`, so the echo tool runs; and CORS, so browser clients such as
+/// MCP Inspector can call the server and read its headers.
+///
+/// Read: Shared/MCP/MCPDispatcher.swift, Shared/MCP/ProtocolVersion.swift, Shared/HTTP/MCPCORSMiddleware.swift
+import ArgumentParser
+import Hummingbird
+import Shared
+
+// MARK: Options
+
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step4", abstract: "Step 4: the full MCP dispatch (initialize, tools/call, prompts/get) with CORS.")
+    @OptionGroup var server: ServerOptions
+}
+
+// MARK: Router
+
+func makeRouter(_ server: ServerOptions) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
+    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
+    router.add(middleware: MCPCORSMiddleware())
+    router.get("/health") { _, _ in HealthStatus() }
+    let mcp = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
+    MCPEndpoint(handler: mcp).addRoutes(to: router)
+    return router
+}
+
+// MARK: Run
+
+let options = Options.parseOrExit()
+try await makeApplication(name: "step4", router: makeRouter(options.server), options: options.server).runService()

@@ -1,0 +1,81 @@
+/// The HTTP rules of /mcp that need more than a router test can send.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Testing
+
+@testable import Shared
+
+/// A POST /mcp whose body arrives in `chunks`, with the Content-Length given (none by default).
+func streamedPost(_ chunks: [String], contentLength: Int? = nil) -> Request {
+    let stream = AsyncStream<ByteBuffer> { continuation in
+        for chunk in chunks { continuation.yield(ByteBuffer(string: chunk)) }
+        continuation.finish()
+    }
+    var headers: HTTPFields = [.contentType: "application/json"]
+    headers[.contentLength] = contentLength.map(String.init)
+    return Request(
+        head: HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/mcp", headerFields: headers),
+        body: RequestBody(asyncSequence: stream)
+    )
+}
+
+// MARK: Tests
+
+@Suite("MCPEndpoint")
+struct MCPEndpointTests {
+    let endpoint = MCPEndpoint(handler: MCPDispatcher(methods: .pingOnly), bodyLimit: 64)
+
+    @Test("a streamed body without Content-Length still stops at the limit")
+    func streamedBodyLimit() async throws {
+        let request = streamedPost([String(repeating: " ", count: 40), String(repeating: " ", count: 40), "{}"])
+        await #expect(throws: HTTPRequestError.bodyTooLarge(limit: 64)) { try await endpoint.readBody(request) }
+    }
+
+    @Test("a Content-Length over the limit is refused before reading")
+    func declaredLength() async throws {
+        let request = streamedPost(["{}"], contentLength: 65)
+        await #expect(throws: HTTPRequestError.bodyTooLarge(limit: 64)) { try await endpoint.readBody(request) }
+    }
+
+    @Test("a body within the limit is read whole")
+    func withinLimit() async throws {
+        let body = try await endpoint.readBody(streamedPost(["{\"a\":", "1}"]))
+        #expect(String(decoding: body, as: UTF8.self) == "{\"a\":1}")
+    }
+
+    @Test(
+        "Accept must admit JSON; missing, */* and application/* are fine",
+        arguments: [
+            (nil, true), ("*/*", true), ("application/json", true), ("application/json, text/event-stream", true),
+            ("application/*", true), ("text/event-stream, application/json;q=0.5", true),
+            ("text/html", false), ("text/event-stream", false), ("application/json;q=0", false), ("application/xml", false),
+        ] as [(String?, Bool)])
+    func accept(value: String?, accepted: Bool) throws {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let value { headers[.accept] = value }
+        if accepted {
+            try endpoint.checkHeaders(headers)
+        } else {
+            #expect(throws: HTTPRequestError.notAcceptable(value ?? "")) { try endpoint.checkHeaders(headers) }
+        }
+    }
+
+    @Test("MCP-Protocol-Version must be one we speak when present")
+    func protocolVersionHeader() throws {
+        let headers: HTTPFields = [.contentType: "application/json"]
+        for version in ProtocolVersion.supported {
+            try endpoint.checkHeaders(headers.merging(version))
+        }
+        #expect(throws: HTTPRequestError.unsupportedProtocolVersion("2099-01-01")) { try endpoint.checkHeaders(headers.merging("2099-01-01")) }
+    }
+}
+
+extension HTTPFields {
+    fileprivate func merging(_ version: String) -> HTTPFields {
+        var fields = self
+        fields[.mcpProtocolVersion] = version
+        return fields
+    }
+}
