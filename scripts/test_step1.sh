@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Step 1: /health, and the DNS-rebinding defence (Origin parsed, Host checked).
+source "$(dirname "$0")/lib.sh"
+start_step 1
+
+get /health
+expect "GET /health is healthy" 200 '.status == "healthy"'
+expect_body "…and the body is exactly {\"status\":\"healthy\"}" '{"status":"healthy"}'
+
+get /health -H 'Origin: http://evil.example'
+expect "/health is exempt from the Origin check" 200
+
+get /mcp
+expect "a request without Origin is refused in step 1" 403 '.detail == "Origin header required"'
+
+for origin in http://localhost.evil.com null http://127.0.0.1.nip.io https://evil.example; do
+    get /mcp -H "Origin: $origin"
+    expect "Origin $origin is refused (parsed, not prefix-matched)" 403 ".detail == \"Origin not allowed: $origin\""
+done
+
+get /mcp -H 'Origin: http://localhost:6274'
+expect "Origin http://localhost:6274 passes (step 1 has no /mcp yet, so: 404)" 404
+
+get /health -H 'Host: evil.example'
+expect "a Host naming another server gets 421" 421 '.detail == "Host not allowed: evil.example"'
+
+finish
