@@ -6,7 +6,7 @@ LOCAL=(-H 'Origin: http://localhost:6274')
 
 post_mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}' "${LOCAL[@]}"
 expect "ping answers an empty result" 200 '.jsonrpc == "2.0" and .id == 1 and .result == {}'
-expect_body "…as compact JSON" '{"id":1,"jsonrpc":"2.0","result":{}}'
+expect_body "…as compact JSON" '{"jsonrpc":"2.0","id":1,"result":{}}'
 
 post_mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}'
 expect "without Origin, step 2 still refuses" 403

@@ -51,7 +51,7 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
             message = try JSONRPCMessage.parse(try await readBody(request))
         } catch let error as JSONRPCError {
             context.logger.notice("refused message: \(error.detail)")
-            return try .json(JSONRPCErrorResponse(id: nil, error: error), status: .badRequest)
+            return try JSONRPCResponse.error(error, id: nil).response(status: .badRequest)
         }
         switch message {
         case .notification(let method):
@@ -63,15 +63,15 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
             context.logger.info("\(rpc.method) id=\(rpc.id)")
             do {
                 let result = try await handler.handle(rpc)
-                return try .json(JSONRPCResultResponse(id: rpc.id, result: result))
+                return try JSONRPCResponse.result(result, id: rpc.id).response()
             } catch let error as JSONRPCError {
                 context.logger.notice("\(rpc.method) id=\(rpc.id) failed: \(error.message): \(error.detail)")
-                return try .json(JSONRPCErrorResponse(id: rpc.id, error: error), status: error.rejectsMessage ? .badRequest : .ok)
+                return try JSONRPCResponse.error(error, id: rpc.id).response(status: error.rejectsMessage ? .badRequest : .ok)
             } catch let error as any HTTPResponseError {
                 throw error
             } catch {
                 context.logger.error("\(rpc.method) id=\(rpc.id) crashed: \(error)")
-                return try .json(JSONRPCErrorResponse(id: rpc.id, error: .internalError("The server failed to answer \(rpc.method)")))
+                return try JSONRPCResponse.error(.internalError("The server failed to answer \(rpc.method)"), id: rpc.id).response()
             }
         }
     }
@@ -100,47 +100,6 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
         } catch is NIOTooManyBytesError {
             throw HTTPRequestError.bodyTooLarge(limit: bodyLimit)
         }
-    }
-}
-
-/// `{"jsonrpc":"2.0","id":…,"result":…}`
-struct JSONRPCResultResponse: Encodable {
-    let jsonrpc = "2.0"
-    let id: ID
-    let result: any Encodable
-
-    private enum Key: String, CodingKey { case jsonrpc, id, result }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(jsonrpc, forKey: .jsonrpc)
-        try container.encode(id, forKey: .id)
-        try container.encode(result, forKey: .result)
-    }
-}
-
-/// `{"jsonrpc":"2.0","id":…,"error":{…}}`; `id` is null when the message had none we could read.
-public struct JSONRPCErrorResponse: Encodable, Sendable {
-    let jsonrpc = "2.0"
-    let id: ID?
-    let error: JSONRPCErrorObject
-
-    public init(id: ID?, error: JSONRPCErrorObject) {
-        self.id = id
-        self.error = error
-    }
-
-    public init(id: ID?, error: JSONRPCError) {
-        self.init(id: id, error: JSONRPCErrorObject(error))
-    }
-
-    private enum Key: String, CodingKey { case jsonrpc, id, error }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(jsonrpc, forKey: .jsonrpc)
-        try container.encode(id, forKey: .id)  // null when unknown, as JSON-RPC requires
-        try container.encode(error, forKey: .error)
     }
 }
 

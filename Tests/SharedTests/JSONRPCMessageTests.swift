@@ -1,5 +1,6 @@
 /// JSONRPCMessage classification and typed params decoding.
 import Foundation
+import NIOCore
 import MCP
 import Testing
 
@@ -40,5 +41,18 @@ struct JSONRPCMessageTests {
         struct Params: Decodable { let message: String }
         guard case .request(let request) = try parse(#"{"jsonrpc":"2.0","id":1,"method":"m","params":{"message":"data:text/plain,hi"}}"#) else { return }
         #expect(try request.params(Params.self).message == "data:text/plain,hi")
+    }
+}
+
+@Suite("JSONRPCResponse")
+struct JSONRPCResponseTests {
+    @Test("responses read jsonrpc, id, then result or error; an unknown id is null")
+    func envelopeOrder() throws {
+        let success = try JSONRPCResponse.result(EmptyResult(), id: "a\"b").encoded()
+        #expect(String(buffer: success) == #"{"jsonrpc":"2.0","id":"a\"b","result":{}}"#)
+        let failure = try JSONRPCResponse.error(.parseError("Body is not valid JSON"), id: nil).encoded()
+        #expect(
+            String(buffer: failure)
+                == #"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"data":{"detail":"Body is not valid JSON"},"message":"Parse error"}}"#)
     }
 }

@@ -27,7 +27,7 @@ struct Step2Tests {
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/json")
             #expect(try response.json() == ["jsonrpc": "2.0", "id": 1, "result": [:]])
-            #expect(response.text == #"{"id":1,"jsonrpc":"2.0","result":{}}"#)
+            #expect(response.text == #"{"jsonrpc":"2.0","id":1,"result":{}}"#)
         }
     }
 
