@@ -2,17 +2,22 @@
 import PackageDescription
 
 /// The tutorial's steps: one executable each (`swift run step4`), tested by `StepNTests`.
-let steps = (1...4).map { (number: $0, target: "step\($0)") }
+let steps = (1...8).map { (number: $0, target: "step\($0)") }
 
 let package = Package(
     name: "mcp-auth-step-by-step",
     platforms: [.macOS(.v15)],
-    products: [.library(name: "Shared", targets: ["Shared"])] + steps.map { .executable(name: $0.target, targets: [$0.target]) },
+    products: [
+        .library(name: "Shared", targets: ["Shared"]),
+        .executable(name: "gen-token", targets: ["gen-token"]),
+    ] + steps.map { .executable(name: $0.target, targets: [$0.target]) },
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         .target(
@@ -22,6 +27,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             path: "Shared"
         ),
@@ -31,9 +39,12 @@ let package = Package(
                 "Shared",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             path: "Tests/TestSupport"
         ),
+        .executableTarget(name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken"),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests"),
     ]
         + steps.map { .executableTarget(name: $0.target, dependencies: ["Shared"], path: "Steps/Step\($0.number)") }

@@ -67,7 +67,7 @@ public struct EchoTool: MCPTool {
         ]
     )
 
-    public func call(_ arguments: Arguments) async throws -> CallTool.Result {
+    public func call(_ arguments: Arguments, context: ToolContext) async throws -> CallTool.Result {
         let count = arguments.repeatCount ?? 1
         guard Self.repeatRange.contains(count) else {
             throw JSONRPCError.invalidParams("\"repeat_count\" must be between 1 and 10, got \(count)")

@@ -7,7 +7,8 @@
 ///
 /// The returned value is the response's `result`. Throw ``JSONRPCError`` for a
 /// JSON-RPC error response, or an `HTTPResponseError` to answer with an HTTP error
-/// instead (e.g. 403 with a `WWW-Authenticate` challenge).
+/// instead (e.g. 403 with a `WWW-Authenticate` challenge). `caller` is the
+/// verified user from step 6 on, nil before.
 public protocol JSONRPCHandler: Sendable {
-    func handle(_ request: JSONRPCRequest) async throws -> any Encodable & Sendable
+    func handle(_ request: JSONRPCRequest, caller: AuthenticatedUser?) async throws -> any Encodable & Sendable
 }

@@ -2,12 +2,14 @@
 ///
 /// Introduced in step 2 (`ping`), grown in step 3 (`tools/list`, `prompts/list`)
 /// and step 4 (`initialize`, `tools/call`, `prompts/get`). It knows nothing of
-/// HTTP or of who is calling; ``MCPEndpoint`` feeds it, and steps 6–11 put
-/// authentication and scope checks around it.
+/// HTTP; ``MCPEndpoint`` feeds it, and steps 6–11 put authentication and scope
+/// checks around it. From step 6 the verified caller comes along: `initialize`
+/// names it in `serverInfo.authenticatedUser`, `ping` in `_meta`, and tools see
+/// it in their ``ToolContext``.
 ///
 /// ```swift
 /// let mcp = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
-/// let result = try await mcp.handle(request)
+/// let result = try await mcp.handle(request, caller: nil)
 /// ```
 ///
 /// Errors: a method outside ``methods`` → -32601; unknown tool or prompt, or
@@ -34,14 +36,14 @@ public struct MCPDispatcher: JSONRPCHandler {
         self.prompts = prompts
     }
 
-    public func handle(_ request: JSONRPCRequest) async throws -> any Encodable & Sendable {
+    public func handle(_ request: JSONRPCRequest, caller: AuthenticatedUser?) async throws -> any Encodable & Sendable {
         guard methods.contains(request.method) else { throw JSONRPCError.methodNotFound("Unknown method: \(request.method)") }
         guard request.paramsShape != .notObject else { throw JSONRPCError.invalidParams("\"params\" must be an object") }
         switch request.method {
-        case Initialize.name: return try initialize(request)
-        case Ping.name: return EmptyResult()
+        case Initialize.name: return try initialize(request, caller: caller)
+        case Ping.name: return PingResult(caller: caller)
         case ListTools.name: return ListTools.Result(tools: tools.map(\.definition))
-        case CallTool.name: return try await tool(for: request).run(request)
+        case CallTool.name: return try await tool(for: request).run(request, context: ToolContext(caller: caller))
         case ListPrompts.name: return ListPrompts.Result(prompts: prompts.map(\.definition))
         case GetPrompt.name: return try await prompt(for: request).run(request)
         default: throw JSONRPCError.methodNotFound("Unknown method: \(request.method)")
@@ -49,7 +51,7 @@ public struct MCPDispatcher: JSONRPCHandler {
     }
 
     /// `initialize`: agree on a protocol version and say what this server offers.
-    func initialize(_ request: JSONRPCRequest) throws(JSONRPCError) -> InitializeResult {
+    func initialize(_ request: JSONRPCRequest, caller: AuthenticatedUser?) throws(JSONRPCError) -> InitializeResult {
         let params = try request.params(InitializeParams.self)
         return InitializeResult(
             protocolVersion: ProtocolVersion.negotiate(clientRequested: params.protocolVersion),
@@ -57,7 +59,7 @@ public struct MCPDispatcher: JSONRPCHandler {
                 prompts: prompts.isEmpty ? nil : .init(listChanged: false),
                 tools: tools.isEmpty ? nil : .init(listChanged: false)
             ),
-            serverInfo: serverInfo
+            serverInfo: serverInfo.authenticated(as: caller?.username)
         )
     }
 
@@ -79,6 +81,21 @@ public struct EmptyResult: Encodable, Sendable {
     public init() {}
 }
 
+/// The result of `ping`: `{}` without a caller; from step 6, the caller in `_meta`,
+/// where the spec lets a result carry extra information without breaking its shape.
+struct PingResult: Encodable, Sendable {
+    struct Meta: Encodable {
+        let user: String
+        let authenticated = true
+    }
+
+    let _meta: Meta?
+
+    init(caller: AuthenticatedUser?) {
+        _meta = caller.map { Meta(user: $0.username) }
+    }
+}
+
 /// `initialize` params: only the version matters to a stateless server.
 struct InitializeParams: Decodable {
     let protocolVersion: String
@@ -91,13 +108,19 @@ public struct InitializeResult: Encodable, Sendable {
     public let serverInfo: ServerInfo
 }
 
-/// `serverInfo` in the `initialize` result.
+/// `serverInfo` in the `initialize` result; from step 6 it names the caller.
 public struct ServerInfo: Encodable, Sendable, Equatable {
     public let name: String
     public let version: String
+    public let authenticatedUser: String?
 
-    public init(name: String, version: String) {
+    public init(name: String, version: String, authenticatedUser: String? = nil) {
         self.name = name
         self.version = version
+        self.authenticatedUser = authenticatedUser
+    }
+
+    func authenticated(as user: String?) -> ServerInfo {
+        ServerInfo(name: name, version: version, authenticatedUser: user)
     }
 }

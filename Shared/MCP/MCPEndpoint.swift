@@ -16,7 +16,7 @@
 /// server opens no SSE stream and keeps no session.
 ///
 /// ```swift
-/// MCPEndpoint(handler: MCPDispatcher(methods: .pingOnly)).addRoutes(to: router)
+/// MCPEndpoint(handler: MCPDispatcher(methods: .pingOnly)).addRoutes(to: router.group("/mcp"))
 /// ```
 ///
 /// - SeeAlso: MCP 2025-06-18, Transports › Streamable HTTP
@@ -36,15 +36,25 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
         self.bodyLimit = bodyLimit
     }
 
-    /// Adds `POST`, `GET` and `DELETE` on `path` to `router`.
-    public func addRoutes<Context: Hummingbird.RequestContext>(to router: Router<Context>, at path: RouterPath = "/mcp") {
-        router.post(path) { request, context in try await self.post(request, context: context) }
-        router.get(path) { _, _ -> Response in throw HTTPRequestError.methodNotAllowed(allow: "POST") }
-        router.delete(path) { _, _ -> Response in throw HTTPRequestError.methodNotAllowed(allow: "POST") }
+    /// Adds `POST`, `GET` and `DELETE` to `group` (the group's path is the endpoint, e.g. `/mcp`).
+    public func addRoutes<Context: Hummingbird.RequestContext>(to group: RouterGroup<Context>) {
+        group.post { request, context in try await self.post(request, context: context, caller: nil) }
+        addRefusals(to: group)
     }
 
-    /// Answers one POSTed message.
-    public func post(_ request: Request, context: some Hummingbird.RequestContext) async throws -> Response {
+    /// Adds the routes of an authenticating step: the dispatch gets the verified caller from the context.
+    public func addRoutes<Context: AuthenticatedRequestContext>(to group: RouterGroup<Context>) {
+        group.post { request, context in try await self.post(request, context: context, caller: context.caller) }
+        addRefusals(to: group)
+    }
+
+    func addRefusals<Context: Hummingbird.RequestContext>(to group: RouterGroup<Context>) {
+        group.get { _, _ -> Response in throw HTTPRequestError.methodNotAllowed(allow: "POST") }
+        group.delete { _, _ -> Response in throw HTTPRequestError.methodNotAllowed(allow: "POST") }
+    }
+
+    /// Answers one POSTed message from `caller` (nil before step 6).
+    public func post(_ request: Request, context: some Hummingbird.RequestContext, caller: AuthenticatedUser?) async throws -> Response {
         try checkHeaders(request.headers)
         let message: JSONRPCMessage
         do {
@@ -60,13 +70,17 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
         case .response:
             return Response(status: .accepted)
         case .request(let rpc):
-            context.logger.info("\(rpc.method) id=\(rpc.id)")
+            let who = caller.map { " user=\($0.username)" } ?? ""
+            context.logger.info("\(rpc.method) id=\(rpc.id)\(who)")
             do {
-                let result = try await handler.handle(rpc)
+                let result = try await handler.handle(rpc, caller: caller)
                 return try JSONRPCResponse.result(result, id: rpc.id).response()
             } catch let error as JSONRPCError {
                 context.logger.notice("\(rpc.method) id=\(rpc.id) failed: \(error.message): \(error.detail)")
                 return try JSONRPCResponse.error(error, id: rpc.id).response(status: error.rejectsMessage ? .badRequest : .ok)
+            } catch let rejection as AuthRejection {
+                context.logger.notice("\(rpc.method) id=\(rpc.id)\(who) refused: \(rejection.failure.detail)")
+                throw rejection
             } catch let error as any HTTPResponseError {
                 throw error
             } catch {

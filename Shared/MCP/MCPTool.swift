@@ -9,13 +9,14 @@
 /// struct Shout: MCPTool {
 ///     struct Arguments: Decodable, Sendable { let text: String }
 ///     let definition = Tool(name: "shout", description: "Upper-cases text", inputSchema: […])
-///     func call(_ arguments: Arguments) async throws -> CallTool.Result { … }
+///     func call(_ arguments: Arguments, context: ToolContext) async throws -> CallTool.Result { … }
 /// }
 /// ```
 ///
 /// Errors: throw ``JSONRPCError/invalidParams(_:)`` for arguments the schema
-/// cannot express (e.g. a range); the client gets -32602. Any other error
-/// becomes a result with `isError: true`, which the model can read and act on.
+/// cannot express (e.g. a range); the client gets -32602. ``ToolContext/requireScope(_:)``
+/// refuses with 403. Any other error becomes a result with `isError: true`,
+/// which the model can read and act on.
 ///
 /// - SeeAlso: MCP 2025-06-18, Server › Tools
 import Foundation
@@ -25,18 +26,22 @@ public protocol MCPTool: Sendable {
     associatedtype Arguments: Decodable & Sendable
     /// What `tools/list` shows for this tool.
     var definition: Tool { get }
-    /// Runs the tool with arguments already decoded.
-    func call(_ arguments: Arguments) async throws -> CallTool.Result
+    /// Runs the tool with arguments already decoded; `context` names the caller (step 6 on).
+    func call(_ arguments: Arguments, context: ToolContext) async throws -> CallTool.Result
 }
 
 extension MCPTool {
     /// Decodes this tool's arguments from a `tools/call` request and runs it.
-    func run(_ request: JSONRPCRequest) async throws(JSONRPCError) -> CallTool.Result {
+    /// Errors: ``JSONRPCError`` and ``AuthFailure`` (from ``ToolContext/requireScope(_:)``) pass
+    /// through; any other error becomes a result with `isError: true`.
+    func run(_ request: JSONRPCRequest, context: ToolContext) async throws -> CallTool.Result {
         let arguments = try request.params(CallParams<Arguments>.self).arguments
         do {
-            return try await call(arguments)
+            return try await call(arguments, context: context)
         } catch let error as JSONRPCError {
             throw error
+        } catch let failure as AuthFailure {
+            throw failure
         } catch {
             return CallTool.Result(content: [.text(text: "\(definition.name) failed: \(error)", annotations: nil, _meta: nil)], isError: true)
         }

@@ -1,18 +1,64 @@
 /// The body of `GET /health`.
 ///
 /// Introduced in step 1 as `{"status":"healthy"}`. Later steps fill in the
-/// optional flags that say what they switched on, so a learner's script can ask
-/// a running server what it does. Flags left `nil` are not written.
+/// flags that say what they switched on, so a learner's script can ask a
+/// running server what it does; a flag left `nil` is not written.
+///
+/// | field | from step |
+/// |---|---|
+/// | `jwt_enabled`, `jwks_available` | 5 |
+/// | `auth_required` | 6 |
+/// | `oauth_metadata` (links to the metadata documents) | 7 |
+/// | `scope_based_auth` | 8 |
 ///
 /// ```swift
-/// router.get("/health") { _, _ in HealthStatus() }
+/// router.get("/health") { _, _ in HealthStatus(jwtEnabled: true, jwksAvailable: keys != nil) }
 /// ```
 public import Hummingbird
 
 public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
     public let status = "healthy"
+    public var jwtEnabled: Bool?
+    public var jwksAvailable: Bool?
+    public var authRequired: Bool?
+    public var oauthMetadata: OAuthMetadataLinks?
+    public var scopeBasedAuth: Bool?
 
-    public init() {}
+    /// Where a step's OAuth metadata documents are (step 7 on).
+    public struct OAuthMetadataLinks: Encodable, Sendable {
+        public let protectedResource: String
+        public let authorizationServer: String
+
+        public init(protectedResource: String, authorizationServer: String) {
+            self.protectedResource = protectedResource
+            self.authorizationServer = authorizationServer
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case protectedResource = "protected_resource"
+            case authorizationServer = "authorization_server"
+        }
+    }
+
+    public init(
+        jwtEnabled: Bool? = nil, jwksAvailable: Bool? = nil, authRequired: Bool? = nil, oauthMetadata: OAuthMetadataLinks? = nil,
+        scopeBasedAuth: Bool? = nil
+    ) {
+        self.jwtEnabled = jwtEnabled
+        self.jwksAvailable = jwksAvailable
+        self.authRequired = authRequired
+        self.oauthMetadata = oauthMetadata
+        self.scopeBasedAuth = scopeBasedAuth
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case jwtEnabled = "jwt_enabled"
+        case jwksAvailable = "jwks_available"
+        case authRequired = "auth_required"
+        case oauthMetadata = "oauth_metadata"
+        case scopeBasedAuth = "scope_based_auth"
+    }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         try .json(self)

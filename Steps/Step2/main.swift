@@ -25,7 +25,7 @@ func makeRouter(_ server: ServerOptions) -> Router<BasicRequestContext> {
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
     router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.requireOrigin.allowing(server.allowedOrigins)))
     router.get("/health") { _, _ in HealthStatus() }
-    MCPEndpoint(handler: MCPDispatcher(methods: .pingOnly)).addRoutes(to: router)
+    MCPEndpoint(handler: MCPDispatcher(methods: .pingOnly)).addRoutes(to: router.group("/mcp"))
     return router
 }
 

@@ -26,7 +26,7 @@ func makeRouter(_ server: ServerOptions) -> Router<BasicRequestContext> {
     router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.get("/health") { _, _ in HealthStatus() }
     let mcp = MCPDispatcher(methods: .discovery, tools: [EchoTool()], prompts: [EchoPrompt()])
-    MCPEndpoint(handler: mcp).addRoutes(to: router)
+    MCPEndpoint(handler: mcp).addRoutes(to: router.group("/mcp"))
     return router
 }
 

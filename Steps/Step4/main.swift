@@ -26,7 +26,7 @@ func makeRouter(_ server: ServerOptions) -> Router<BasicRequestContext> {
     router.add(middleware: MCPCORSMiddleware())
     router.get("/health") { _, _ in HealthStatus() }
     let mcp = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
-    MCPEndpoint(handler: mcp).addRoutes(to: router)
+    MCPEndpoint(handler: mcp).addRoutes(to: router.group("/mcp"))
     return router
 }
 

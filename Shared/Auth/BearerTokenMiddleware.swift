@@ -1,0 +1,65 @@
+/// Lets through only requests with a valid bearer token, and says who sent them.
+///
+/// Introduced in step 6. Reads `Authorization: Bearer <token>` (the scheme is
+/// case-insensitive; one space; a token in the query string or the body is not
+/// looked at), verifies it with a ``TokenVerifier``, and puts the
+/// ``AuthenticatedUser`` in the context. Everything else ends here with 401 and
+/// a `WWW-Authenticate` challenge, before the request body is read.
+///
+/// ```swift
+/// router.group("mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: BearerChallenge()))
+/// ```
+///
+/// The log names the user, scopes and key of an accepted token, and the reason
+/// for a refused one; never the token.
+///
+/// Throws ``AuthRejection`` (401; 503 when no keys are loaded).
+/// - SeeAlso: RFC 6750 §2.1 (Authorization Request Header Field), §3 (WWW-Authenticate)
+public import Hummingbird
+
+public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
+    let verifier: TokenVerifier
+    let challenge: BearerChallenge
+
+    public init(verifier: TokenVerifier, challenge: BearerChallenge) {
+        self.verifier = verifier
+        self.challenge = challenge
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.method == .options { return try await next(request, context) }
+        var context = context
+        do {
+            let user = try await verifier.verify(try Self.bearerToken(in: request.headers[values: .authorization]))
+            context.logger.info("authenticated \(user.username) scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")")
+            context.caller = user
+        } catch {
+            context.logger.notice("refused \(request.method) \(request.uri.path): \(error.detail)")
+            throw AuthRejection(error, challenge: challenge)
+        }
+        return try await next(request, context)
+    }
+
+    /// The token of the one `Authorization: Bearer <token>` header.
+    ///
+    /// - Throws: ``AuthFailure/missingToken`` or ``AuthFailure/malformedHeader(_:)``.
+    static func bearerToken(in values: [String]) throws(AuthFailure) -> String {
+        guard let value = values.first else { throw .missingToken }
+        guard values.count == 1 else { throw .malformedHeader("More than one Authorization header") }
+        if value.lowercased() == "bearer" { throw .malformedHeader("Bearer token is empty") }
+        guard let space = value.firstIndex(of: " "), value[..<space].lowercased() == "bearer" else {
+            throw .malformedHeader("Authorization header must be: Bearer <token>")
+        }
+        let token = value[value.index(after: space)...]
+        guard !token.isEmpty else { throw .malformedHeader("Bearer token is empty") }
+        guard token.allSatisfy(isB64TokenCharacter) else {
+            throw .malformedHeader("Bearer token has characters a token cannot have (spaces?)")
+        }
+        return String(token)
+    }
+
+    /// RFC 6750 b64token: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" / "=".
+    static func isB64TokenCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || "-._~+/=".contains(character))
+    }
+}

@@ -1,0 +1,47 @@
+/// Signs access tokens with the demo private key.
+///
+/// Introduced in step 6, for `gen-token`, and used again by step 7's demo token
+/// endpoint, so both mint the same tokens: RS256, header `kid`, and the claims
+/// of ``AccessTokenClaims`` (`jti` included, as RFC 9068 asks).
+///
+/// ```swift
+/// let issuer = try await TokenIssuer(privateKeyPEM: pem, keyID: "mcp-key-1", issuer: "mcp-simple-auth")
+/// let token = try await issuer.issue(username: "alice", scopes: ["mcp:read", "mcp:tools"], audience: ["mcp-server"])
+/// ```
+public import Foundation
+import JWTKit
+
+public struct TokenIssuer: Sendable {
+    /// The issuer of the posts' demo tokens (steps 6–8).
+    public static let demoIssuer = "mcp-simple-auth"
+    /// The audience of the posts' demo tokens.
+    public static let demoAudience = "mcp-server"
+
+    public let issuer: String
+    public let keyID: String
+    let signer: JWTKeyCollection
+
+    public init(privateKeyPEM pem: String, keyID: String, issuer: String) async throws {
+        self.issuer = issuer
+        self.keyID = keyID
+        self.signer = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: pem), digestAlgorithm: .sha256, kid: JWKIdentifier(string: keyID))
+    }
+
+    /// A signed token and the claims in it.
+    public struct IssuedToken: Sendable {
+        public let token: String
+        public let claims: AccessTokenClaims
+    }
+
+    public func issue(
+        username: String, scopes: [String], roles: [String] = [], audience: [String], lifetime: TimeInterval = 3600, now: Date = Date()
+    ) async throws -> IssuedToken {
+        let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let claims = AccessTokenClaims(
+            iss: issuer, sub: username, aud: audience, exp: issuedAt.addingTimeInterval(lifetime), iat: issuedAt,
+            jti: UUID().uuidString.lowercased(), preferredUsername: username, scope: scopes.joined(separator: " "), scopes: scopes,
+            roles: roles.isEmpty ? nil : roles)
+        let token = try await signer.sign(claims, kid: JWKIdentifier(string: keyID))
+        return IssuedToken(token: token, claims: claims)
+    }
+}

@@ -1,0 +1,114 @@
+/// Verifies a bearer token: one signature check, then the claims, all in memory.
+///
+/// Introduced in step 6. In order, a token is refused (``AuthFailure/invalidToken(_:)``) when:
+///
+/// 1. it is not three base64url parts with a JSON header, is over 16 KiB, or
+///    has a `crit` header or a `typ` other than `JWT` / `at+jwt`;
+/// 2. its `kid` names no key we have (or is missing while we have several);
+/// 3. its `alg` is not the one the key allows (`none`, and `HS256` with the
+///    public key as secret, end here);
+/// 4. the signature does not verify (a tampered payload or signature);
+/// 5. `exp` is missing, or past by more than the leeway (60 s); `nbf` or `iat`
+///    lie in the future by more than the leeway;
+/// 6. `iss` is not a trusted issuer, or no `aud` is one of ours;
+/// 7. it names no subject (`preferred_username` or `sub`).
+///
+/// No file or network I/O happens here: keys come from a
+/// ``VerificationKeyProvider`` that loaded them beforehand.
+///
+/// ```swift
+/// let verifier = TokenVerifier(keys: LocalKeySet([key]), issuers: ["mcp-simple-auth"], audiences: ["mcp-server"])
+/// let user = try await verifier.verify(token)
+/// ```
+///
+/// - SeeAlso: RFC 7519 §7.2, RFC 8725 (JWT Best Current Practices), RFC 9068 §4
+public import Foundation
+import JWTKit
+
+public struct TokenVerifier: Sendable {
+    public let keys: any VerificationKeyProvider
+    public let issuers: Set<String>
+    public let audiences: Set<String>
+    /// Clock skew tolerated on `exp`, `nbf` and `iat`.
+    public let leeway: TimeInterval
+    let now: @Sendable () -> Date
+
+    public static let maximumTokenSize = 16 * 1024
+
+    public init(
+        keys: any VerificationKeyProvider, issuers: Set<String>, audiences: Set<String>, leeway: TimeInterval = 60,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.keys = keys
+        self.issuers = issuers
+        self.audiences = audiences
+        self.leeway = leeway
+        self.now = now
+    }
+
+    /// The user `token` vouches for.
+    ///
+    /// - Throws: ``AuthFailure/invalidToken(_:)`` naming the first rule broken, or
+    ///   ``AuthFailure/keysUnavailable(_:)`` when there is no key to check with.
+    public func verify(_ token: String) async throws(AuthFailure) -> AuthenticatedUser {
+        guard token.utf8.count <= Self.maximumTokenSize else { throw .invalidToken("Token too large") }
+        let header = try JOSEHeader(token: token)
+        let key = try await keys.key(for: header.kid)
+        guard header.alg == key.algorithm else {
+            throw .invalidToken("Algorithm \(LogSafe.clip(header.alg)) is not allowed for this key (expected \(key.algorithm))")
+        }
+        let claims: AccessTokenClaims
+        do {
+            claims = try await key.verifier.verify(token, as: AccessTokenClaims.self)
+        } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
+            throw .invalidToken("Invalid signature")
+        } catch {
+            throw .invalidToken("Invalid token")
+        }
+        return try user(from: claims, keyID: key.id)
+    }
+
+    /// Applies the time, issuer and audience rules to verified claims.
+    func user(from claims: AccessTokenClaims, keyID: String?) throws(AuthFailure) -> AuthenticatedUser {
+        let now = now()
+        guard let expiry = claims.exp?.value else { throw .invalidToken("Token has no expiry (exp)") }
+        guard now <= expiry.addingTimeInterval(leeway) else { throw .invalidToken("Token expired") }
+        if let notBefore = claims.nbf?.value, now.addingTimeInterval(leeway) < notBefore {
+            throw .invalidToken("Token not yet valid (nbf)")
+        }
+        if let issuedAt = claims.iat?.value, now.addingTimeInterval(leeway) < issuedAt {
+            throw .invalidToken("Token issued in the future (iat)")
+        }
+        guard let issuer = claims.iss?.value, issuers.contains(issuer) else { throw .invalidToken("Invalid issuer") }
+        guard let audience = claims.aud?.value, !audiences.isDisjoint(with: audience) else { throw .invalidToken("Invalid audience") }
+        guard let name = claims.preferredUsername ?? claims.sub?.value, !name.isEmpty else {
+            throw .invalidToken("Token names no subject")
+        }
+        return AuthenticatedUser(
+            username: name, subject: claims.sub?.value ?? name, scopes: claims.grantedScopes, roles: Set(claims.roles ?? []),
+            issuer: issuer, keyID: keyID, expiresAt: expiry)
+    }
+}
+
+/// The protected header of a JWS, read before anything else is trusted.
+struct JOSEHeader: Decodable {
+    let alg: String
+    let kid: String?
+    let typ: String?
+    let crit: [String]?
+
+    /// Types an access token may declare (RFC 9068 §2.1); anything else, such as a DPoP proof, is not one.
+    static let accessTokenTypes: Set<String> = ["jwt", "at+jwt", "application/at+jwt"]
+
+    init(token: String) throws(AuthFailure) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let json = Data(base64URLEncoded: parts[0]),
+            let header = try? JSONDecoder().decode(JOSEHeader.self, from: json)
+        else { throw .invalidToken("Malformed token") }
+        if header.crit != nil { throw .invalidToken("Token has critical header parameters this server does not understand") }
+        if let typ = header.typ, !Self.accessTokenTypes.contains(typ.lowercased()) {
+            throw .invalidToken("Token type \(LogSafe.clip(typ)) is not an access token")
+        }
+        self = header
+    }
+}

@@ -1,0 +1,33 @@
+/// This server as an OAuth protected resource: its identifier, its metadata, its challenge.
+///
+/// Introduced in step 7. Everything is derived from the public URL once, at
+/// start: the resource identifier `<url>/mcp` (RFC 8707; accepted as a token
+/// audience), the RFC 9728 metadata naming the authorization servers, and the
+/// `WWW-Authenticate` challenge whose `resource_metadata` points at it.
+///
+/// ```swift
+/// let resource = ProtectedResource(serverURL: "http://localhost:9000", authorizationServers: [issuer], scopes: ["mcp:read"])
+/// resource.metadata.addRoutes(to: router)
+/// ```
+public struct ProtectedResource: Sendable {
+    public let serverURL: String
+    public let metadata: ProtectedResourceMetadata
+    public let challenge: BearerChallenge
+
+    public init(serverURL: String, authorizationServers: [String], scopes: [String]) {
+        self.serverURL = serverURL
+        self.metadata = ProtectedResourceMetadata(
+            resource: serverURL + "/mcp", authorizationServers: authorizationServers, scopesSupported: scopes)
+        self.challenge = BearerChallenge(resourceMetadata: ProtectedResourceMetadata.url(serverURL: serverURL))
+    }
+
+    /// The resource identifier, `<server URL>/mcp`.
+    public var identifier: String { metadata.resource }
+
+    /// The `oauth_metadata` links of `/health`: this resource's metadata and its first authorization server's.
+    public var healthLinks: HealthStatus.OAuthMetadataLinks {
+        HealthStatus.OAuthMetadataLinks(
+            protectedResource: ProtectedResourceMetadata.url(serverURL: serverURL),
+            authorizationServer: (metadata.authorizationServers.first ?? serverURL) + AuthorizationServerMetadata.wellKnownPath)
+    }
+}

@@ -1,0 +1,84 @@
+/// gen-token — mint a demo access token, as the posts' token script does.
+///
+/// Signs with keys/mcp_private_key.pem (RS256, kid `mcp-key-1`) the claims steps
+/// 6–8 check: iss `mcp-simple-auth`, aud `mcp-server`, sub, iat, exp,
+/// `preferred_username`, `scope` and `scopes`, `roles`. Writes
+/// `token_<user>.json` (the token, its header and claims) and prints the token
+/// alone on stdout, so `TOKEN=$(swift run gen-token --username alice)` works.
+///
+///     swift run gen-token --username alice --scopes mcp:read,mcp:tools
+///     swift run gen-token --username admin --scopes mcp:read,mcp:tools,mcp:prompts --roles admin
+///     swift run gen-token --generate-keys          # a new demo key pair in keys/
+///
+/// Read: Shared/Auth/TokenIssuer.swift, Shared/Keys/KeyDirectory.swift
+import ArgumentParser
+import Foundation
+import Shared
+
+// MARK: Options
+
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gen-token", abstract: "Mint a demo JWT access token for steps 6-8 (demo keys only).")
+
+    @Option(help: "The user: sub and preferred_username.")
+    var username: String?
+    @Option(help: "Comma-separated scopes, e.g. mcp:read,mcp:tools.")
+    var scopes: String = ""
+    @Option(help: "Comma-separated roles, e.g. admin.")
+    var roles: String = ""
+    @Option(help: "Lifetime in seconds (negative for an already-expired token).")
+    var expires: Int = 3600
+    @Option(help: "The iss claim.")
+    var issuer: String = TokenIssuer.demoIssuer
+    @Option(help: "Comma-separated aud values.")
+    var audience: String = TokenIssuer.demoAudience
+    @Option(help: "The kid header.")
+    var kid: String = KeyDirectory.demoKeyID
+    @OptionGroup var keys: KeyOptions
+    @Flag(help: "Write a new RSA-2048 key pair to the keys directory first (servers must restart to use it).")
+    var generateKeys = false
+    @Option(help: "Where to write the token and its claims as JSON. (default: token_<username>.json)")
+    var out: String?
+
+    func validate() throws {
+        if username == nil && !generateKeys { throw ValidationError("Give --username (or --generate-keys).") }
+        if let username, username.isEmpty { throw ValidationError("--username must not be empty.") }
+    }
+}
+
+/// Splits `a,b, c` into `["a", "b", "c"]`.
+func list(_ commaSeparated: String) -> [String] {
+    commaSeparated.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// Writes `text` to standard error, keeping stdout for the token.
+func note(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+// MARK: Keys
+
+let options = Options.parseOrExit()
+let directory = options.keys.directory
+if options.generateKeys {
+    try directory.generateKeyPair()
+    note("wrote a new key pair: \(directory.privateKeyPath), \(directory.publicKeyPath)")
+}
+guard let username = options.username else { exit(0) }
+guard let pem = directory.privateKeyPEM() else {
+    note("no private key at \(directory.privateKeyPath); run: swift run gen-token --generate-keys")
+    exit(1)
+}
+
+// MARK: Run
+
+let signer = try await TokenIssuer(privateKeyPEM: pem, keyID: options.kid, issuer: options.issuer)
+let issued = try await signer.issue(
+    username: username, scopes: list(options.scopes), roles: list(options.roles), audience: list(options.audience),
+    lifetime: TimeInterval(options.expires))
+let file = TokenFile(token: issued.token)
+let path = options.out ?? "token_\(username).json"
+try JSONEncoder.pretty.encode(file).write(to: URL(fileURLWithPath: path))
+note("wrote \(path): \(username), scopes [\(issued.claims.scope ?? "")], expires in \(options.expires) s")
+print(issued.token)
