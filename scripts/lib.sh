@@ -2,6 +2,7 @@
 # Helpers shared by scripts/test_stepN.sh: start a step, send requests, check answers.
 #
 #   start_step 4                  build if needed, start step4 on a free port, wait for /health
+#   gen_token alice mcp:read      a demo token from gen-token
 #   get /health                   GET; sets STATUS, BODY and HEADERS
 #   post_mcp '{"jsonrpc":…}'      POST to /mcp as an MCP client would (extra curl args may follow)
 #   expect "what" 200 '.jq test'  ✅ when the status matches and the jq test is true, else ❌
@@ -23,40 +24,76 @@ for tool in curl jq; do
     command -v "$tool" >/dev/null || { echo "❌ $tool is required (apt-get install $tool)"; exit 1; }
 done
 
+# stop_server: stops the server this script started, by its PID (TERM, then KILL after 5 s).
 stop_server() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill "$SERVER_PID" 2>/dev/null || true
         for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$SERVER_PID" 2>/dev/null || true
     fi
+    SERVER_PID=""
+}
+
+cleanup() {
+    stop_server
     rm -rf "$WORK"
 }
-trap stop_server EXIT
+trap cleanup EXIT
 
-# start_step N [ARGS...]: starts stepN on a port the OS picks, then waits (30 s at most) for /health.
+# free_port: a port nobody listens on now (a server that loses the race fails to bind and is retried).
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+    done
+}
+
+# start_step N [ARGS...]: builds stepN if needed, starts it on a free port, waits (30 s at most) for /health.
+# Sets BASE (http://127.0.0.1:PORT) and PORT. Steps 7 on derive their public URL from the port.
 start_step() {
     local step=$1
     shift
     swift build --product "step$step" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of step$step failed"; exit 1; }
-    local bin
+    local bin attempt
     bin="$(swift build --show-bin-path)/step$step"
-    "$bin" --port 0 "$@" >"$WORK/server.log" 2>&1 &
-    SERVER_PID=$!
-    local deadline=$((SECONDS + 30)) port=""
-    while [[ -z "$port" ]]; do
-        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-            cat "$WORK/server.log"; echo "❌ step$step exited before listening"; exit 1
+    for attempt in 1 2 3 4 5; do
+        PORT=$(free_port)
+        "$bin" --port "$PORT" "$@" >"$WORK/server.log" 2>&1 &
+        SERVER_PID=$!
+        if wait_for_listening "step$step"; then
+            BASE="http://127.0.0.1:$PORT"
+            get /health
+            [[ "$STATUS" == 200 ]] || { echo "❌ step$step: /health answered $STATUS"; exit 1; }
+            echo "▶ step$step is listening on $BASE (pid $SERVER_PID)"
+            return
         fi
-        if ((SECONDS > deadline)); then
-            cat "$WORK/server.log"; echo "❌ step$step did not start within 30 s"; exit 1
-        fi
-        port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$WORK/server.log" | head -n 1 | grep -o '[0-9]*$' || true)
-        [[ -n "$port" ]] || sleep 0.1
+        grep -q "Address already in use" "$WORK/server.log" || break
     done
-    BASE="http://127.0.0.1:$port"
-    get /health
-    [[ "$STATUS" == 200 ]] || { echo "❌ step$step: /health answered $STATUS"; exit 1; }
-    echo "▶ step$step is listening on $BASE (pid $SERVER_PID)"
+    cat "$WORK/server.log"
+    echo "❌ step$step did not start"
+    exit 1
+}
+
+# wait_for_listening NAME: true once the server logs that it listens; false if it exits or 30 s pass.
+wait_for_listening() {
+    local deadline=$((SECONDS + 30))
+    while ! grep -q "listening on http://" "$WORK/server.log" 2>/dev/null; do
+        kill -0 "$SERVER_PID" 2>/dev/null || return 1
+        if ((SECONDS > deadline)); then
+            kill "$SERVER_PID" 2>/dev/null || true
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# gen_token USER SCOPES [GEN-TOKEN ARGS...]: prints a demo token (built with gen-token).
+gen_token() {
+    local user=$1 scopes=$2
+    shift 2
+    swift build --product gen-token >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of gen-token failed"; exit 1; }
+    "$(swift build --show-bin-path)/gen-token" --username "$user" --scopes "$scopes" --out "$WORK/token_$user.json" "$@" 2>/dev/null
 }
 
 # request METHOD PATH [CURL ARGS...]: sets STATUS, BODY and HEADERS (lower-case names).

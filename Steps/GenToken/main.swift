@@ -27,7 +27,7 @@ struct Options: ParsableCommand {
     var scopes: String = ""
     @Option(help: "Comma-separated roles, e.g. admin.")
     var roles: String = ""
-    @Option(help: "Lifetime in seconds (negative for an already-expired token).")
+    @Option(help: "Lifetime in seconds; --expires=-120 makes an already-expired token.")
     var expires: Int = 3600
     @Option(help: "The iss claim.")
     var issuer: String = TokenIssuer.demoIssuer
