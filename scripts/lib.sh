@@ -114,48 +114,40 @@ post_mcp() {
     request POST /mcp -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' --data-binary "$json" "$@"
 }
 
-# expect WHAT STATUS [JQ_TEST]
-expect() {
-    local what=$1 status=$2 test=${3:-}
-    if [[ "$STATUS" == "$status" ]] && { [[ -z "$test" ]] || jq -e "$test" >/dev/null 2>&1 <<<"$BODY"; }; then
+# report WHAT OK EXPECTED GOT: prints ✅ or ❌ (with what was expected and what came) and counts it.
+report() {
+    local what=$1 ok=$2 expected=$3 got=$4
+    if [[ "$ok" == yes ]]; then
         echo "✅ $what"
         PASSED=$((PASSED + 1))
     else
         echo "❌ $what"
-        echo "   expected: HTTP $status${test:+ and jq '$test'}"
-        echo "   got:      HTTP $STATUS ${BODY:0:300}"
+        echo "   expected: $expected"
+        echo "   got:      $got"
         FAILED=$((FAILED + 1))
     fi
+}
+
+# expect WHAT STATUS [JQ_TEST]: the last response had STATUS and its body passes the jq test.
+expect() {
+    local what=$1 status=$2 test=${3:-} ok=no
+    if [[ "$STATUS" == "$status" ]] && { [[ -z "$test" ]] || jq -e "$test" >/dev/null 2>&1 <<<"$BODY"; }; then ok=yes; fi
+    report "$what" "$ok" "HTTP $status${test:+ and jq '$test'}" "HTTP $STATUS ${BODY:0:300}"
 }
 
 # expect_header WHAT NAME VALUE: the last response had header NAME with exactly VALUE.
 expect_header() {
-    local what=$1 name=${2,,} value=$3
-    local actual
+    local what=$1 name=${2,,} value=$3 actual ok=no
     actual=$(grep -i "^$name:" <<<"$HEADERS" | head -n 1 | cut -d: -f2- | sed 's/^ *//' || true)
-    if [[ "$actual" == "${value,,}" ]]; then
-        echo "✅ $what"
-        PASSED=$((PASSED + 1))
-    else
-        echo "❌ $what"
-        echo "   expected header $name: $value"
-        echo "   got:             ${actual:-(none)}"
-        FAILED=$((FAILED + 1))
-    fi
+    [[ "$actual" == "${value,,}" ]] && ok=yes
+    report "$what" "$ok" "$name: $value" "${actual:-(no $name header)}"
 }
 
 # expect_body WHAT TEXT: the last body is exactly TEXT.
 expect_body() {
-    local what=$1 text=$2
-    if [[ "$BODY" == "$text" ]]; then
-        echo "✅ $what"
-        PASSED=$((PASSED + 1))
-    else
-        echo "❌ $what"
-        echo "   expected: $text"
-        echo "   got:      $BODY"
-        FAILED=$((FAILED + 1))
-    fi
+    local what=$1 text=$2 ok=no
+    [[ "$BODY" == "$text" ]] && ok=yes
+    report "$what" "$ok" "$text" "$BODY"
 }
 
 finish() {
