@@ -38,6 +38,11 @@ public struct AuthRejection: HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some Hummingbird.RequestContext) throws -> Response {
+        try response()
+    }
+
+    /// The answer, built without a request: status, headers and body depend on the failure only.
+    public func response() throws -> Response {
         var headers = HTTPFields()
         switch failure {
         case .keysUnavailable:

@@ -32,6 +32,8 @@ public struct TokenVerifier: Sendable {
     /// Clock skew tolerated on `exp`, `nbf` and `iat`.
     public let leeway: TimeInterval
     let now: @Sendable () -> Date
+    /// Off only for the realm server's userinfo endpoint, which accepts its tokens whatever their audience.
+    let checksAudience: Bool
 
     public static let maximumTokenSize = 16 * 1024
 
@@ -39,11 +41,19 @@ public struct TokenVerifier: Sendable {
         keys: any VerificationKeyProvider, issuers: Set<String>, audiences: Set<String>, leeway: TimeInterval = 60,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.init(keys: keys, issuers: issuers, audiences: audiences, leeway: leeway, now: now, checksAudience: true)
+    }
+
+    init(
+        keys: any VerificationKeyProvider, issuers: Set<String>, audiences: Set<String>, leeway: TimeInterval, now: @escaping @Sendable () -> Date,
+        checksAudience: Bool
+    ) {
         self.keys = keys
         self.issuers = issuers
         self.audiences = audiences
         self.leeway = leeway
         self.now = now
+        self.checksAudience = checksAudience
     }
 
     /// The user `token` vouches for.
@@ -80,7 +90,9 @@ public struct TokenVerifier: Sendable {
             throw .invalidToken("Token issued in the future (iat)")
         }
         guard let issuer = claims.iss?.value, issuers.contains(issuer) else { throw .invalidToken("Invalid issuer") }
-        guard let audience = claims.aud?.value, !audiences.isDisjoint(with: audience) else { throw .invalidToken("Invalid audience") }
+        if checksAudience {
+            guard let audience = claims.aud?.value, !audiences.isDisjoint(with: audience) else { throw .invalidToken("Invalid audience") }
+        }
         guard let name = claims.preferredUsername ?? claims.sub?.value, !name.isEmpty else {
             throw .invalidToken("Token names no subject")
         }

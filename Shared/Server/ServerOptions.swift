@@ -24,7 +24,7 @@ public struct ServerOptions: ParsableArguments, Sendable {
     @Option(help: "Address to bind. Keep the loopback default unless you mean to expose the server.")
     public var host: String = "127.0.0.1"
 
-    @Option(help: "Port to listen on. (default: $PORT, else 9000)")
+    @Option(help: "Port to listen on. (default: $PORT, else 9000; 8080 for step 9)")
     var port: Int?
 
     @Option(
@@ -43,8 +43,11 @@ public struct ServerOptions: ParsableArguments, Sendable {
     public init() {}
 
     /// The port to bind: `--port`, else `PORT`, else 9000.
-    public var listenPort: Int {
-        port ?? Self.environment["PORT"].flatMap(Int.init) ?? 9000
+    public var listenPort: Int { port(default: 9000) }
+
+    /// The port to bind: `--port`, else `PORT`, else `fallback`.
+    public func port(default fallback: Int) -> Int {
+        port ?? Self.environment["PORT"].flatMap(Int.init) ?? fallback
     }
 
     /// Browser origins allowed besides the localhost ones.

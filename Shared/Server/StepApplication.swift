@@ -16,6 +16,7 @@ public func makeApplication<Context: RequestContext>(
     name: String,
     router: Router<Context>,
     options: ServerOptions,
+    port: Int? = nil,
     services: [any Service] = []
 ) -> some ApplicationProtocol where Context: InitializableFromSource<ApplicationRequestContextSource> {
     var logger = Logger(label: name)
@@ -23,7 +24,7 @@ public func makeApplication<Context: RequestContext>(
     let host = options.host
     return Application(
         router: router,
-        configuration: .init(address: .hostname(host, port: options.listenPort), serverName: name),
+        configuration: .init(address: .hostname(host, port: port ?? options.listenPort), serverName: name),
         services: services,
         onServerRunning: { [logger] channel in
             let port = channel.localAddress?.port ?? 0

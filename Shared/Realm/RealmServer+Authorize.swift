@@ -1,0 +1,148 @@
+/// The authorization endpoint of the realm server: the login form of the authorization-code flow.
+///
+/// Introduced in step 9. `GET …/auth` checks the request, remembers it, and
+/// shows a login form; `POST …/auth` checks the password and redirects back
+/// with a single-use code, the client's `state`, and `iss` (RFC 9207).
+///
+/// The request is checked in the order that keeps a bad request from
+/// redirecting anywhere unsafe: an unknown client or a `redirect_uri` that is
+/// not one of the client's, exactly, gets an error page and no redirect; after
+/// that, errors go back to the client (`invalid_request`, `unsupported_response_type`,
+/// `invalid_scope`, `invalid_target`). Public clients must send a PKCE `S256`
+/// challenge; `plain` is refused.
+///
+/// - SeeAlso: RFC 6749 §4.1.1–4.1.2.1, RFC 7636 §4.3, RFC 9207, RFC 8707 §2.1
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+extension RealmServer {
+    /// How long a login form stays valid, and how long a code does.
+    static let loginLifetime: TimeInterval = 600
+    static let codeLifetime: TimeInterval = 60
+
+    func authorize(_ request: Request, logger: Logger) async throws -> Response {
+        let query = FormFields.query(request.uri)
+        guard let clientID = query["client_id"], let client = await client(clientID) else {
+            return try LoginPage.error("Client not found.", status: .badRequest)
+        }
+        guard client.grantTypes.contains("authorization_code") else {
+            return try LoginPage.error("Client is not allowed to start a browser flow.", status: .badRequest)
+        }
+        let redirectURI: String
+        if let given = query["redirect_uri"] {
+            guard client.redirectURIs.contains(given) else { return try LoginPage.error("Invalid parameter: redirect_uri", status: .badRequest) }
+            redirectURI = given
+        } else {
+            guard client.redirectURIs.count == 1 else { return try LoginPage.error("Missing parameter: redirect_uri", status: .badRequest) }
+            redirectURI = client.redirectURIs[0]
+        }
+        let state = query["state"]
+        do {
+            guard query["response_type"] == "code" else { throw OAuthError(code: "unsupported_response_type", description: "Only response_type=code") }
+            let challenge = query["code_challenge"]
+            if let method = query["code_challenge_method"], method != PKCE.method {
+                throw OAuthError.invalidRequest("Invalid parameter: code_challenge_method (only S256)")
+            }
+            if challenge != nil, query["code_challenge_method"] == nil {
+                throw OAuthError.invalidRequest("Missing parameter: code_challenge_method (S256)")
+            }
+            if client.isPublic, challenge == nil { throw OAuthError.invalidRequest("Missing parameter: code_challenge (PKCE is required)") }
+            if let challenge, !(43...128).contains(challenge.count) { throw OAuthError.invalidRequest("Invalid parameter: code_challenge") }
+            let scope = Self.scopes(query["scope"])
+            _ = try realm.grant(client: client, roles: [], requested: scope, resource: nil)
+            if let resource = query["resource"] { try Self.checkResource(resource) }
+            let pending = RealmState.PendingAuthorization(
+                client: client, redirectURI: redirectURI, scope: scope, state: state, nonce: query["nonce"], codeChallenge: challenge,
+                resource: query["resource"], expiresAt: self.state.now().addingTimeInterval(Self.loginLifetime))
+            let id = await self.state.remember(pending)
+            return try LoginPage.form(action: authorizationEndpoint, requestID: id, clientName: client.name ?? client.clientID, realm: realm.name)
+        } catch let error as OAuthError {
+            logger.notice("authorization refused: \(error.code): \(error.description)")
+            return redirect(to: redirectURI, with: ["error": error.code, "error_description": error.description, "state": state])
+        }
+    }
+
+    func login(_ request: Request, logger: Logger) async throws -> Response {
+        guard let form = await form(request), let id = form["request_id"], let pending = await state.pendingAuthorization(id) else {
+            return try LoginPage.error("This login form has expired. Go back to the application and start again.", status: .badRequest)
+        }
+        let user = form["username"].flatMap { realm.users[$0] }
+        let matches = ConstantTime.equals(form["password"] ?? "", user?.password ?? RealmState.randomToken())
+        guard let user, matches, user.enabled else {
+            logger.notice("login refused for \(LogSafe.clip(form["username"] ?? "")): invalid credentials")
+            return try LoginPage.form(
+                action: authorizationEndpoint, requestID: id, clientName: pending.client.name ?? pending.client.clientID, realm: realm.name,
+                error: "Invalid username or password.")
+        }
+        await state.finish(id)
+        let code = await state.issue(
+            RealmState.AuthorizationCode(
+                clientID: pending.client.clientID, redirectURI: pending.redirectURI, user: user, scope: pending.scope, nonce: pending.nonce,
+                codeChallenge: pending.codeChallenge, resource: pending.resource, sessionID: UUID().uuidString.lowercased(),
+                expiresAt: state.now().addingTimeInterval(Self.codeLifetime)))
+        logger.info("login: \(user.username) for client \(pending.client.clientID)")
+        return redirect(to: pending.redirectURI, with: ["code": code, "state": pending.state])
+    }
+
+    /// 302 to `uri` with `parameters` (and `iss`, RFC 9207) added to its query.
+    func redirect(to uri: String, with parameters: [String: String?]) -> Response {
+        var components = URLComponents(string: uri) ?? URLComponents()
+        var items = components.queryItems ?? []
+        for (name, value) in parameters.sorted(by: { $0.key < $1.key }) {
+            if let value { items.append(URLQueryItem(name: name, value: value)) }
+        }
+        items.append(URLQueryItem(name: "iss", value: issuer))
+        components.percentEncodedQuery = items.map { "\(Self.formEncode($0.name))=\(Self.formEncode($0.value ?? ""))" }.joined(separator: "&")
+        return Response(status: .found, headers: [.location: components.string ?? uri, .cacheControl: "no-store"])
+    }
+
+    /// Percent-encodes everything but unreserved characters.
+    static func formEncode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? value
+    }
+}
+
+/// The HTML of the login form and of error pages; every value is escaped.
+enum LoginPage {
+    static func form(action: String, requestID: String, clientName: String, realm: String, error: String? = nil) throws -> Response {
+        let message = error.map { #"<p class="error" role="alert">\#(escape($0))</p>"# } ?? ""
+        return page(
+            title: "Sign in to \(realm)",
+            body: """
+                <p>\(escape(clientName)) asks to act on your behalf.</p>
+                \(message)
+                <form method="post" action="\(escape(action))">
+                  <input type="hidden" name="request_id" value="\(escape(requestID))">
+                  <label>Username <input name="username" autocomplete="username" required autofocus></label>
+                  <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+                  <button type="submit">Sign in</button>
+                </form>
+                """, status: error == nil ? .ok : .unauthorized)
+    }
+
+    static func error(_ message: String, status: HTTPResponse.Status) throws -> Response {
+        page(title: "Sign-in error", body: "<p class=\"error\">\(escape(message))</p>", status: status)
+    }
+
+    static func page(title: String, body: String, status: HTTPResponse.Status) -> Response {
+        let html = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+            <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto}label{display:block;margin:.8rem 0}input{display:block;width:100%}.error{color:#b00}</style>
+            </head><body><h1>\(escape(title))</h1>
+            \(body)
+            </body></html>
+            """
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("X-Frame-Options")!: "DENY"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+    }
+}

@@ -1,0 +1,194 @@
+/// The token endpoint of the realm server: four grants, each fully checked.
+///
+/// Introduced in step 9.
+///
+/// | grant | checks |
+/// |---|---|
+/// | `password` | client allowed direct grants; username and password (constant time) |
+/// | `authorization_code` | code known, unexpired (60 s), unused (single use); same client; same `redirect_uri`; PKCE verifier |
+/// | `refresh_token` | token known, unexpired, issued to this client; rotated on use |
+/// | `client_credentials` | confidential client with a service account |
+///
+/// Every client is authenticated first: a confidential client by its secret
+/// (HTTP Basic or form, compared in constant time), a public client by its id.
+/// An RFC 8707 `resource` becomes the token's audience.
+///
+/// - SeeAlso: RFC 6749 §4–6, RFC 7636 §4.6, RFC 8707 §2.2
+import Foundation
+import Hummingbird
+import Logging
+
+extension RealmServer {
+    func token(_ request: Request, logger: Logger) async throws -> Response {
+        do {
+            guard let form = await form(request) else { throw OAuthError.invalidRequest("The body must be a form") }
+            let client = try await authenticateClient(request, form: form)
+            let grantType = form["grant_type"] ?? ""
+            guard ["password", "authorization_code", "refresh_token", "client_credentials"].contains(grantType) else {
+                throw OAuthError.unsupportedGrantType("Unsupported grant_type")
+            }
+            guard client.grantTypes.contains(grantType) else {
+                throw OAuthError(code: "unauthorized_client", description: "Client not allowed to use \(grantType)")
+            }
+            let response: TokenResponse
+            switch grantType {
+            case "password": response = try await passwordGrant(form, client: client)
+            case "authorization_code": response = try await authorizationCodeGrant(form, client: client)
+            case "refresh_token": response = try await refreshTokenGrant(form, client: client)
+            default: response = try await clientCredentialsGrant(form, client: client)
+            }
+            logger.info("token issued: grant=\(grantType) client=\(client.clientID) scope=[\(response.scope)]")
+            return try .json(response, headers: [.cacheControl: "no-store"])
+        } catch let error as OAuthError {
+            logger.notice("token request refused: \(error.code): \(error.description)")
+            return try error.response()
+        }
+    }
+
+    /// The client of a token request, authenticated.
+    ///
+    /// - Throws: `invalid_client` (401) for an unknown client or a wrong or missing secret.
+    func authenticateClient(_ request: Request, form: [String: String]) async throws(OAuthError) -> RealmClient {
+        var clientID = form["client_id"]
+        var secret = form["client_secret"]
+        if let basic = request.headers[.authorization], basic.lowercased().hasPrefix("basic ") {
+            guard let decoded = Data(base64Encoded: String(basic.dropFirst(6))).flatMap({ String(data: $0, encoding: .utf8) }),
+                let colon = decoded.firstIndex(of: ":")
+            else { throw .invalidClient("Malformed Basic credentials") }
+            clientID = String(decoded[..<colon]).removingPercentEncoding
+            secret = String(decoded[decoded.index(after: colon)...]).removingPercentEncoding
+        }
+        guard let clientID, let client = await client(clientID) else { throw .invalidClient("Invalid client or Invalid client credentials") }
+        if !client.isPublic {
+            guard let secret, let expected = client.secret, ConstantTime.equals(secret, expected) else {
+                throw .invalidClient("Invalid client or Invalid client credentials")
+            }
+        }
+        return client
+    }
+
+    func passwordGrant(_ form: [String: String], client: RealmClient) async throws(OAuthError) -> TokenResponse {
+        guard let username = form["username"], let password = form["password"] else {
+            throw .invalidRequest("Missing parameter: username or password")
+        }
+        let user = realm.users[username]
+        let matches = ConstantTime.equals(password, user?.password ?? RealmState.randomToken())
+        guard let user, matches, user.enabled else { throw .invalidGrant("Invalid user credentials") }
+        return try await issueTokens(
+            client: client, user: user, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: UUID().uuidString.lowercased())
+    }
+
+    func authorizationCodeGrant(_ form: [String: String], client: RealmClient) async throws(OAuthError) -> TokenResponse {
+        guard let code = form["code"] else { throw .invalidRequest("Missing parameter: code") }
+        guard let grant = await state.redeem(code) else { throw .invalidGrant("Code not valid") }
+        guard grant.clientID == client.clientID else { throw .invalidGrant("Code was issued to another client") }
+        guard form["redirect_uri"] == grant.redirectURI else { throw .invalidGrant("Incorrect redirect_uri") }
+        if let challenge = grant.codeChallenge {
+            guard let verifier = form["code_verifier"] else { throw .invalidGrant("PKCE verification failed: Code mismatch") }
+            guard PKCE.verify(verifier: verifier, challenge: challenge) else { throw .invalidGrant("PKCE verification failed: Code mismatch") }
+        }
+        if let resource = form["resource"], resource != grant.resource {
+            throw .invalidTarget("The resource must be the one authorized")
+        }
+        return try await issueTokens(
+            client: client, user: grant.user, scope: grant.scope, resource: grant.resource, sessionID: grant.sessionID, nonce: grant.nonce)
+    }
+
+    func refreshTokenGrant(_ form: [String: String], client: RealmClient) async throws(OAuthError) -> TokenResponse {
+        guard let token = form["refresh_token"] else { throw .invalidRequest("Missing parameter: refresh_token") }
+        guard let grant = await state.redeemRefreshToken(token, clientID: client.clientID) else { throw .invalidGrant("Invalid refresh token") }
+        var scope = grant.scope
+        if let narrower = form["scope"] {
+            let asked = Self.scopes(narrower)
+            guard Set(asked).isSubset(of: grant.scope) else { throw .invalidScope("Scope not granted with this refresh token") }
+            scope = asked
+        }
+        let user = grant.user.flatMap { realm.users[$0.username] }
+        return try await issueTokens(client: client, user: user, scope: scope, resource: grant.resource, sessionID: grant.sessionID)
+    }
+
+    func clientCredentialsGrant(_ form: [String: String], client: RealmClient) async throws(OAuthError) -> TokenResponse {
+        try await issueTokens(
+            client: client, user: nil, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: nil)
+    }
+
+    /// `scope` as a list; empty for none.
+    static func scopes(_ value: String?) -> [String] {
+        (value ?? "").split(separator: " ").map(String.init)
+    }
+
+    /// Mints the access token (and refresh and ID tokens where due) for a checked grant.
+    func issueTokens(
+        client: RealmClient, user: RealmUser?, scope requested: [String], resource: String?, sessionID: String?, nonce: String? = nil
+    ) async throws(OAuthError) -> TokenResponse {
+        if let resource { try Self.checkResource(resource) }
+        let roles = user?.roles ?? []
+        let grant = try realm.grant(client: client, roles: roles, requested: requested, resource: resource)
+        let now = Date(timeIntervalSince1970: state.now().timeIntervalSince1970.rounded(.down))
+        let subject = user?.id ?? RealmUser.stableID(realm: realm.name, username: "service-account-" + client.clientID)
+        let resourceAccess = Dictionary(grouping: roles, by: \.client).mapValues { RealmTokenClaims.Roles(roles: $0.map(\.role).sorted()) }
+        var claims = RealmTokenClaims(
+            exp: .init(value: now.addingTimeInterval(realm.accessTokenLifespan)), iat: .init(value: now), jti: .init(value: UUID().uuidString.lowercased()),
+            iss: .init(value: issuer), aud: grant.audience.isEmpty ? nil : .init(value: grant.audience), sub: .init(value: subject),
+            typ: "Bearer", azp: client.clientID, sid: sessionID, acr: "1", scope: grant.scope.joined(separator: " "),
+            realmAccess: .init(roles: ["default-roles-\(realm.name)"]), resourceAccess: resourceAccess.isEmpty ? nil : resourceAccess,
+            preferredUsername: user?.username ?? "service-account-\(client.clientID)")
+        if grant.scope.contains("profile") {
+            (claims.name, claims.givenName, claims.familyName) = (user?.fullName, user?.firstName, user?.lastName)
+        }
+        if grant.scope.contains("email") { (claims.email, claims.emailVerified) = (user?.email, user?.emailVerified) }
+        do {
+            let accessToken = try await signingKey.sign(claims)
+            var idToken: String?
+            if grant.scope.contains(Realm.openID), user != nil {
+                var id = claims
+                (id.typ, id.aud, id.nonce, id.scope, id.realmAccess, id.resourceAccess) = ("ID", .init(value: [client.clientID]), nonce, nil, nil, nil)
+                idToken = try await signingKey.sign(id)
+            }
+            var refreshToken: String?
+            if client.grantTypes.contains("refresh_token"), let sessionID {
+                refreshToken = await state.issue(
+                    RealmState.RefreshGrant(
+                        clientID: client.clientID, user: user, scope: requested, resource: resource, sessionID: sessionID,
+                        expiresAt: now.addingTimeInterval(realm.refreshTokenLifespan)))
+            }
+            return TokenResponse(
+                accessToken: accessToken, expiresIn: Int(realm.accessTokenLifespan), refreshExpiresIn: refreshToken == nil ? 0 : Int(realm.refreshTokenLifespan),
+                refreshToken: refreshToken, idToken: idToken, sessionState: sessionID, scope: grant.scope.joined(separator: " "))
+        } catch {
+            throw .serverError("Signing failed")
+        }
+    }
+
+    /// An RFC 8707 resource must be an absolute URI without a fragment.
+    static func checkResource(_ resource: String) throws(OAuthError) {
+        guard let url = URLComponents(string: resource), url.scheme != nil, url.host != nil, url.fragment == nil else {
+            throw .invalidTarget("resource must be an absolute URI without a fragment")
+        }
+    }
+
+    /// Keycloak's token response.
+    struct TokenResponse: Encodable {
+        let accessToken: String
+        let expiresIn: Int
+        let refreshExpiresIn: Int
+        let refreshToken: String?
+        let idToken: String?
+        let sessionState: String?
+        let scope: String
+        let tokenType = "Bearer"
+        let notBeforePolicy = 0
+
+        enum CodingKeys: String, CodingKey {
+            case accessToken = "access_token"
+            case expiresIn = "expires_in"
+            case refreshExpiresIn = "refresh_expires_in"
+            case refreshToken = "refresh_token"
+            case idToken = "id_token"
+            case sessionState = "session_state"
+            case scope
+            case tokenType = "token_type"
+            case notBeforePolicy = "not-before-policy"
+        }
+    }
+}

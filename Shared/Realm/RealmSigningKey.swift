@@ -1,0 +1,44 @@
+/// The realm server's signing key: made at start (or read from `--key`), published in its JWKS.
+///
+/// Introduced in step 9. An RSA-2048 key whose `kid` is its RFC 7638 JWK
+/// thumbprint, so the same key always has the same id. Only the public half
+/// leaves the process.
+import Crypto
+import CryptoExtras
+import Foundation
+import JWTKit
+
+public struct RealmSigningKey: Sendable {
+    public let keyID: String
+    public let publicJWK: JSONWebKey
+    /// The public key, DER (SPKI) in base64: the `public_key` of Keycloak's realm document.
+    public let publicKeyBase64: String
+    let signer: JWTKeyCollection
+    let publicKeyPEM: String
+
+    /// A new key, or the PKCS#8 PEM given.
+    public init(privateKeyPEM: String? = nil) async throws {
+        let key = try privateKeyPEM.map { try _RSA.Signing.PrivateKey(pemRepresentation: $0) } ?? _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let primitives = try key.publicKey.getKeyPrimitives()
+        let n = Data(primitives.modulus).base64URLEncodedString()
+        let e = Data(primitives.publicExponent).base64URLEncodedString()
+        // RFC 7638 §3: the thumbprint of the required members, in lexicographic order, without spaces.
+        let thumbprint = Data(SHA256.hash(data: Data(#"{"e":"\#(e)","kty":"RSA","n":"\#(n)"}"#.utf8))).base64URLEncodedString()
+        keyID = thumbprint
+        publicJWK = JSONWebKey(kty: "RSA", kid: thumbprint, use: "sig", alg: "RS256", n: n, e: e)
+        publicKeyBase64 = key.publicKey.derRepresentation.base64EncodedString()
+        publicKeyPEM = key.publicKey.pemRepresentation
+        signer = await JWTKeyCollection().add(
+            rsa: try Insecure.RSA.PrivateKey(pem: key.pemRepresentation), digestAlgorithm: .sha256, kid: JWKIdentifier(string: thumbprint))
+    }
+
+    /// Signs `claims` (RS256, this key's `kid`, `typ` JWT).
+    func sign(_ claims: some JWTPayload) async throws -> String {
+        try await signer.sign(claims, kid: JWKIdentifier(string: keyID))
+    }
+
+    /// A verifier for tokens this key signed, for the userinfo endpoint.
+    func verificationKey() async throws -> VerificationKey {
+        try await VerificationKey.rsa(publicKeyPEM: publicKeyPEM, id: keyID)
+    }
+}

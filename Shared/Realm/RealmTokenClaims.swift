@@ -1,0 +1,56 @@
+/// The claims of the realm server's tokens, shaped as Keycloak 26 shapes them.
+///
+/// Introduced in step 9. An access token for mcp-user, asked for
+/// `openid profile email mcp:read mcp:tools mcp:prompts` by `mcp-test-client`:
+///
+/// ```json
+/// {"acr":"1","aud":"echo-mcp-server","azp":"mcp-test-client","email":"mcp-user@example.com","email_verified":true,
+///  "exp":…,"family_name":"User","given_name":"MCP","iat":…,"iss":"http://localhost:8080/realms/mcp-realm","jti":"…",
+///  "name":"MCP User","preferred_username":"mcp-user","realm_access":{"roles":["default-roles-mcp-realm"]},
+///  "resource_access":{"echo-mcp-server":{"roles":["read-only","tools"]}},"scope":"openid profile email mcp:read mcp:tools",
+///  "sid":"…","sub":"…","typ":"Bearer"}
+/// ```
+import Foundation
+public import JWTKit
+
+public struct RealmTokenClaims: JWTPayload, Equatable {
+    public struct Roles: Codable, Sendable, Equatable {
+        public var roles: [String]
+    }
+
+    public var exp: ExpirationClaim
+    public var iat: IssuedAtClaim
+    public var jti: IDClaim
+    public var iss: IssuerClaim
+    public var aud: AudienceClaim?
+    public var sub: SubjectClaim
+    /// `Bearer` for access tokens, `ID` for ID tokens.
+    public var typ: String
+    /// The client the token was issued to.
+    public var azp: String
+    public var sid: String?
+    public var nonce: String?
+    public var acr: String?
+    public var scope: String?
+    public var realmAccess: Roles?
+    public var resourceAccess: [String: Roles]?
+    public var preferredUsername: String?
+    public var email: String?
+    public var emailVerified: Bool?
+    public var name: String?
+    public var givenName: String?
+    public var familyName: String?
+
+    enum CodingKeys: String, CodingKey {
+        case exp, iat, jti, iss, aud, sub, typ, azp, sid, nonce, acr, scope, email, name
+        case realmAccess = "realm_access"
+        case resourceAccess = "resource_access"
+        case preferredUsername = "preferred_username"
+        case emailVerified = "email_verified"
+        case givenName = "given_name"
+        case familyName = "family_name"
+    }
+
+    /// The realm server checks its own tokens' times with its clock.
+    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

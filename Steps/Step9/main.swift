@@ -1,0 +1,86 @@
+/// Step 9 — the authorization server: Keycloak, or the same realm served by us.
+///
+/// New here: a real OAuth 2.1 / OpenID Connect authorization server for the
+/// realm in scripts/keycloak/mcp-realm.json. `step9 serve` serves it on :8080
+/// as Keycloak 26 would (discovery, JWKS, login form with PKCE, four grants,
+/// userinfo, dynamic client registration), checking every credential; state
+/// is in memory only. `step9 setup` configures a running Keycloak from the same
+/// file. Without a subcommand, step9 sets up the Keycloak at --keycloak-url if
+/// one answers, and otherwise serves the realm itself.
+///
+/// Read: Shared/Realm/Realm.swift, Shared/Realm/RealmServer.swift, Shared/Realm/RealmServer+Token.swift,
+///       Shared/Realm/RealmServer+Authorize.swift, Shared/Realm/RealmServer+Registration.swift
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+// MARK: Options
+
+struct Step9: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step9", abstract: "Step 9: the authorization server (configure Keycloak, or serve the realm ourselves).",
+        subcommands: [Serve.self], defaultSubcommand: Serve.self)
+}
+
+struct RealmOptions: ParsableArguments {
+    @Option(help: "The realm file.")
+    var realmFile: String = RealmRepresentation.defaultPath
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the realm on :8080 as Keycloak would: discovery, JWKS, login, tokens, userinfo, registration.")
+    @OptionGroup var server: ServerOptions
+    @OptionGroup var realm: RealmOptions
+    @Option(help: "A PKCS#8 PEM private key to sign with. (default: a new RSA-2048 key at every start)")
+    var key: String?
+    @Option(name: .customLong("public-url"), help: "The URL clients reach this server at. (default: http://localhost:<port>)")
+    var publicURL: String?
+
+    func start() async throws {
+        try await serve(server, realmFile: realm.realmFile, keyPath: key, publicURL: publicURL)
+    }
+}
+
+// MARK: Router
+
+/// The realm server for `realmFile`, reached at `baseURL`.
+func makeRealmServer(realmFile: String, baseURL: String, signingKey: RealmSigningKey) async throws -> RealmServer {
+    try await RealmServer(realm: Realm(RealmRepresentation.load(from: realmFile)), baseURL: baseURL, signingKey: signingKey)
+}
+
+func makeRouter(_ server: ServerOptions, realmServer: RealmServer) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
+    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
+    router.add(middleware: MCPCORSMiddleware())
+    router.get("/health") { _, _ in HealthStatus() }
+    realmServer.addRoutes(to: router)
+    return router
+}
+
+// MARK: Run
+
+/// Serves the realm of `realmFile` until stopped.
+func serve(_ server: ServerOptions, realmFile: String, keyPath: String?, publicURL: String?) async throws {
+    let port = server.port(default: 8080)
+    let keyPEM = try keyPath.map { try String(contentsOfFile: $0, encoding: .utf8) }
+    let realmServer = try await makeRealmServer(
+        realmFile: realmFile, baseURL: publicURL ?? "http://localhost:\(port)", signingKey: RealmSigningKey(privateKeyPEM: keyPEM))
+    Logger(label: "step9").info(
+        "serving realm \(realmServer.realm.name) at \(realmServer.issuer) (kid \(realmServer.signingKey.keyID)); codes, sessions and registered clients live in memory only")
+    try await makeApplication(name: "step9", router: makeRouter(server, realmServer: realmServer), options: server, port: port).runService()
+}
+
+let command: any ParsableCommand
+do {
+    command = try Step9.parseAsRoot()
+} catch {
+    Step9.exit(withError: error)
+}
+switch command {
+case let command as Serve: try await command.start()
+default: print(Step9.helpMessage())
+}
