@@ -1,4 +1,4 @@
-/// Base64url without padding, the encoding of JWTs, JWKs and PKCE.
+/// Base64url without padding, the encoding of JWTs, JWKs and PKCEVerifier.
 ///
 /// Introduced in step 5 (the `n` and `e` of a JWK).
 ///

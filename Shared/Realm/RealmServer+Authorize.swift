@@ -42,7 +42,7 @@ extension RealmServer {
         do {
             guard query["response_type"] == "code" else { throw OAuthError(code: "unsupported_response_type", description: "Only response_type=code") }
             let challenge = query["code_challenge"]
-            if let method = query["code_challenge_method"], method != PKCE.method {
+            if let method = query["code_challenge_method"], method != PKCEVerifier.method {
                 throw OAuthError.invalidRequest("Invalid parameter: code_challenge_method (only S256)")
             }
             if challenge != nil, query["code_challenge_method"] == nil {

@@ -85,7 +85,7 @@ extension RealmServer {
         guard form["redirect_uri"] == grant.redirectURI else { throw .invalidGrant("Incorrect redirect_uri") }
         if let challenge = grant.codeChallenge {
             guard let verifier = form["code_verifier"] else { throw .invalidGrant("PKCE verification failed: Code mismatch") }
-            guard PKCE.verify(verifier: verifier, challenge: challenge) else { throw .invalidGrant("PKCE verification failed: Code mismatch") }
+            guard PKCEVerifier.verify(verifier: verifier, challenge: challenge) else { throw .invalidGrant("PKCE verification failed: Code mismatch") }
         }
         if let resource = form["resource"], resource != grant.resource {
             throw .invalidTarget("The resource must be the one authorized")

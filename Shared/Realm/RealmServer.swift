@@ -66,7 +66,7 @@ public struct RealmServer: Sendable {
             scopesSupported: [Realm.openID] + realm.scopes.keys.sorted(), responseTypesSupported: ["code"],
             grantTypesSupported: ["authorization_code", "refresh_token", "password", "client_credentials"],
             tokenEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
-            codeChallengeMethodsSupported: [PKCE.method], authorizationResponseIssParameterSupported: true)
+            codeChallengeMethodsSupported: [PKCEVerifier.method], authorizationResponseIssParameterSupported: true)
     }
 
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {

@@ -10,7 +10,7 @@
 import Crypto
 import Foundation
 
-public struct PKCE: Sendable, Equatable {
+public struct PKCEVerifier: Sendable, Equatable {
     public let verifier: String
     public let challenge: String
     public static let method = "S256"
