@@ -59,7 +59,7 @@ start_step() {
     bin="$(swift build --show-bin-path)/step$step"
     for attempt in 1 2 3 4 5; do
         PORT=$(free_port)
-        "$bin" --port "$PORT" "$@" >"$WORK/server.log" 2>&1 &
+        "$bin" "$@" --port "$PORT" >"$WORK/server.log" 2>&1 &
         SERVER_PID=$!
         if wait_for_listening "step$step"; then
             BASE="http://127.0.0.1:$PORT"
@@ -96,13 +96,13 @@ gen_token() {
     "$(swift build --show-bin-path)/gen-token" --username "$user" --scopes "$scopes" --out "$WORK/token_$user.json" "$@" 2>/dev/null
 }
 
-# request METHOD PATH [CURL ARGS...]: sets STATUS, BODY and HEADERS (lower-case names).
+# request METHOD PATH [CURL ARGS...]: sets STATUS, BODY and HEADERS.
 request() {
     local method=$1 path=$2
     shift 2
     STATUS=$(curl -sS --max-time 10 -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$method" "$BASE$path" "$@" || echo 000)
     BODY=$(cat "$WORK/body" 2>/dev/null || true)
-    HEADERS=$(tr -d '\r' <"$WORK/headers" 2>/dev/null | tr 'A-Z' 'a-z' || true)
+    HEADERS=$(tr -d '\r' <"$WORK/headers" 2>/dev/null || true)
 }
 
 get() { request GET "$@"; }
@@ -135,11 +135,11 @@ expect() {
     report "$what" "$ok" "HTTP $status${test:+ and jq '$test'}" "HTTP $STATUS ${BODY:0:300}"
 }
 
-# expect_header WHAT NAME VALUE: the last response had header NAME with exactly VALUE.
+# expect_header WHAT NAME VALUE: the last response had header NAME (any case) with exactly VALUE.
 expect_header() {
-    local what=$1 name=${2,,} value=$3 actual ok=no
+    local what=$1 name=$2 value=$3 actual ok=no
     actual=$(grep -i "^$name:" <<<"$HEADERS" | head -n 1 | cut -d: -f2- | sed 's/^ *//' || true)
-    [[ "$actual" == "${value,,}" ]] && ok=yes
+    [[ "$actual" == "$value" ]] && ok=yes
     report "$what" "$ok" "$name: $value" "${actual:-(no $name header)}"
 }
 
