@@ -10,6 +10,7 @@
 /// | `auth_required` | 6 |
 /// | `oauth_metadata` (links to the metadata documents) | 7 |
 /// | `scope_based_auth` | 8 |
+/// | `keycloak_integration` (realm, issuer, `jwks_uri`, key freshness) | 10 |
 ///
 /// ```swift
 /// router.get("/health") { _, _ in HealthStatus(jwtEnabled: true, jwksAvailable: keys != nil) }
@@ -23,6 +24,7 @@ public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
     public var authRequired: Bool?
     public var oauthMetadata: OAuthMetadataLinks?
     public var scopeBasedAuth: Bool?
+    public var keycloakIntegration: KeycloakIntegration?
 
     /// Where a step's OAuth metadata documents are (step 7 on).
     public struct OAuthMetadataLinks: Encodable, Sendable {
@@ -40,15 +42,36 @@ public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
         }
     }
 
+    /// The authorization server a step-10 server trusts, and the state of its keys.
+    public struct KeycloakIntegration: Encodable, Sendable {
+        public let realm: String
+        public let issuer: String
+        public let jwksURI: String?
+        public let keys: RemoteKeySet.Status
+
+        public init(realm: String, issuer: String, keys: RemoteKeySet.Status) {
+            self.realm = realm
+            self.issuer = issuer
+            self.jwksURI = keys.jwksURI
+            self.keys = keys
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case realm, issuer, keys
+            case jwksURI = "jwks_uri"
+        }
+    }
+
     public init(
         jwtEnabled: Bool? = nil, jwksAvailable: Bool? = nil, authRequired: Bool? = nil, oauthMetadata: OAuthMetadataLinks? = nil,
-        scopeBasedAuth: Bool? = nil
+        scopeBasedAuth: Bool? = nil, keycloakIntegration: KeycloakIntegration? = nil
     ) {
         self.jwtEnabled = jwtEnabled
         self.jwksAvailable = jwksAvailable
         self.authRequired = authRequired
         self.oauthMetadata = oauthMetadata
         self.scopeBasedAuth = scopeBasedAuth
+        self.keycloakIntegration = keycloakIntegration
     }
 
     enum CodingKeys: String, CodingKey {
@@ -58,6 +81,7 @@ public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
         case authRequired = "auth_required"
         case oauthMetadata = "oauth_metadata"
         case scopeBasedAuth = "scope_based_auth"
+        case keycloakIntegration = "keycloak_integration"
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -1,0 +1,96 @@
+/// Step 10's configuration: where the authorization server is, and who this server is.
+///
+/// Introduced in step 10. Read from the env file (`--env`, default
+/// `scripts/keycloak/keycloak_direct.env`), then the process environment,
+/// then the defaults, the first that has a value winning (swift-configuration
+/// providers, in that order). A missing env file is a notice, not an error; a
+/// malformed value is an error naming the variable.
+///
+/// | variable | meaning | default |
+/// |---|---|---|
+/// | `KEYCLOAK_URL` | the authorization server's base URL | `http://localhost:8080` |
+/// | `KEYCLOAK_REALM` | the realm | `mcp-realm` |
+/// | `MCP_SERVER_URL` | this server's public URL; the resource is `<url>/mcp` | `http://localhost:9000` |
+/// | `JWT_ISSUER` | the `iss` tokens must carry | `<KEYCLOAK_URL>/realms/<KEYCLOAK_REALM>` |
+/// | `JWT_AUDIENCE` | accepted `aud` values, comma-separated (the resource is always accepted too) | `echo-mcp-server` |
+/// | `JWKS_CACHE_SECONDS` | how long fetched keys are fresh | `300` |
+/// | `METADATA_CACHE_SECONDS` | how long the authorization server's metadata is fresh | `3600` |
+///
+/// None of these is a secret.
+import Configuration
+public import Foundation
+import SystemPackage
+
+public struct KeycloakConfiguration: Sendable, Equatable {
+    public let keycloakURL: String
+    public let realm: String
+    public let serverURL: String
+    public let issuer: String
+    /// `JWT_AUDIENCE` values, then the resource identifier.
+    public let audiences: [String]
+    public let jwksCacheSeconds: TimeInterval
+    public let metadataCacheSeconds: TimeInterval
+
+    /// The resource identifier, `<MCP_SERVER_URL>/mcp`.
+    public var resource: String { serverURL + "/mcp" }
+
+    /// A malformed value, named.
+    public struct InvalidValue: Error, CustomStringConvertible {
+        public let variable: String
+        public let value: String
+        public let expected: String
+        public var description: String { "\(variable) must be \(expected), got '\(value)'" }
+    }
+
+    /// Reads the configuration; `notice` says when the env file was not there.
+    public static func load(
+        envFile: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> (configuration: KeycloakConfiguration, notice: String?) {
+        let fileExists = FileManager.default.fileExists(atPath: envFile)
+        let file = try await EnvironmentVariablesProvider(environmentFilePath: FilePath(envFile), allowMissing: true)
+        let config = ConfigReader(providers: [file, EnvironmentVariablesProvider(environmentVariables: environment)])
+        func value(_ key: String, _ fallback: String) -> String {
+            (config.string(forKey: ConfigKey(key)) ?? fallback).trimmingCharacters(in: .whitespaces)
+        }
+        let keycloakURL = try url("KEYCLOAK_URL", value("keycloak.url", "http://localhost:8080"))
+        let realm = value("keycloak.realm", "mcp-realm")
+        guard !realm.isEmpty, !realm.contains("/"), !realm.contains(" ") else {
+            throw InvalidValue(variable: "KEYCLOAK_REALM", value: realm, expected: "a realm name without '/' or spaces")
+        }
+        let serverURL = try url("MCP_SERVER_URL", value("mcp.server.url", "http://localhost:9000"))
+        let issuer = try url("JWT_ISSUER", value("jwt.issuer", "\(keycloakURL)/realms/\(realm)"))
+        let audiences = value("jwt.audience", "echo-mcp-server").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        guard !audiences.isEmpty else { throw InvalidValue(variable: "JWT_AUDIENCE", value: "", expected: "one or more audiences, comma-separated") }
+        let configuration = KeycloakConfiguration(
+            keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: issuer, audiences: audiences + [serverURL + "/mcp"],
+            jwksCacheSeconds: try seconds("JWKS_CACHE_SECONDS", value("jwks.cache.seconds", "300")),
+            metadataCacheSeconds: try seconds("METADATA_CACHE_SECONDS", value("metadata.cache.seconds", "3600")))
+        return (configuration, fileExists ? nil : "No env file at \(envFile); using the environment and defaults.")
+    }
+
+    /// `value` as an http(s) URL without a trailing slash.
+    static func url(_ variable: String, _ value: String) throws -> String {
+        guard let components = URLComponents(string: value), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
+            components.host?.isEmpty == false, components.query == nil, components.fragment == nil
+        else { throw InvalidValue(variable: variable, value: value, expected: "an http(s) URL") }
+        return value.hasSuffix("/") ? String(value.dropLast()) : value
+    }
+
+    static func seconds(_ variable: String, _ value: String) throws -> TimeInterval {
+        guard let seconds = TimeInterval(value), seconds > 0 else { throw InvalidValue(variable: variable, value: value, expected: "a positive number of seconds") }
+        return seconds
+    }
+
+    /// The configuration as `NAME=value` lines, for the start-up log.
+    public var summary: String {
+        """
+        KEYCLOAK_URL=\(keycloakURL)
+        KEYCLOAK_REALM=\(realm)
+        MCP_SERVER_URL=\(serverURL)
+        JWT_ISSUER=\(issuer)
+        JWT_AUDIENCE=\(audiences.joined(separator: ","))
+        JWKS_CACHE_SECONDS=\(Int(jwksCacheSeconds)) METADATA_CACHE_SECONDS=\(Int(metadataCacheSeconds))
+        """
+    }
+}

@@ -1,0 +1,85 @@
+/// Finding an authorization server's metadata from its issuer URL.
+///
+/// Introduced in step 10 (the server, to find `jwks_uri`); the client of step 11
+/// discovers the same way. For an issuer with a path, such as
+/// `http://localhost:8080/realms/mcp-realm`, the URLs are tried in the order
+/// MCP 2025-11-25 gives:
+///
+/// 1. RFC 8414, path inserted: `http://localhost:8080/.well-known/oauth-authorization-server/realms/mcp-realm`
+/// 2. OpenID Connect, path inserted: `http://localhost:8080/.well-known/openid-configuration/realms/mcp-realm`
+/// 3. OpenID Connect, appended: `http://localhost:8080/realms/mcp-realm/.well-known/openid-configuration` (Keycloak's)
+///
+/// The first document that parses is checked: its `issuer` must be exactly the
+/// issuer asked for (RFC 8414 §3.3), or it is refused.
+///
+/// - SeeAlso: RFC 8414 §3; OpenID Connect Discovery 1.0 §4; MCP 2025-11-25 Authorization › Authorization Server Metadata Discovery
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+public struct AuthorizationServerDiscovery: Sendable {
+    let http: HTTPClient
+    let timeout: TimeAmount
+
+    public init(http: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
+        self.http = http
+        self.timeout = timeout
+    }
+
+    /// Why discovery failed, with each URL tried.
+    public struct Failure: Error, CustomStringConvertible {
+        public let issuer: String
+        public let attempts: [String]
+        public var description: String { "No usable metadata for \(issuer): " + attempts.joined(separator: "; ") }
+    }
+
+    /// The metadata URLs for `issuer`, in the order they are tried.
+    public static func metadataURLs(for issuer: String) -> [String] {
+        guard let components = URLComponents(string: issuer), let scheme = components.scheme, let host = components.host else { return [] }
+        let origin = "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
+        let path = components.path == "/" ? "" : components.path
+        if path.isEmpty {
+            return [origin + AuthorizationServerMetadata.wellKnownPath, origin + "/.well-known/openid-configuration"]
+        }
+        return [
+            origin + AuthorizationServerMetadata.wellKnownPath + path, origin + "/.well-known/openid-configuration" + path,
+            issuer + "/.well-known/openid-configuration",
+        ]
+    }
+
+    /// The metadata of `issuer`.
+    ///
+    /// - Throws: ``Failure`` listing what each URL answered.
+    public func metadata(for issuer: String) async throws -> AuthorizationServerMetadata {
+        var attempts: [String] = []
+        for url in Self.metadataURLs(for: issuer) {
+            do {
+                let metadata = try await getJSON(AuthorizationServerMetadata.self, from: url)
+                guard metadata.issuer == issuer else {
+                    attempts.append("\(url): issuer is \(metadata.issuer), not \(issuer)")
+                    continue
+                }
+                return metadata
+            } catch {
+                attempts.append("\(url): \(error)")
+            }
+        }
+        throw Failure(issuer: issuer, attempts: attempts)
+    }
+
+    /// A JSON document from `url` (1 MiB at most), or an error naming the status.
+    public func getJSON<T: Decodable>(_ type: T.Type, from url: String) async throws -> T {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: "application/json")
+        let response = try await http.execute(request, timeout: timeout)
+        let body = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else { throw HTTPStatusError(status: Int(response.status.code)) }
+        return try JSONDecoder().decode(T.self, from: Data(buffer: body))
+    }
+
+    struct HTTPStatusError: Error, CustomStringConvertible {
+        let status: Int
+        var description: String { "HTTP \(status)" }
+    }
+}

@@ -1,0 +1,173 @@
+/// The authorization server's signing keys: discovered, fetched, cached, kept fresh.
+///
+/// Introduced in step 10, the second ``VerificationKeyProvider`` (step 6's
+/// ``LocalKeySet`` reads a file). It finds `jwks_uri` by discovery from the
+/// issuer, fetches the JWKS, and then:
+///
+/// - serves every request from memory: no network call while keys are warm;
+/// - refreshes in the background every `jwksCacheSeconds` (300 s), and the
+///   metadata every `metadataCacheSeconds` (3600 s); it runs as a `Service`, so
+///   it stops with the server;
+/// - on a `kid` it does not know (the server rotated keys), refetches once, at
+///   most once every 30 s however many such tokens arrive, then answers;
+/// - when the server is unreachable, keeps the last good keys (``Status`` says
+///   they are stale) and retries every 5 s;
+/// - with no keys ever fetched, answers ``AuthFailure/keysUnavailable(_:)``
+///   (503), never a 401 that would blame the token.
+///
+/// ```swift
+/// let keys = RemoteKeySet(issuer: "http://localhost:8080/realms/mcp-realm")
+/// let verifier = TokenVerifier(keys: keys, issuers: [keys.issuer], audiences: ["echo-mcp-server"])
+/// try await makeApplication(…, services: [keys]).runService()
+/// ```
+public import Foundation
+import Logging
+public import ServiceLifecycle
+
+public actor RemoteKeySet: VerificationKeyProvider, Service {
+    public nonisolated let issuer: String
+    let discovery: AuthorizationServerDiscovery
+    let jwksLifetime: TimeInterval
+    let metadataLifetime: TimeInterval
+    /// The least time between two refetches caused by unknown `kid`s.
+    let unknownKeyInterval: TimeInterval
+    let retryInterval: TimeInterval
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    private var keys: [VerificationKey] = []
+    private var keysFetchedAt: Date?
+    private var metadata: AuthorizationServerMetadata?
+    private var metadataFetchedAt: Date?
+    private var lastError: String?
+    private var lastUnknownKeyRefetch: Date?
+    private var refreshing: Task<Void, Never>?
+    /// How many times the JWKS was fetched (for tests and benchmarks).
+    public private(set) var jwksFetches = 0
+
+    public init(
+        issuer: String, discovery: AuthorizationServerDiscovery = AuthorizationServerDiscovery(), jwksCacheSeconds: TimeInterval = 300,
+        metadataCacheSeconds: TimeInterval = 3600, unknownKeyInterval: TimeInterval = 30, retryInterval: TimeInterval = 5,
+        logger: Logger = Logger(label: "keys"), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.issuer = issuer
+        self.discovery = discovery
+        self.jwksLifetime = jwksCacheSeconds
+        self.metadataLifetime = metadataCacheSeconds
+        self.unknownKeyInterval = unknownKeyInterval
+        self.retryInterval = retryInterval
+        self.logger = logger
+        self.now = now
+    }
+
+    // MARK: Request path
+
+    public func key(for kid: String?) async throws(AuthFailure) -> VerificationKey {
+        guard !keys.isEmpty else {
+            throw .keysUnavailable("No signing keys from \(issuer) yet (\(lastError ?? "first fetch in progress")); try again shortly")
+        }
+        if let kid, !keys.contains(where: { $0.id == kid }), mayRefetchForUnknownKey() {
+            logger.info("unknown kid \(LogSafe.clip(kid)): refetching the JWKS")
+            await refresh()
+        }
+        return try LocalKeySet.select(kid, from: keys)
+    }
+
+    /// True at most once per `unknownKeyInterval`.
+    private func mayRefetchForUnknownKey() -> Bool {
+        let now = now()
+        if let last = lastUnknownKeyRefetch, now.timeIntervalSince(last) < unknownKeyInterval { return false }
+        lastUnknownKeyRefetch = now
+        return true
+    }
+
+    // MARK: Background
+
+    /// Fetches now, then keeps the keys fresh until the server shuts down.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.refresh()
+                let delay = await self.nextRefreshDelay()
+                try? await Task.sleep(for: .seconds(delay))
+            }
+        }
+    }
+
+    private func nextRefreshDelay() -> TimeInterval {
+        keys.isEmpty || lastError != nil ? retryInterval : jwksLifetime
+    }
+
+    /// One fetch at a time: callers arriving while one runs wait for it.
+    public func refresh() async {
+        if let refreshing {
+            await refreshing.value
+            return
+        }
+        let task = Task { await self.fetch() }
+        refreshing = task
+        await task.value
+        refreshing = nil
+    }
+
+    private func fetch() async {
+        do {
+            let metadata = try await currentMetadata()
+            guard let jwksURI = metadata.jwksURI else { throw RemoteKeyError("The metadata of \(issuer) names no jwks_uri") }
+            jwksFetches += 1
+            let set = try await discovery.getJSON(JSONWebKeySet.self, from: jwksURI)
+            var fetched: [VerificationKey] = []
+            for jwk in set.keys {
+                if let key = await jwk.verificationKey() { fetched.append(key) }
+            }
+            guard !fetched.isEmpty else { throw RemoteKeyError("\(jwksURI) has no RS256 or ES256 signing key") }
+            if Set(fetched.compactMap(\.id)) != Set(keys.compactMap(\.id)) {
+                logger.info("signing keys from \(jwksURI): \(fetched.compactMap(\.id).joined(separator: ", "))")
+            }
+            keys = fetched
+            keysFetchedAt = now()
+            lastError = nil
+        } catch {
+            lastError = "\(error)"
+            logger.warning("could not refresh keys from \(issuer): \(error)\(keys.isEmpty ? "" : "; keeping the last good keys")")
+        }
+    }
+
+    private func currentMetadata() async throws -> AuthorizationServerMetadata {
+        if let metadata, let fetchedAt = metadataFetchedAt, now().timeIntervalSince(fetchedAt) < metadataLifetime { return metadata }
+        let fresh = try await discovery.metadata(for: issuer)
+        metadata = fresh
+        metadataFetchedAt = now()
+        return fresh
+    }
+
+    // MARK: Status
+
+    /// What /health reports about the keys.
+    public struct Status: Encodable, Sendable, Equatable {
+        /// `fresh`; `stale` when the last refresh failed (the last good keys still serve); `unavailable` before any fetch.
+        public let state: String
+        public let count: Int
+        public let ageSeconds: Int?
+        public let lastError: String?
+        /// Where the keys come from (shown beside them in /health).
+        let jwksURI: String?
+
+        enum CodingKeys: String, CodingKey {
+            case state, count
+            case ageSeconds = "age_seconds"
+            case lastError = "last_error"
+        }
+    }
+
+    public func status() -> Status {
+        let age = keysFetchedAt.map { now().timeIntervalSince($0) }
+        let state = keys.isEmpty ? "unavailable" : (lastError != nil || (age ?? .infinity) > jwksLifetime) ? "stale" : "fresh"
+        return Status(state: state, count: keys.count, ageSeconds: age.map { Int($0) }, lastError: lastError, jwksURI: metadata?.jwksURI)
+    }
+}
+
+struct RemoteKeyError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
