@@ -47,6 +47,8 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/TestSupport"
         ),
@@ -54,5 +56,8 @@ let package = Package(
         .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests"),
     ]
         + steps.map { .executableTarget(name: $0.target, dependencies: ["Shared"], path: "Steps/Step\($0.number)") }
-        + steps.map { .testTarget(name: "Step\($0.number)Tests", dependencies: [.target(name: $0.target), "TestSupport"], path: "Tests/Step\($0.number)Tests") }
+        + steps.map { .testTarget(
+                name: "Step\($0.number)Tests",
+                dependencies: [.target(name: $0.target), "TestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                path: "Tests/Step\($0.number)Tests") }
 )

@@ -1,1 +1,220 @@
+/// Step 10: the server trusting the realm server — access per user, key rotation, the server going down and coming back.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import ServiceLifecycle
+import MCP
+import Shared
+import TestSupport
+import Testing
+
 @testable import step10
+
+/// The realm server running for real on `port`, signing with `key`.
+func startRealm(port: Int, key: RealmSigningKey? = nil) async throws -> (RunningServer, RealmServer) {
+    let realmServer = try await RealmServer(realm: RealmFixture.realm(), baseURL: "http://127.0.0.1:\(port)", signingKey: key)
+    let router = Router()
+    realmServer.addRoutes(to: router)
+    return (try await RunningServer.start(router, port: port), realmServer)
+}
+
+/// Step 10's configuration for a realm server on `port`.
+func configuration(realmPort: Int) async throws -> KeycloakConfiguration {
+    try await KeycloakConfiguration.load(
+        envFile: "/nonexistent.env", environment: ["KEYCLOAK_URL": "http://127.0.0.1:\(realmPort)", "MCP_SERVER_URL": "http://localhost:9000"]
+    ).configuration
+}
+
+/// Step 10's key set for `configuration`, on `clock`.
+func keySet(_ configuration: KeycloakConfiguration, clock: TestClock = TestClock(), retry: TimeInterval = 5) -> RemoteKeySet {
+    RemoteKeySet(issuer: configuration.issuer, retryInterval: retry, logger: Logger(label: "test"), now: { clock.now })
+}
+
+func step10App(_ configuration: KeycloakConfiguration, keys: RemoteKeySet, services: [any Service] = []) throws -> some ApplicationProtocol {
+    Application(router: makeRouter(try ServerOptions.parse([]), configuration: configuration, keys: keys), services: services)
+}
+
+func withBearer(_ token: String) -> HTTPFields {
+    HTTPFields.mcpPost.with(.authorization, "Bearer \(token)")
+}
+
+enum KeycloakCall: CaseIterable {
+    case initialize, ping, toolsList, toolsCall, promptsList, promptsGet
+
+    var body: String {
+        switch self {
+        case .initialize: RPC.initialize()
+        case .ping: RPC.ping
+        case .toolsList: RPC.request("tools/list")
+        case .toolsCall: RPC.echo("hi")
+        case .promptsList: RPC.request("prompts/list")
+        case .promptsGet: RPC.getPrompt("echo_prompt", arguments: ["message": "hi"])
+        }
+    }
+
+    /// Design §5 for step 10 (the Keycloak posts): the scope a call needs.
+    var scope: String {
+        switch self {
+        case .initialize, .ping: "mcp:read"
+        case .toolsList, .toolsCall: "mcp:tools"
+        case .promptsList, .promptsGet: "mcp:prompts"
+        }
+    }
+}
+
+// MARK: Tests
+
+@Suite("Step 10", .serialized)
+struct Step10Tests {
+    @Test(
+        "each realm user gets exactly the access of the Keycloak posts",
+        arguments: [("mcp-admin", "admin123", ["mcp:read", "mcp:tools", "mcp:prompts"]), ("mcp-user", "user123", ["mcp:read", "mcp:tools"]),
+                    ("mcp-readonly", "readonly123", ["mcp:read"])])
+    func accessPerUser(username: String, password: String, scopes: [String]) async throws {
+        let port = try RunningServer.freePort()
+        let (realm, _) = try await startRealm(port: port)
+        defer { Task { await realm.stop() } }
+        let configuration = try await configuration(realmPort: port)
+        let keys = keySet(configuration)
+        await keys.refresh()
+        let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: username, password: password)
+        try await step10App(configuration, keys: keys).test(.router) { client in
+            for call in KeycloakCall.allCases {
+                let response = try await client.postMCP(call.body, headers: withBearer(token))
+                if scopes.contains(call.scope) {
+                    #expect(response.status == .ok, "\(username) \(call)")
+                } else {
+                    #expect(response.status == .forbidden, "\(username) \(call)")
+                    #expect(response.headers[.wwwAuthenticate]?.contains(#"scope="\#(call.scope)""#) == true)
+                }
+            }
+            let noToken = try await client.postMCP(RPC.ping)
+            #expect(noToken.headers[.wwwAuthenticate] == #"Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#)
+        }
+        await realm.stop()
+    }
+
+    @Test("key rotation: the first token with the new kid passes after one refetch; a flood of unknown kids fetches at most once per 30 s")
+    func keyRotation() async throws {
+        let port = try RunningServer.freePort()
+        let clock = TestClock()
+        var (realm, _) = try await startRealm(port: port)
+        let configuration = try await configuration(realmPort: port)
+        let keys = keySet(configuration, clock: clock)
+        await keys.refresh()
+        #expect(await keys.jwksFetches == 1)
+        await realm.stop()
+        (realm, _) = try await startRealm(port: port, key: try await RealmSigningKey())
+        let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123")
+        try await step10App(configuration, keys: keys).test(.router) { client in
+            #expect(try await client.postMCP(RPC.ping, headers: withBearer(token)).status == .ok)
+            #expect(await keys.jwksFetches == 2)
+            for _ in 0..<20 {
+                let forged = try await ForgedToken.signedWithAnotherKey(kid: UUID().uuidString, issuer: configuration.issuer)
+                #expect(try await client.postMCP(RPC.ping, headers: withBearer(forged)).status == .unauthorized)
+            }
+            #expect(await keys.jwksFetches == 2)  // within 30 s of the rotation's refetch: none more
+            clock.advance(by: 31)
+            let forged = try await ForgedToken.signedWithAnotherKey(kid: "yet-another", issuer: configuration.issuer)
+            #expect(try await client.postMCP(RPC.ping, headers: withBearer(forged)).status == .unauthorized)
+            #expect(await keys.jwksFetches == 3)
+        }
+        await realm.stop()
+    }
+
+    @Test("the authorization server going down after warm-up: requests are still verified, /health says stale")
+    func serverDownAfterWarmUp() async throws {
+        let port = try RunningServer.freePort()
+        let (realm, _) = try await startRealm(port: port)
+        let configuration = try await configuration(realmPort: port)
+        let keys = keySet(configuration)
+        await keys.refresh()
+        let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123")
+        await realm.stop()
+        await keys.refresh()
+        try await step10App(configuration, keys: keys).test(.router) { client in
+            #expect(try await client.postMCP(RPC.echo("still here"), headers: withBearer(token)).status == .ok)
+            let health = try await client.get("/health").json()
+            #expect(health["keycloak_integration"]?["keys"]?["state"] == "stale")
+            #expect(health["keycloak_integration"]?["keys"]?["last_error"] != nil)
+        }
+    }
+
+    @Test("the authorization server down from the start: 503 with a reason, then recovery when it comes up")
+    func serverDownFromTheStart() async throws {
+        let port = try RunningServer.freePort()
+        let configuration = try await configuration(realmPort: port)
+        let keys = keySet(configuration, retry: 0.2)
+        try await step10App(configuration, keys: keys, services: [keys]).test(.router) { client in
+            let early = try await client.postMCP(RPC.ping, headers: withBearer("eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.e30.c2ln"))
+            #expect(early.status == .serviceUnavailable)
+            #expect(early.detail?.hasPrefix("No signing keys from http://127.0.0.1:\(port)/realms/mcp-realm yet") == true)
+            #expect(try await client.get("/health").json()["keycloak_integration"]?["keys"]?["state"] == "unavailable")
+            let (realm, _) = try await startRealm(port: port)
+            let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: "mcp-admin", password: "admin123")
+            var status = HTTPResponse.Status.serviceUnavailable
+            for _ in 0..<50 where status == .serviceUnavailable {
+                try await Task.sleep(for: .milliseconds(100))
+                status = try await client.postMCP(RPC.ping, headers: withBearer(token)).status
+            }
+            #expect(status == .ok)
+            await realm.stop()
+        }
+    }
+
+    @Test("a validly signed token from another issuer is refused; an RFC 8707 token for this resource is accepted")
+    func issuersAndResources() async throws {
+        let port = try RunningServer.freePort()
+        let key = try await RealmSigningKey()
+        let (realm, _) = try await startRealm(port: port, key: key)
+        let configuration = try await configuration(realmPort: port)
+        let keys = keySet(configuration)
+        await keys.refresh()
+        // The same key, another issuer: the signature is valid, the issuer is not.
+        let impostor = try await RealmServer(realm: RealmFixture.realm(), baseURL: "http://evil.example", signingKey: key)
+        let impostorRouter = Router()
+        impostor.addRoutes(to: impostorRouter)
+        let foreign = try await Application(router: impostorRouter).test(.router) { client in
+            try await client.postForm(
+                "/realms/mcp-realm/protocol/openid-connect/token",
+                ["grant_type": "password", "client_id": "mcp-test-client", "username": "mcp-admin", "password": "admin123", "scope": "mcp:read"]
+            ).json()["access_token"]?.stringValue ?? ""
+        }
+        let resourceToken = try await RealmHTTP.token(
+            baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123", resource: "http://localhost:9000/mcp")
+        #expect(TokenFile(token: resourceToken).claims["aud"] == "http://localhost:9000/mcp")
+        try await step10App(configuration, keys: keys).test(.router) { client in
+            let refused = try await client.postMCP(RPC.ping, headers: withBearer(foreign))
+            #expect(refused.status == .unauthorized)
+            #expect(refused.detail == "Invalid issuer")
+            #expect(try await client.postMCP(RPC.echo("aud"), headers: withBearer(resourceToken)).status == .ok)
+        }
+        await realm.stop()
+    }
+
+    @Test("configuration: env file, then environment, then defaults; a malformed value names its variable")
+    func configurationOrder() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("step10-\(UUID().uuidString).env")
+        try "KEYCLOAK_URL=http://kc.example:8080\nJWT_AUDIENCE=a, b\n".write(to: file, atomically: true, encoding: .utf8)
+        let (loaded, notice) = try await KeycloakConfiguration.load(
+            envFile: file.path, environment: ["KEYCLOAK_URL": "http://ignored:1", "KEYCLOAK_REALM": "other"])
+        #expect(notice == nil)
+        #expect(loaded.keycloakURL == "http://kc.example:8080")
+        #expect(loaded.realm == "other")
+        #expect(loaded.issuer == "http://kc.example:8080/realms/other")
+        #expect(loaded.audiences == ["a", "b", "http://localhost:9000/mcp"])
+        let (defaults, missing) = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", environment: [:])
+        #expect(missing == "No env file at /nonexistent.env; using the environment and defaults.")
+        #expect(defaults.issuer == "http://localhost:8080/realms/mcp-realm")
+        await #expect(throws: KeycloakConfiguration.InvalidValue.self) {
+            _ = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", environment: ["MCP_SERVER_URL": "localhost:9000"])
+        }
+        do {
+            _ = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", environment: ["JWKS_CACHE_SECONDS": "soon"])
+        } catch {
+            #expect("\(error)" == "JWKS_CACHE_SECONDS must be a positive number of seconds, got 'soon'")
+        }
+    }
+}

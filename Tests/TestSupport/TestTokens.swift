@@ -86,12 +86,16 @@ public enum ForgedToken {
         return parts.joined(separator: ".")
     }
 
-    /// RS256 under our kid, but signed with a key the attacker made.
-    public static func signedWithAnotherKey() async throws -> String {
-        let pem = try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
-        let issuer = try await TokenIssuer(privateKeyPEM: pem, keyID: KeyDirectory.demoKeyID, issuer: TokenIssuer.demoIssuer)
-        return try await issuer.issue(username: "mallory", scopes: ["mcp:tools"], roles: ["admin"], audience: [TokenIssuer.demoAudience]).token
+    /// RS256 under our kid (or `kid`), but signed with a key the attacker made.
+    public static func signedWithAnotherKey(kid: String = KeyDirectory.demoKeyID, issuer: String = TokenIssuer.demoIssuer) async throws -> String {
+        let signer = try await TokenIssuer(privateKeyPEM: attackerKeyPEM, keyID: kid, issuer: issuer)
+        return try await signer.issue(
+            username: "mallory", scopes: ["mcp:read", "mcp:tools"], roles: ["admin"], audience: [TokenIssuer.demoAudience, "echo-mcp-server"]
+        ).token
     }
+
+    /// The attacker's RSA key, made once.
+    static let attackerKeyPEM = try! _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
 
     /// A correctly signed token without `exp`.
     public static func withoutExpiry() -> String {
