@@ -2,14 +2,16 @@
 # Helpers shared by scripts/test_stepN.sh: start a step, send requests, check answers.
 #
 #   start_step 4                  build if needed, start step4 on a free port, wait for /health
+#   start_step_at 9123 10 …       the same on a given port
 #   gen_token alice mcp:read      a demo token from gen-token
 #   get /health                   GET; sets STATUS, BODY and HEADERS
 #   post_mcp '{"jsonrpc":…}'      POST to /mcp as an MCP client would (extra curl args may follow)
+#   wait_until /health '.ok'      GET until the jq test passes (bounded)
 #   expect "what" 200 '.jq test'  ✅ when the status matches and the jq test is true, else ❌
 #   expect_header "what" Name value
 #   finish                        summary; exit status 1 if anything failed
 #
-# The server is stopped by its PID when the script exits, however it exits.
+# Servers are stopped by their PIDs when the script exits, however it exits.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,21 +19,24 @@ cd "$ROOT"
 WORK=$(mktemp -d)
 PASSED=0
 FAILED=0
-SERVER_PID=""
+SERVER_PIDS=()
 BASE=""
 
 for tool in curl jq; do
     command -v "$tool" >/dev/null || { echo "❌ $tool is required (apt-get install $tool)"; exit 1; }
 done
 
-# stop_server: stops the server this script started, by its PID (TERM, then KILL after 5 s).
+# stop_server: stops every server this script started, by PID (TERM, then KILL after 5 s).
 stop_server() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -9 "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
+    local pid
+    for pid in "${SERVER_PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    done
+    SERVER_PIDS=()
 }
 
 cleanup() {
@@ -50,38 +55,49 @@ free_port() {
 }
 
 # start_step N [ARGS...]: builds stepN if needed, starts it on a free port, waits (30 s at most) for /health.
-# Sets BASE (http://127.0.0.1:PORT) and PORT. Steps 7 on derive their public URL from the port.
+# Sets BASE (http://127.0.0.1:PORT) and PORT.
 start_step() {
-    local step=$1
-    shift
-    swift build --product "step$step" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of step$step failed"; exit 1; }
-    local bin attempt
-    bin="$(swift build --show-bin-path)/step$step"
+    local attempt
     for attempt in 1 2 3 4 5; do
-        PORT=$(free_port)
-        "$bin" "$@" --port "$PORT" >"$WORK/server.log" 2>&1 &
-        SERVER_PID=$!
-        if wait_for_listening "step$step"; then
-            BASE="http://127.0.0.1:$PORT"
-            get /health
-            [[ "$STATUS" == 200 ]] || { echo "❌ step$step: /health answered $STATUS"; exit 1; }
-            echo "▶ step$step is listening on $BASE (pid $SERVER_PID)"
-            return
-        fi
-        grep -q "Address already in use" "$WORK/server.log" || break
+        launch "$(free_port)" "$@" && return
+        grep -q "Address already in use" "$WORK/step$1.log" || break
     done
-    cat "$WORK/server.log"
-    echo "❌ step$step did not start"
+    cat "$WORK/step$1.log"
+    echo "❌ step$1 did not start"
     exit 1
 }
 
-# wait_for_listening NAME: true once the server logs that it listens; false if it exits or 30 s pass.
+# start_step_at PORT N [ARGS...]: the same on a port chosen beforehand (when a configuration must name it).
+start_step_at() {
+    launch "$@" && return
+    cat "$WORK/step$2.log"
+    echo "❌ step$2 did not start on port $1"
+    exit 1
+}
+
+# launch PORT N [ARGS...]: starts stepN on PORT; true once it answers /health.
+launch() {
+    local port=$1 step=$2
+    shift 2
+    swift build --product "step$step" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of step$step failed"; exit 1; }
+    : >"$WORK/step$step.log"
+    "$(swift build --show-bin-path)/step$step" "$@" --port "$port" >>"$WORK/step$step.log" 2>&1 &
+    SERVER_PIDS+=($!)
+    wait_for_listening "$WORK/step$step.log" $! || return 1
+    PORT=$port
+    BASE="http://127.0.0.1:$PORT"
+    get /health
+    [[ "$STATUS" == 200 ]] || { echo "❌ step$step: /health answered $STATUS"; exit 1; }
+    echo "▶ step$step is listening on $BASE (pid ${SERVER_PIDS[-1]})"
+}
+
+# wait_for_listening LOG PID: true once the server logs that it listens; false if it exits or 30 s pass.
 wait_for_listening() {
-    local deadline=$((SECONDS + 30))
-    while ! grep -q "listening on http://" "$WORK/server.log" 2>/dev/null; do
-        kill -0 "$SERVER_PID" 2>/dev/null || return 1
+    local log=$1 pid=$2 deadline=$((SECONDS + 30))
+    while ! grep -q "listening on http://" "$log" 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || return 1
         if ((SECONDS > deadline)); then
-            kill "$SERVER_PID" 2>/dev/null || true
+            kill "$pid" 2>/dev/null || true
             return 1
         fi
         sleep 0.1
@@ -100,12 +116,23 @@ gen_token() {
 request() {
     local method=$1 path=$2
     shift 2
-    STATUS=$(curl -sS --max-time 10 -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$method" "$BASE$path" "$@" || echo 000)
+    STATUS=$(curl -sS --max-time 10 -o "$WORK/body" -D "$WORK/headers" -w '%{http_code}' -X "$method" "$BASE$path" "$@" || true)
     BODY=$(cat "$WORK/body" 2>/dev/null || true)
     HEADERS=$(tr -d '\r' <"$WORK/headers" 2>/dev/null || true)
 }
 
 get() { request GET "$@"; }
+
+# wait_until PATH JQ_TEST: GETs PATH until its body passes the jq test (15 s at most); the last answer stays in STATUS/BODY.
+wait_until() {
+    local path=$1 test=$2 deadline=$((SECONDS + 15))
+    while :; do
+        get "$path"
+        jq -e "$test" >/dev/null 2>&1 <<<"$BODY" && return
+        ((SECONDS < deadline)) || return
+        sleep 0.2
+    done
+}
 
 # post_mcp JSON [CURL ARGS...]: the POST an MCP client sends.
 post_mcp() {
@@ -153,8 +180,11 @@ expect_body() {
 finish() {
     echo "── $PASSED passed, $FAILED failed"
     if ((FAILED > 0)); then
-        echo "server log:"
-        tail -n 30 "$WORK/server.log"
+        local log
+        for log in "$WORK"/step*.log; do
+            echo "── $(basename "$log"):"
+            tail -n 30 "$log"
+        done
         exit 1
     fi
 }
