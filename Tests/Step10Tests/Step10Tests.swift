@@ -40,22 +40,9 @@ func withBearer(_ token: String) -> HTTPFields {
     HTTPFields.mcpPost.with(.authorization, "Bearer \(token)")
 }
 
-enum KeycloakCall: CaseIterable {
-    case initialize, ping, toolsList, toolsCall, promptsList, promptsGet
-
-    var body: String {
-        switch self {
-        case .initialize: RPC.initialize()
-        case .ping: RPC.ping
-        case .toolsList: RPC.request("tools/list")
-        case .toolsCall: RPC.echo("hi")
-        case .promptsList: RPC.request("prompts/list")
-        case .promptsGet: RPC.getPrompt("echo_prompt", arguments: ["message": "hi"])
-        }
-    }
-
+extension MCPCall {
     /// Design §5 for step 10 (the Keycloak posts): the scope a call needs.
-    var scope: String {
+    var keycloakScope: String {
         switch self {
         case .initialize, .ping: "mcp:read"
         case .toolsList, .toolsCall: "mcp:tools"
@@ -81,13 +68,13 @@ struct Step10Tests {
         await keys.refresh()
         let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: username, password: password)
         try await step10App(configuration, keys: keys).test(.router) { client in
-            for call in KeycloakCall.allCases {
+            for call in MCPCall.allCases {
                 let response = try await client.postMCP(call.body, headers: withBearer(token))
-                if scopes.contains(call.scope) {
+                if scopes.contains(call.keycloakScope) {
                     #expect(response.status == .ok, "\(username) \(call)")
                 } else {
                     #expect(response.status == .forbidden, "\(username) \(call)")
-                    #expect(response.headers[.wwwAuthenticate]?.contains(#"scope="\#(call.scope)""#) == true)
+                    #expect(response.headers[.wwwAuthenticate]?.contains(#"scope="\#(call.keycloakScope)""#) == true)
                 }
             }
             let noToken = try await client.postMCP(RPC.ping)

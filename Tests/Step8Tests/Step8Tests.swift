@@ -15,29 +15,13 @@ func step8Router() async throws -> Router<MCPRequestContext> {
     return makeRouter(try ServerOptions.parse([]), keys: await DemoKeys.publicKeys(), authorizationServer: authorizationServer)
 }
 
-/// The calls of the matrix, each one method.
-enum Call: String, CaseIterable, Sendable {
-    case initialize, ping, toolsList = "tools/list", echo = "tools/call", promptsList = "prompts/list", promptsGet = "prompts/get"
-
-    var body: String {
-        switch self {
-        case .initialize: RPC.initialize()
-        case .ping: RPC.ping
-        case .toolsList: RPC.request("tools/list")
-        case .echo: RPC.echo("hi")
-        case .promptsList: RPC.request("prompts/list")
-        case .promptsGet: RPC.getPrompt("echo_prompt", arguments: ["message": "hi"])
-        }
-    }
-}
-
 /// Design §5 for step 8: the scope a refused call is told to ask for, or nil when the call is allowed.
-func expectedRefusal(_ user: MatrixUser, _ call: Call) -> String? {
+func expectedRefusal(_ user: MatrixUser, _ call: MCPCall) -> String? {
     switch (user, call) {
     case (.admin, _), (_, .initialize), (_, .ping): nil
     case (.alice, .promptsList), (.alice, .promptsGet), (.bob, .toolsList): nil  // mcp:read lists and gets
-    case (.alice, .toolsList), (.alice, .echo), (.bob, .promptsList), (.bob, .promptsGet): nil
-    case (_, .toolsList), (_, .echo): "mcp:tools"
+    case (.alice, .toolsList), (.alice, .toolsCall), (.bob, .promptsList), (.bob, .promptsGet): nil
+    case (_, .toolsList), (_, .toolsCall): "mcp:tools"
     case (_, .promptsList), (_, .promptsGet): "mcp:prompts"
     }
 }
@@ -46,8 +30,8 @@ func expectedRefusal(_ user: MatrixUser, _ call: Call) -> String? {
 
 @Suite("Step 8")
 struct Step8Tests {
-    @Test("every user gets exactly the access design §5 gives", arguments: MatrixUser.allCases, Call.allCases)
-    func matrix(user: MatrixUser, call: Call) async throws {
+    @Test("every user gets exactly the access design §5 gives", arguments: MatrixUser.allCases, MCPCall.allCases)
+    func matrix(user: MatrixUser, call: MCPCall) async throws {
         let token = try await user.token()
         try await Application(router: try await step8Router()).test(.router) { client in
             let response = try await client.postMCP(call.body, headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(token)"))

@@ -55,6 +55,22 @@ public enum RPC {
     }
 }
 
+/// The six MCP methods the step servers answer, each as one ready request.
+public enum MCPCall: String, CaseIterable, Sendable {
+    case initialize, ping, toolsList = "tools/list", toolsCall = "tools/call", promptsList = "prompts/list", promptsGet = "prompts/get"
+
+    public var body: String {
+        switch self {
+        case .initialize: RPC.initialize()
+        case .ping: RPC.ping
+        case .toolsList: RPC.request("tools/list")
+        case .toolsCall: RPC.echo("hi")
+        case .promptsList: RPC.request("prompts/list")
+        case .promptsGet: RPC.getPrompt("echo_prompt", arguments: ["message": "hi"])
+        }
+    }
+}
+
 extension HTTPFields {
     /// The headers an MCP client sends with a POST: JSON in, JSON or SSE out.
     public static var mcpPost: HTTPFields {
