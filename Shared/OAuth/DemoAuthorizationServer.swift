@@ -64,22 +64,9 @@ public struct DemoAuthorizationServer: Sendable {
         router.post(RouterPath(Self.tokenPath)) { request, context in try await self.token(request, logger: context.logger) }
     }
 
-    /// The form fields of a token request (`application/x-www-form-urlencoded`).
-    struct TokenRequest: Decodable {
-        let grant_type: String?
-        let username: String?
-        let password: String?
-        let scope: String?
-        let resource: String?
-    }
-
     func token(_ request: Request, logger: Logger) async throws -> Response {
-        let form: TokenRequest
-        do {
-            let body = try await request.body.collect(upTo: 16 * 1024)
-            form = try URLEncodedFormDecoder().decode(TokenRequest.self, from: String(buffer: body))
-        } catch {
-            return try OAuthError.invalidRequest("The body must be an application/x-www-form-urlencoded token request").response()
+        guard let buffer = try? await request.body.collect(upTo: 16 * 1024), let form = FormFields.parse(String(buffer: buffer)) else {
+            return try OAuthError.invalidRequest("The body must be an application/x-www-form-urlencoded token request, each field once").response()
         }
         let token: TokenIssuer.IssuedToken
         do {
@@ -94,19 +81,19 @@ public struct DemoAuthorizationServer: Sendable {
     }
 
     /// Checks a password grant and mints its token.
-    func issue(_ form: TokenRequest) async throws(OAuthError) -> TokenIssuer.IssuedToken {
-        guard let grant = form.grant_type else { throw .invalidRequest("grant_type is required") }
+    func issue(_ form: [String: String]) async throws(OAuthError) -> TokenIssuer.IssuedToken {
+        guard let grant = form["grant_type"] else { throw .invalidRequest("grant_type is required") }
         guard grant == "password" else { throw .unsupportedGrantType("Only the password grant is supported here (the realm server of step 9 has the others)") }
-        guard let username = form.username, let password = form.password else { throw .invalidRequest("username and password are required") }
+        guard let username = form["username"], let password = form["password"] else { throw .invalidRequest("username and password are required") }
         let user = users.first { $0.username == username }
         // Compare even for an unknown user, so timing does not tell which users exist.
         let passwordMatches = ConstantTime.equals(password, user?.password ?? UUID().uuidString)
         guard let user, passwordMatches else { throw .invalidGrant("Invalid username or password") }
-        let requested = form.scope.map { Set($0.split(separator: " ").map(String.init)) }
+        let requested = form["scope"].map { Set($0.split(separator: " ").map(String.init)) }
         if let unknown = requested?.subtracting(scopesSupported).sorted().first { throw .invalidScope("Unknown scope: \(unknown)") }
         let granted = user.scopes.filter { requested?.contains($0) ?? true }
         var audience = [TokenIssuer.demoAudience]
-        if let resource = form.resource {
+        if let resource = form["resource"] {
             guard resource == self.resource else { throw .invalidTarget("This server issues tokens for \(self.resource) only") }
             audience = [resource]
         }

@@ -23,7 +23,7 @@ extension RealmServer {
     static let codeLifetime: TimeInterval = 60
 
     func authorize(_ request: Request, logger: Logger) async throws -> Response {
-        let query = FormFields.query(request.uri)
+        guard let query = FormFields.query(request.uri) else { return try LoginPage.error("A parameter is repeated.", status: .badRequest) }
         guard let clientID = query["client_id"], let client = await client(clientID) else {
             return try LoginPage.error("Client not found.", status: .badRequest)
         }

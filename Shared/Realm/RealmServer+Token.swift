@@ -21,7 +21,7 @@ import Logging
 extension RealmServer {
     func token(_ request: Request, logger: Logger) async throws -> Response {
         do {
-            guard let form = await form(request) else { throw OAuthError.invalidRequest("The body must be a form") }
+            guard let form = await form(request) else { throw OAuthError.invalidRequest("The body must be a form, each field once") }
             let client = try await authenticateClient(request, form: form)
             let grantType = form["grant_type"] ?? ""
             guard ["password", "authorization_code", "refresh_token", "client_credentials"].contains(grantType) else {

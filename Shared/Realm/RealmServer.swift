@@ -122,27 +122,9 @@ public struct RealmServer: Sendable {
         return await state.registeredClient(clientID)
     }
 
-    /// The form fields of a POST, or nil when the body is not a form.
+    /// The form fields of a POST, or nil when the body is not a form or repeats a field.
     func form(_ request: Request) async -> [String: String]? {
         guard let body = try? await request.body.collect(upTo: 64 * 1024) else { return nil }
         return FormFields.parse(String(buffer: body))
-    }
-}
-
-/// `application/x-www-form-urlencoded`, decoded; a field given twice keeps its first value.
-enum FormFields {
-    static func parse(_ body: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            guard let name = parts.first, !name.isEmpty, fields[name] == nil else { continue }
-            fields[name] = parts.count > 1 ? parts[1] : ""
-        }
-        return fields
-    }
-
-    /// The query of a URL as fields.
-    static func query(_ uri: URI) -> [String: String] {
-        parse(uri.query ?? "")
     }
 }

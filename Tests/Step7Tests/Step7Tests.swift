@@ -118,6 +118,7 @@ struct Step7Tests {
             ("grant_type=password&username=alice&password=wrong", "invalid_grant"),
             ("grant_type=password&username=nobody&password=alice123", "invalid_grant"),
             ("grant_type=password&username=alice", "invalid_request"),
+            ("grant_type=password&username=alice&password=alice123&username=admin", "invalid_request"),
             ("username=alice&password=alice123", "invalid_request"),
             ("grant_type=client_credentials&client_id=x", "unsupported_grant_type"),
             ("grant_type=authorization_code&code=abc", "unsupported_grant_type"),

@@ -146,6 +146,20 @@ struct Step9Tests {
         }
     }
 
+    @Test("a repeated parameter is refused (RFC 6749 §3.1), at the token and the authorization endpoint")
+    func repeatedParameters() async throws {
+        try await step9App().test(.router) { client in
+            let form = "grant_type=password&client_id=mcp-test-client&username=mcp-user&password=user123&username=mcp-admin"
+            let token = try await client.execute(
+                uri: tokenPath, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+            #expect(try token.json()["error"] == "invalid_request")
+            let authorize = try await client.execute(
+                uri: authPath + "?client_id=mcp-test-client&client_id=evil&response_type=code", method: .get)
+            #expect(authorize.status == .badRequest)
+            #expect(authorize.headers[.location] == nil)
+        }
+    }
+
     @Test("an RFC 8707 resource becomes the token's audience")
     func resourceIndicator() async throws {
         try await step9App().test(.router) { client in
