@@ -8,7 +8,8 @@
 /// Keycloak posts': `mcp:read` grants `initialize` and `ping` only. The same
 /// binary works against Keycloak and against `step9 serve`.
 ///
-/// Read: Shared/Remote/RemoteKeySet.swift, Shared/OAuth/AuthorizationServerDiscovery.swift, Shared/Config/KeycloakConfiguration.swift
+/// Read: Shared/Remote/ProtectedMCPServer.swift, Shared/Remote/RemoteKeySet.swift, Shared/OAuth/AuthorizationServerDiscovery.swift,
+///       Shared/Config/KeycloakConfiguration.swift
 import ArgumentParser
 import Hummingbird
 import Logging
@@ -24,36 +25,17 @@ struct Options: ParsableCommand {
     var env: String = "scripts/keycloak/keycloak_direct.env"
 }
 
-// MARK: Keys
-
-/// The authorization server's keys, fetched and kept fresh by a background service.
-func makeKeySet(_ configuration: KeycloakConfiguration, logger: Logger) -> RemoteKeySet {
-    RemoteKeySet(
-        issuer: configuration.issuer, jwksCacheSeconds: configuration.jwksCacheSeconds,
-        metadataCacheSeconds: configuration.metadataCacheSeconds, logger: logger)
-}
-
 // MARK: Router
 
-func makeRouter(_ server: ServerOptions, configuration: KeycloakConfiguration, keys: RemoteKeySet) -> Router<MCPRequestContext> {
-    let resource = ProtectedResource(
-        serverURL: configuration.serverURL, authorizationServers: [configuration.issuer],
-        scopes: [ScopePolicy.read, ScopePolicy.tools, ScopePolicy.prompts])
+/// Everything of the protected resource (keys, verifier, metadata, scope policy) is one Shared piece,
+/// Shared/Remote/ProtectedMCPServer.swift, so that step 11's demo and your own server can start it too.
+func makeRouter(_ server: ServerOptions, protected: ProtectedMCPServer) -> Router<MCPRequestContext> {
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
     router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.add(middleware: MCPCORSMiddleware())
-    router.get("/health") { _, _ in
-        HealthStatus(
-            authRequired: true, oauthMetadata: resource.healthLinks, scopeBasedAuth: true,
-            keycloakIntegration: .init(realm: configuration.realm, issuer: configuration.issuer, keys: await keys.status()))
-    }
-    resource.metadata.addRoutes(to: router)
-    let verifier = TokenVerifier(keys: keys, issuers: [configuration.issuer], audiences: Set(configuration.audiences))
-    let authenticated = router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: resource.challenge))
-    let dispatcher = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
-    let mcp = ScopeEnforcingHandler(dispatcher, policy: .keycloak, challenge: resource.challenge)
-    MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
+    router.get("/health") { _, _ in await protected.health() }
+    protected.addRoutes(to: router, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
     return router
 }
 
@@ -70,6 +52,6 @@ do {
     Options.exit(withError: ValidationError("\(error)"))
 }
 logger.info("configuration:\n\(configuration.summary)")
-let keys = makeKeySet(configuration, logger: logger)
-let router = makeRouter(options.server, configuration: configuration, keys: keys)
-try await makeApplication(name: "step10", router: router, options: options.server, services: [keys]).runService()
+let protected = ProtectedMCPServer(configuration: configuration, logger: logger)
+try await makeApplication(name: "step10", router: makeRouter(options.server, protected: protected), options: options.server, services: [protected.keys])
+    .runService()

@@ -33,7 +33,7 @@ func keySet(_ configuration: KeycloakConfiguration, clock: TestClock = TestClock
 }
 
 func step10App(_ configuration: KeycloakConfiguration, keys: RemoteKeySet, services: [any Service] = []) throws -> some ApplicationProtocol {
-    Application(router: makeRouter(try ServerOptions.parse([]), configuration: configuration, keys: keys), services: services)
+    Application(router: makeRouter(try ServerOptions.parse([]), protected: ProtectedMCPServer(configuration: configuration, keys: keys)), services: services)
 }
 
 func withBearer(_ token: String) -> HTTPFields {

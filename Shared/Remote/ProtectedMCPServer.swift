@@ -1,0 +1,54 @@
+/// The step-10 server as one reusable piece: an MCP endpoint that trusts an authorization server.
+///
+/// Introduced in step 10. From a ``KeycloakConfiguration`` it builds
+/// everything a protected MCP resource needs: the remote keys
+/// (``RemoteKeySet``, a background `Service`), the token verifier (issuer,
+/// audiences), the protected resource metadata and challenge, and the scope
+/// policy around the dispatch. Step 10 serves it; the demo of step 11 starts
+/// it in-process; an engineer puts it in front of their own MCP dispatch.
+///
+/// ```swift
+/// let protected = ProtectedMCPServer(configuration: configuration)
+/// protected.addRoutes(to: router, serving: MCPDispatcher(methods: .all, tools: [EchoTool()]))
+/// try await makeApplication(…, services: [protected.keys]).runService()
+/// ```
+public import Hummingbird
+public import Logging
+
+public struct ProtectedMCPServer: Sendable {
+    public let configuration: KeycloakConfiguration
+    public let keys: RemoteKeySet
+    public let resource: ProtectedResource
+    public let policy: ScopePolicy
+    let verifier: TokenVerifier
+
+    /// The scopes this resource knows, as its metadata lists them.
+    public static let scopes = [ScopePolicy.read, ScopePolicy.tools, ScopePolicy.prompts]
+
+    public init(configuration: KeycloakConfiguration, keys: RemoteKeySet? = nil, policy: ScopePolicy = .keycloak, logger: Logger = Logger(label: "keys")) {
+        self.configuration = configuration
+        let keys =
+            keys
+            ?? RemoteKeySet(
+                issuer: configuration.issuer, jwksCacheSeconds: configuration.jwksCacheSeconds,
+                metadataCacheSeconds: configuration.metadataCacheSeconds, logger: logger)
+        self.keys = keys
+        self.policy = policy
+        resource = ProtectedResource(serverURL: configuration.serverURL, authorizationServers: [configuration.issuer], scopes: Self.scopes)
+        verifier = TokenVerifier(keys: keys, issuers: [configuration.issuer], audiences: Set(configuration.audiences))
+    }
+
+    /// Adds the metadata routes and `/mcp`: bearer tokens checked, then the scope policy, then `dispatcher`.
+    public func addRoutes(to router: Router<MCPRequestContext>, serving dispatcher: some JSONRPCHandler) {
+        resource.metadata.addRoutes(to: router)
+        let authenticated = router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: resource.challenge))
+        MCPEndpoint(handler: ScopeEnforcingHandler(dispatcher, policy: policy, challenge: resource.challenge)).addRoutes(to: authenticated)
+    }
+
+    /// `/health` for this server: the metadata links, the authorization server and the freshness of its keys.
+    public func health() async -> HealthStatus {
+        HealthStatus(
+            authRequired: true, oauthMetadata: resource.healthLinks, scopeBasedAuth: true,
+            keycloakIntegration: .init(realm: configuration.realm, issuer: configuration.issuer, keys: await keys.status()))
+    }
+}
