@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The tutorial's steps: one executable each (`swift run step4`), tested by `StepNTests`.
-let steps = (1...10).map { (number: $0, target: "step\($0)") }
+let steps = (1...11).map { (number: $0, target: "step\($0)") }
 
 let package = Package(
     name: "mcp-auth-step-by-step",

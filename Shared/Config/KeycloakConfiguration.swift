@@ -31,6 +31,29 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     public let jwksCacheSeconds: TimeInterval
     public let metadataCacheSeconds: TimeInterval
 
+    /// A configuration given in code, as the demo of step 11 makes one.
+    public init(
+        keycloakURL: String, realm: String = "mcp-realm", serverURL: String, audiences: [String] = ["echo-mcp-server"],
+        jwksCacheSeconds: TimeInterval = 300, metadataCacheSeconds: TimeInterval = 3600
+    ) {
+        self.init(
+            keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: "\(keycloakURL)/realms/\(realm)",
+            audiences: audiences + [serverURL + "/mcp"], jwksCacheSeconds: jwksCacheSeconds, metadataCacheSeconds: metadataCacheSeconds)
+    }
+
+    init(
+        keycloakURL: String, realm: String, serverURL: String, issuer: String, audiences: [String], jwksCacheSeconds: TimeInterval,
+        metadataCacheSeconds: TimeInterval
+    ) {
+        self.keycloakURL = keycloakURL
+        self.realm = realm
+        self.serverURL = serverURL
+        self.issuer = issuer
+        self.audiences = audiences
+        self.jwksCacheSeconds = jwksCacheSeconds
+        self.metadataCacheSeconds = metadataCacheSeconds
+    }
+
     /// The resource identifier, `<MCP_SERVER_URL>/mcp`.
     public var resource: String { serverURL + "/mcp" }
 

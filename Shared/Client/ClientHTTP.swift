@@ -1,0 +1,67 @@
+/// The client's HTTP: one request, its whole answer, and no redirect followed behind its back.
+///
+/// Introduced in step 11. Redirects are not followed, so that the client sees
+/// (and narrates) every hop of the OAuth flow, and never sends a token or a
+/// code to a host it did not choose.
+import AsyncHTTPClient
+public import Foundation
+import NIOCore
+import NIOHTTP1
+
+public struct ClientHTTP: Sendable {
+    let http: HTTPClient
+
+    public init(http: HTTPClient) {
+        self.http = http
+    }
+
+    /// A client that does not follow redirects; shut it down with ``shutdown()``.
+    public static func make() -> ClientHTTP {
+        ClientHTTP(http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow)))
+    }
+
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    /// An HTTP answer.
+    public struct Response: Sendable {
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: Data
+
+        /// The first header named `name`, any case.
+        public func header(_ name: String) -> String? { headers(named: name).first }
+
+        /// Every header named `name`, any case.
+        public func headers(named name: String) -> [String] {
+            headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
+        }
+
+        public var text: String { String(decoding: body, as: UTF8.self) }
+
+        public func json<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(T.self, from: body) }
+    }
+
+    /// Sends one request (1 MiB of answer at most, 10 s).
+    public func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil) async throws -> Response {
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await http.execute(request, timeout: .seconds(10))
+        let data = try await response.body.collect(upTo: 1 << 20)
+        return Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: data))
+    }
+
+    /// POSTs `fields` as a form.
+    public func postForm(_ url: String, _ fields: [(String, String)]) async throws -> Response {
+        let body = fields.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        return try await send("POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(body.utf8))
+    }
+
+    /// Percent-encodes all but unreserved characters.
+    public static func formEncode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? value
+    }
+}

@@ -1,0 +1,173 @@
+/// Stages 5–7 of the client: registration, the authorization request with PKCE, the token exchange; and refresh.
+///
+/// Introduced in step 11.
+///
+/// - SeeAlso: RFC 7591 §3.1, RFC 6749 §4.1, RFC 7636 §4, RFC 8707 §2, RFC 9207 §2.4, RFC 8252 §7.3
+import Foundation
+
+extension MCPOAuthClient {
+    /// The token endpoint's answer (RFC 6749 §5.1).
+    struct TokenResponse: Decodable {
+        let access_token: String
+        let expires_in: Int?
+        let refresh_token: String?
+        let scope: String?
+    }
+
+    struct ErrorResponse: Decodable {
+        let error: String
+        let error_description: String?
+        var text: String { error + (error_description.map { ": \($0)" } ?? "") }
+    }
+
+    /// Runs stages 5–7 for `scopes`; the tokens, stored.
+    func authorize(with discovered: Discovered, scopes: [String]) async throws -> OAuthClientStore.Tokens {
+        let metadata = discovered.metadata
+        let stored = store.registration(issuer: metadata.issuer)
+        var receiver: LoopbackReceiver?
+        if case .paste = login {} else {
+            let port = stored.flatMap { URLComponents(string: $0.redirectURI)?.port } ?? 0
+            receiver = try? await LoopbackReceiver.start(port: port)
+            if receiver == nil { receiver = try await LoopbackReceiver.start(port: 0) }
+        }
+        defer { if let receiver { Task { await receiver.stop() } } }
+        let redirectURI = receiver?.redirectURI ?? stored?.redirectURI ?? "http://127.0.0.1:8765/callback"
+        let registration = try await registration(for: metadata, redirectURI: redirectURI, stored: stored, scopes: scopes)
+
+        let pkce = PKCEVerifier()
+        let state = RealmState.randomToken()
+        guard let endpoint = metadata.authorizationEndpoint, var url = URLComponents(string: endpoint),
+            ["http", "https"].contains(url.scheme?.lowercased() ?? "")
+        else { throw OAuthFlowError.unsafeAuthorizationEndpoint(metadata.authorizationEndpoint ?? "none") }
+        let parameters = [
+            ("response_type", "code"), ("client_id", registration.clientID), ("redirect_uri", registration.redirectURI),
+            ("scope", scopes.joined(separator: " ")), ("state", state), ("code_challenge", pkce.challenge),
+            ("code_challenge_method", PKCEVerifier.method), ("resource", discovered.resource),
+        ]
+        url.percentEncodedQuery = ((url.percentEncodedQuery.map { [$0] } ?? []) + parameters.map { "\($0.0)=\(ClientHTTP.formEncode($0.1))" })
+            .joined(separator: "&")
+        let authorizationURL = url.string ?? endpoint
+        say("⑥ authorization request (PKCE S256, state, resource=\(discovered.resource), scope=\"\(scopes.joined(separator: " "))\"):")
+        say("   \(authorizationURL)")
+
+        let redirect = try await signIn(at: authorizationURL, receiver: receiver)
+        if let error = redirect["error"] {
+            throw OAuthFlowError.authorizationRefused(error + (redirect["error_description"].map { ": \($0)" } ?? ""))
+        }
+        guard redirect["state"] == state else { throw OAuthFlowError.stateMismatch }
+        if let iss = redirect["iss"], iss != metadata.issuer { throw OAuthFlowError.issuerMismatch(expected: metadata.issuer, got: iss) }
+        guard let code = redirect["code"] else { throw OAuthFlowError.authorizationRefused("the redirect carries no code") }
+        say("⑦ redirect received: state ✔\(redirect["iss"] == nil ? "" : ", iss ✔"); exchanging the code (with the PKCE verifier)")
+
+        var form = [
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", registration.redirectURI), ("client_id", registration.clientID),
+            ("code_verifier", pkce.verifier), ("resource", discovered.resource),
+        ]
+        if let secret = registration.clientSecret { form.append(("client_secret", secret)) }
+        let tokens = try await requestTokens(metadata, form, resource: discovered.resource, fallbackScope: scopes)
+        say("   ← access token (scope \"\(tokens.scope.joined(separator: " "))\")\(tokens.refreshToken == nil ? "" : " and refresh token"), stored in \(store.path("tokens.json")) (0600)")
+        return tokens
+    }
+
+    /// Stage 5: the stored registration if the server still knows it, else a new one.
+    func registration(
+        for metadata: AuthorizationServerMetadata, redirectURI: String, stored: OAuthClientStore.Registration?, scopes: [String]
+    ) async throws -> OAuthClientStore.Registration {
+        if let stored, stored.redirectURI == redirectURI, try await isKnown(stored, at: metadata) {
+            say("⑤ reusing client \(stored.clientID) from \(store.path("client.json"))")
+            return stored
+        }
+        if stored != nil { say("⑤ the stored client is unknown to \(metadata.issuer) (or its redirect URI changed): registering again") }
+        guard let endpoint = metadata.registrationEndpoint else { throw OAuthFlowError.registrationRefused("the server offers no registration endpoint") }
+        let request: [String: Any] = [
+            "client_name": clientName, "redirect_uris": [redirectURI], "grant_types": ["authorization_code", "refresh_token"],
+            "response_types": ["code"], "token_endpoint_auth_method": "none", "scope": scopes.joined(separator: " "),
+        ]
+        let body = try JSONSerialization.data(withJSONObject: request, options: [.sortedKeys])
+        let response = try await http.send("POST", endpoint, headers: [("Content-Type", "application/json")], body: body)
+        guard response.status == 201 || response.status == 200 else {
+            throw OAuthFlowError.registrationRefused((try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")
+        }
+        struct Registered: Decodable {
+            let client_id: String
+            let client_secret: String?
+        }
+        let registered = try response.json(Registered.self)
+        let registration = OAuthClientStore.Registration(
+            issuer: metadata.issuer, clientID: registered.client_id, clientSecret: registered.client_secret, redirectURI: redirectURI)
+        try store.save(registration)
+        say("⑤ registered (RFC 7591) as client \(registered.client_id), redirect URI \(redirectURI); stored in \(store.path("client.json")) (0600)")
+        return registration
+    }
+
+    /// Whether the authorization server still knows `registration`: a token request with a code that
+    /// cannot exist answers `invalid_grant` to a known client and `invalid_client` to an unknown one.
+    func isKnown(_ registration: OAuthClientStore.Registration, at metadata: AuthorizationServerMetadata) async throws -> Bool {
+        guard let endpoint = metadata.tokenEndpoint else { return false }
+        let response = try await http.postForm(
+            endpoint,
+            [("grant_type", "authorization_code"), ("code", "probe-\(RealmState.randomToken())"), ("client_id", registration.clientID),
+             ("redirect_uri", registration.redirectURI)])
+        return (try? response.json(ErrorResponse.self).error) != "invalid_client"
+    }
+
+    /// Stage 6, the person's part: the login, however it is done; the redirect's query.
+    func signIn(at url: String, receiver: LoopbackReceiver?) async throws -> [String: String] {
+        switch login {
+        case .form(let username, let password):
+            say("   signing in as \(username) through the login form, as a browser would")
+            _ = try await FormLoginBrowser(http: http, username: username, password: password).signIn(at: url)
+            guard let receiver else { throw OAuthFlowError.noRedirect(.zero) }
+            return try await receiver.wait(timeout: .seconds(10))
+        case .browser:
+            say("   opening your browser (if it does not open, open the URL above yourself)")
+            Self.openBrowser(url)
+            guard let receiver else { throw OAuthFlowError.noRedirect(.zero) }
+            return try await receiver.wait()
+        case .paste:
+            say("   open the URL above, sign in, then paste here the address your browser was sent to:")
+            let pasted = readLine(strippingNewline: true) ?? ""
+            return URLComponents(string: pasted).map { Dictionary(($0.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { first, _ in first } } ?? [:]
+        }
+    }
+
+    /// Opens `url` with the platform's opener, directly (never through a shell, so the URL cannot become a command).
+    static func openBrowser(_ url: String) {
+        let opener = ["/usr/bin/open", "/usr/bin/xdg-open"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let opener else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: opener)
+        process.arguments = [url]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+    }
+
+    /// Refreshes `tokens` when they have expired; nil when they cannot be refreshed.
+    func refresh(_ tokens: OAuthClientStore.Tokens, with discovered: Discovered) async throws -> OAuthClientStore.Tokens? {
+        guard tokens.expiresAt <= Date(), let refreshToken = tokens.refreshToken,
+            let registration = store.registration(issuer: discovered.metadata.issuer)
+        else { return nil }
+        say("⑦ the stored access token has expired: refreshing it")
+        var form = [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", registration.clientID)]
+        if let secret = registration.clientSecret { form.append(("client_secret", secret)) }
+        return try? await requestTokens(discovered.metadata, form, resource: discovered.resource, fallbackScope: tokens.scope)
+    }
+
+    /// A token request; the tokens, stored.
+    func requestTokens(_ metadata: AuthorizationServerMetadata, _ form: [(String, String)], resource: String, fallbackScope: [String]) async throws
+        -> OAuthClientStore.Tokens
+    {
+        guard let endpoint = metadata.tokenEndpoint else { throw OAuthFlowError.tokenRefused("the server offers no token endpoint") }
+        let response = try await http.postForm(endpoint, form)
+        guard response.status == 200, let answer = try? response.json(TokenResponse.self) else {
+            throw OAuthFlowError.tokenRefused((try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")
+        }
+        let tokens = OAuthClientStore.Tokens(
+            resource: resource, issuer: metadata.issuer, accessToken: answer.access_token, refreshToken: answer.refresh_token,
+            expiresAt: Date().addingTimeInterval(TimeInterval(answer.expires_in ?? 300)),
+            scope: answer.scope.map { $0.split(separator: " ").map(String.init) } ?? fallbackScope)
+        try store.save(tokens)
+        return tokens
+    }
+}

@@ -1,0 +1,43 @@
+/// Why the client stopped, in words its user can act on.
+///
+/// Introduced in step 11. Every refusal of the flow is one of these, raised
+/// the moment a check fails, before anything else is sent.
+import Foundation
+
+public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
+    case unexpectedStatus(String, Int)
+    case noResourceMetadata(String)
+    case resourceMismatch(expected: String, got: String)
+    case noAuthorizationServer
+    case pkceNotSupported(String)
+    case unsafeAuthorizationEndpoint(String)
+    case registrationRefused(String)
+    case authorizationRefused(String)
+    case stateMismatch
+    case issuerMismatch(expected: String, got: String)
+    case noRedirect(Duration)
+    case tokenRefused(String)
+    case scopeNotGranted(String)
+    case stillForbidden(String)
+
+    public var description: String {
+        switch self {
+        case .unexpectedStatus(let what, let status): "\(what) answered HTTP \(status)"
+        case .noResourceMetadata(let detail): "No protected resource metadata found (\(detail))"
+        case .resourceMismatch(let expected, let got):
+            "The resource metadata is for \(got), not for \(expected) (RFC 9728 §3.3): refusing to go on"
+        case .noAuthorizationServer: "The resource metadata names no authorization server"
+        case .pkceNotSupported(let issuer):
+            "\(issuer) does not list S256 in code_challenge_methods_supported; MCP requires PKCE, so this client stops here"
+        case .unsafeAuthorizationEndpoint(let url): "Refusing an authorization endpoint that is not http(s): \(url)"
+        case .registrationRefused(let detail): "Client registration refused: \(detail)"
+        case .authorizationRefused(let detail): "The authorization server refused: \(detail)"
+        case .stateMismatch: "The redirect's state is not the one sent: possible CSRF, stopping"
+        case .issuerMismatch(let expected, let got): "The redirect's iss is \(got), not \(expected) (RFC 9207): possible mix-up attack, stopping"
+        case .noRedirect(let timeout): "No redirect arrived within \(timeout)"
+        case .tokenRefused(let detail): "Token request refused: \(detail)"
+        case .scopeNotGranted(let scope): "The authorization server did not grant \(scope): this user may not have it"
+        case .stillForbidden(let detail): "Still forbidden after two step-up authorizations: \(detail)"
+        }
+    }
+}

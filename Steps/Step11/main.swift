@@ -1,0 +1,95 @@
+/// Step 11 — the client: from a 401 to a tool result, by discovery, registration and PKCE.
+///
+/// New here: the other side. An MCP client that knows only the server's URL
+/// finds the authorization server (the 401 challenge, RFC 9728 resource
+/// metadata, RFC 8414 discovery), registers itself (RFC 7591), sends the user
+/// to log in with PKCE, `state` and `resource`, receives the redirect on a
+/// loopback listener, checks `state` and `iss`, exchanges the code, and calls
+/// the tools, stepping up when a 403 names a missing scope. It narrates every
+/// stage. `--demo` starts the realm server and the step-10 server in-process
+/// and signs in through the login form itself: the whole story, one command.
+///
+/// Read: Shared/Client/MCPOAuthClient.swift, Shared/Client/MCPOAuthClient+Authorize.swift, Shared/Client/AuthenticationChallenge.swift,
+///       Shared/Client/LoopbackReceiver.swift, Shared/Client/OAuthClientStore.swift
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+// MARK: Options
+
+struct Options: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "step11", abstract: "Step 11: an MCP client that discovers, registers, authorizes with PKCE and calls the server.")
+    @Option(help: "The MCP endpoint to call.")
+    var server: String = "http://localhost:9000/mcp"
+    @Flag(help: "Start the realm server and the step-10 server in-process and run the whole flow without a browser.")
+    var demo = false
+    @Option(help: "The user to sign in as with --demo (or with --password).")
+    var user: String = "mcp-user"
+    @Option(help: "Sign in through the realm server's login form with this password instead of a browser.")
+    var password: String?
+    @Flag(help: "Print the authorization URL and read the redirect URL pasted back (no browser, no listener).")
+    var paste = false
+    @Option(help: "Where the registration and tokens are kept (0600). (default: .step11; a fresh temporary directory with --demo)")
+    var stateDir: String?
+    @Option(help: "The realm file (for --demo).")
+    var realmFile: String = RealmRepresentation.defaultPath
+    @Option(help: "What to echo.")
+    var message: String = "hello from step 11"
+}
+
+// MARK: Servers (--demo)
+
+/// The realm server and the step-10 server, in-process on free ports; `body` runs while they serve.
+func withDemoServers<T>(realmFile: String, _ body: (_ mcpURL: String, _ realm: RealmRepresentation) async throws -> T) async throws -> T {
+    let representation = try RealmRepresentation.load(from: realmFile)
+    let realmPort = try BackgroundServer.freePort()
+    let realmServer = try await RealmServer(realm: Realm(representation), baseURL: "http://127.0.0.1:\(realmPort)")
+    let realmRouter = Router()
+    realmServer.addRoutes(to: realmRouter)
+    let realm = try await BackgroundServer.start(realmRouter, port: realmPort)
+    let mcpPort = try BackgroundServer.freePort()
+    var quiet = Logger(label: "step10")
+    quiet.logLevel = .warning
+    let protected = ProtectedMCPServer(
+        configuration: KeycloakConfiguration(keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: "http://127.0.0.1:\(mcpPort)"), logger: quiet)
+    await protected.keys.refresh()
+    let mcpRouter = Router(context: MCPRequestContext.self)
+    protected.addRoutes(to: mcpRouter, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
+    let mcp = try await BackgroundServer.start(mcpRouter, port: mcpPort)
+    print("demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)")
+    defer { Task { await mcp.stop(); await realm.stop() } }
+    return try await body("http://127.0.0.1:\(mcpPort)/mcp", representation)
+}
+
+// MARK: Run
+
+let options = Options.parseOrExit()
+let clientHTTP = ClientHTTP.make()
+do {
+    let outcomes: [MCPOAuthClient.Outcome]
+    if options.demo {
+        outcomes = try await withDemoServers(realmFile: options.realmFile) { mcpURL, realm in
+            let password = options.password ?? realm.users?.first { $0.username == options.user }?.credentials?.first?.value ?? ""
+            let directory = options.stateDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("step11-\(UUID().uuidString)").path
+            let client = MCPOAuthClient(
+                mcpURL: mcpURL, store: OAuthClientStore(directory: directory), login: .form(username: options.user, password: password), http: clientHTTP,
+                message: options.message)
+            return try await client.run()
+        }
+    } else {
+        let login: MCPOAuthClient.Login = options.paste ? .paste : options.password.map { .form(username: options.user, password: $0) } ?? .browser
+        let client = MCPOAuthClient(
+            mcpURL: options.server, store: OAuthClientStore(directory: options.stateDir ?? ".step11"), login: login, http: clientHTTP, message: options.message)
+        outcomes = try await client.run()
+    }
+    print("Result:")
+    for outcome in outcomes { print("  \(outcome)") }
+    await clientHTTP.shutdown()
+} catch {
+    print("✘ \(error)")
+    await clientHTTP.shutdown()
+    Options.exit(withError: ExitCode.failure)
+}
