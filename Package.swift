@@ -4,6 +4,9 @@ import PackageDescription
 /// The tutorial's steps: one executable each (`swift run step4`), tested by `StepNTests`.
 let steps = (1...11).map { (number: $0, target: "step\($0)") }
 
+/// What a step needs beyond Shared: step 9 talks to Keycloak's admin REST API over HTTP.
+let stepDependencies: [Int: [Target.Dependency]] = [9: [.product(name: "AsyncHTTPClient", package: "async-http-client")]]
+
 let package = Package(
     name: "mcp-auth-step-by-step",
     platforms: [.macOS(.v15)],
@@ -55,9 +58,12 @@ let package = Package(
         .executableTarget(name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken"),
         .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests"),
     ]
-        + steps.map { .executableTarget(name: $0.target, dependencies: ["Shared"], path: "Steps/Step\($0.number)") }
+        + steps.map {
+            .executableTarget(name: $0.target, dependencies: ["Shared"] + stepDependencies[$0.number, default: []], path: "Steps/Step\($0.number)")
+        }
         + steps.map { .testTarget(
                 name: "Step\($0.number)Tests",
-                dependencies: [.target(name: $0.target), "TestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+                dependencies: [.target(name: $0.target), "TestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+                    + stepDependencies[$0.number, default: []],
                 path: "Tests/Step\($0.number)Tests") }
 )

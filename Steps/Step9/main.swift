@@ -9,7 +9,8 @@
 /// one answers, and otherwise serves the realm itself.
 ///
 /// Read: Shared/Realm/Realm.swift, Shared/Realm/RealmServer.swift, Shared/Realm/RealmServer+Token.swift,
-///       Shared/Realm/RealmServer+Authorize.swift, Shared/Realm/RealmServer+Registration.swift
+///       Shared/Realm/RealmServer+Authorize.swift, Shared/Realm/RealmServer+Registration.swift,
+///       Steps/Step9/KeycloakSetup.swift, Steps/Step9/KeycloakAdmin.swift, Steps/Step9/Drift.swift
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -21,12 +22,40 @@ import Shared
 struct Step9: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "step9", abstract: "Step 9: the authorization server (configure Keycloak, or serve the realm ourselves).",
-        subcommands: [Serve.self], defaultSubcommand: Serve.self)
+        subcommands: [Automatic.self, Setup.self, Serve.self], defaultSubcommand: Automatic.self)
 }
 
 struct RealmOptions: ParsableArguments {
     @Option(help: "The realm file.")
     var realmFile: String = RealmRepresentation.defaultPath
+}
+
+struct Automatic: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "auto", abstract: "Set up the Keycloak at --keycloak-url if one answers; otherwise serve the realm ourselves.")
+    @OptionGroup var keycloak: KeycloakOptions
+    @OptionGroup var realm: RealmOptions
+    @OptionGroup var server: ServerOptions
+
+    func start() async throws {
+        if await KeycloakAdmin.isReachable(keycloak.keycloakURL) {
+            try await KeycloakSetup(options: keycloak, realm: RealmRepresentation.load(from: realm.realmFile)).run()
+        } else {
+            print("No Keycloak answers at \(keycloak.keycloakURL); serving the realm myself (step9 serve).")
+            try await serve(server, realmFile: realm.realmFile, keyPath: nil, publicURL: nil)
+        }
+    }
+}
+
+struct Setup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Configure a running Keycloak from the realm file through its admin REST API (idempotent), then check it.")
+    @OptionGroup var keycloak: KeycloakOptions
+    @OptionGroup var realm: RealmOptions
+
+    func start() async throws {
+        try await KeycloakSetup(options: keycloak, realm: RealmRepresentation.load(from: realm.realmFile)).run()
+    }
 }
 
 struct Serve: ParsableCommand {
@@ -80,7 +109,15 @@ do {
 } catch {
     Step9.exit(withError: error)
 }
-switch command {
-case let command as Serve: try await command.start()
-default: print(Step9.helpMessage())
+do {
+    switch command {
+    case let command as Automatic: try await command.start()
+    case let command as Setup: try await command.start()
+    case let command as Serve: try await command.start()
+    default:  // `help <subcommand>` and `--help`: ArgumentParser's own help command prints the page asked for
+        var command = command
+        try command.run()
+    }
+} catch {
+    Step9.exit(withError: error)
 }
