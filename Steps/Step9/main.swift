@@ -41,7 +41,7 @@ struct Automatic: ParsableCommand {
         if await KeycloakAdmin.isReachable(keycloak.keycloakURL) {
             try await KeycloakSetup(options: keycloak, realm: RealmRepresentation.load(from: realm.realmFile)).run()
         } else {
-            print("No Keycloak answers at \(keycloak.keycloakURL); serving the realm myself (step9 serve).")
+            Logger(label: "step9").notice("No Keycloak answers at \(keycloak.keycloakURL); serving the realm myself (step9 serve).")
             try await serve(server, realmFile: realm.realmFile, keyPath: nil, publicURL: nil)
         }
     }
