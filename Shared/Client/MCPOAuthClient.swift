@@ -130,7 +130,10 @@ public struct MCPOAuthClient: Sendable {
                 let found: Discovered
                 if let discovered { found = discovered } else { found = try await discover(from: challenges) }
                 discovered = found
-                let wanted = Array(Set((tokens?.scope ?? []) + needed.split(separator: " ").map(String.init))).sorted()
+                let neededScopes = needed.split(separator: " ").map(String.init)
+                let held = Set(tokens?.scope ?? [])
+                let wanted = found.scopesSupported.filter { held.contains($0) || neededScopes.contains($0) }
+                    + neededScopes.filter { !found.scopesSupported.contains($0) }
                 let stepped = try await authorize(with: found, scopes: wanted)
                 let missing = needed.split(separator: " ").map(String.init).filter { !stepped.scope.contains($0) }
                 tokens = stepped
