@@ -13,11 +13,11 @@ import Testing
 @testable import step10
 
 /// The realm server running for real on `port`, signing with `key`.
-func startRealm(port: Int, key: RealmSigningKey? = nil) async throws -> (RunningServer, RealmServer) {
+func startRealm(port: Int, key: RealmSigningKey? = nil) async throws -> (BackgroundServer, RealmServer) {
     let realmServer = try await RealmServer(realm: RealmFixture.realm(), baseURL: "http://127.0.0.1:\(port)", signingKey: key)
     let router = Router()
     realmServer.addRoutes(to: router)
-    return (try await RunningServer.start(router, port: port), realmServer)
+    return (try await BackgroundServer.start(router, port: port), realmServer)
 }
 
 /// Step 10's configuration for a realm server on `port`.
@@ -60,7 +60,7 @@ struct Step10Tests {
         arguments: [("mcp-admin", "admin123", ["mcp:read", "mcp:tools", "mcp:prompts"]), ("mcp-user", "user123", ["mcp:read", "mcp:tools"]),
                     ("mcp-readonly", "readonly123", ["mcp:read"])])
     func accessPerUser(username: String, password: String, scopes: [String]) async throws {
-        let port = try RunningServer.freePort()
+        let port = try BackgroundServer.freePort()
         let (realm, _) = try await startRealm(port: port)
         defer { Task { await realm.stop() } }
         let configuration = try await configuration(realmPort: port)
@@ -85,7 +85,7 @@ struct Step10Tests {
 
     @Test("key rotation: the first token with the new kid passes after one refetch; a flood of unknown kids fetches at most once per 30 s")
     func keyRotation() async throws {
-        let port = try RunningServer.freePort()
+        let port = try BackgroundServer.freePort()
         let clock = TestClock()
         var (realm, _) = try await startRealm(port: port)
         let configuration = try await configuration(realmPort: port)
@@ -113,7 +113,7 @@ struct Step10Tests {
 
     @Test("the authorization server going down after warm-up: requests are still verified, /health says stale")
     func serverDownAfterWarmUp() async throws {
-        let port = try RunningServer.freePort()
+        let port = try BackgroundServer.freePort()
         let (realm, _) = try await startRealm(port: port)
         let configuration = try await configuration(realmPort: port)
         let keys = keySet(configuration)
@@ -131,7 +131,7 @@ struct Step10Tests {
 
     @Test("the authorization server down from the start: 503 with a reason, then recovery when it comes up")
     func serverDownFromTheStart() async throws {
-        let port = try RunningServer.freePort()
+        let port = try BackgroundServer.freePort()
         let configuration = try await configuration(realmPort: port)
         let keys = keySet(configuration, retry: 0.2)
         try await step10App(configuration, keys: keys, services: [keys]).test(.router) { client in
@@ -153,7 +153,7 @@ struct Step10Tests {
 
     @Test("a validly signed token from another issuer is refused; an RFC 8707 token for this resource is accepted")
     func issuersAndResources() async throws {
-        let port = try RunningServer.freePort()
+        let port = try BackgroundServer.freePort()
         let key = try await RealmSigningKey()
         let (realm, _) = try await startRealm(port: port, key: key)
         let configuration = try await configuration(realmPort: port)
