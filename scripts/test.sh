@@ -7,7 +7,7 @@ echo "── swift build"
 swift build
 echo "── swift test"
 swift test
-for script in scripts/test_step*.sh; do
+for script in $(ls scripts/test_step*.sh | sort -V); do
     echo "── $script"
     bash "$script"
 done
