@@ -69,12 +69,3 @@ public struct LocalKeySet: VerificationKeyProvider {
         return key
     }
 }
-
-/// Attacker-supplied text made safe for a log line or an error description.
-enum LogSafe {
-    /// At most 40 printable ASCII characters.
-    static func clip(_ text: String) -> String {
-        let printable = String(String.UnicodeScalarView(text.unicodeScalars.filter { (0x21...0x7E).contains($0.value) && $0 != "\"" && $0 != "\\" }))
-        return printable.count > 40 ? printable.prefix(40) + "…" : printable
-    }
-}

@@ -56,12 +56,7 @@ public struct ClientHTTP: Sendable {
 
     /// POSTs `fields` as a form.
     public func postForm(_ url: String, _ fields: [(String, String)]) async throws -> Response {
-        let body = fields.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        let body = FormFields.encode(fields)
         return try await send("POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(body.utf8))
-    }
-
-    /// Percent-encodes all but unreserved characters.
-    public static func formEncode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? value
     }
 }

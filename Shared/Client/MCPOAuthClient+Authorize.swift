@@ -44,8 +44,7 @@ extension MCPOAuthClient {
             ("scope", scopes.joined(separator: " ")), ("state", state), ("code_challenge", pkce.challenge),
             ("code_challenge_method", PKCEVerifier.method), ("resource", discovered.resource),
         ]
-        url.percentEncodedQuery = ((url.percentEncodedQuery.map { [$0] } ?? []) + parameters.map { "\($0.0)=\(ClientHTTP.formEncode($0.1))" })
-            .joined(separator: "&")
+        url.percentEncodedQuery = ((url.percentEncodedQuery.map { [$0] } ?? []) + [FormFields.encode(parameters)]).joined(separator: "&")
         let authorizationURL = url.string ?? endpoint
         say("⑥ authorization request (PKCE S256, state, resource=\(discovered.resource), scope=\"\(scopes.joined(separator: " "))\"):")
         say("   \(authorizationURL)")

@@ -1,14 +1,15 @@
 /// Reading `application/x-www-form-urlencoded` bodies and query strings.
 ///
 /// Introduced in step 7 (the demo token endpoint); the realm server of step 9
-/// reads its token, login and authorization requests the same way.
+/// reads its token, login and authorization requests the same way, and the
+/// client of step 11 writes its requests with ``encode(_:)-([(String, String)])``.
 import Foundation
 import HummingbirdCore
 
-enum FormFields {
+public enum FormFields {
     /// The fields of `body`, or nil when a field is repeated: OAuth parameters "MUST NOT be
     /// included more than once" (RFC 6749 §3.1), and a repeat is how parameter smuggling starts.
-    static func parse(_ body: String) -> [String: String]? {
+    public static func parse(_ body: String) -> [String: String]? {
         var fields: [String: String] = [:]
         for pair in body.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
@@ -23,4 +24,16 @@ enum FormFields {
     static func query(_ uri: URI) -> [String: String]? {
         parse(uri.query ?? "")
     }
+
+    /// `pairs` as a form body or query: `name=value&…`, every character but the unreserved ones percent-encoded.
+    public static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
+    }
+
+    /// `value` with every character but the unreserved ones (RFC 3986 §2.3) percent-encoded.
+    public static func encode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

@@ -94,13 +94,8 @@ extension RealmServer {
             if let value { items.append(URLQueryItem(name: name, value: value)) }
         }
         items.append(URLQueryItem(name: "iss", value: issuer))
-        components.percentEncodedQuery = items.map { "\(Self.formEncode($0.name))=\(Self.formEncode($0.value ?? ""))" }.joined(separator: "&")
+        components.percentEncodedQuery = FormFields.encode(items.map { ($0.name, $0.value ?? "") })
         return Response(status: .found, headers: [.location: components.string ?? uri, .cacheControl: "no-store"])
-    }
-
-    /// Percent-encodes everything but unreserved characters.
-    static func formEncode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? value
     }
 }
 

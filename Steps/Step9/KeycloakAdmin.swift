@@ -233,7 +233,7 @@ actor KeycloakAdmin {
         var request = HTTPClientRequest(url: url + "/realms/master/protocol/openid-connect/token")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.body = .bytes(ByteBuffer(string: Self.formEncoded(form)))
+        request.body = .bytes(ByteBuffer(string: FormFields.encode(form)))
         let (status, body) = try await execute(request)
         guard status == .ok, let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(body.readableBytesView)) else {
             throw KeycloakAdminError.adminLoginFailed(url: url, user: user, status: Int(status.code), detail: Self.errorDetail(body))
@@ -308,7 +308,7 @@ actor KeycloakAdmin {
     private func sendWithLocation<Body: Encodable & Sendable>(
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Body?, allowNotFound: Bool = false
     ) async throws -> (HTTPResponseStatus, ByteBuffer, String?) {
-        var request = HTTPClientRequest(url: url + path + (query.isEmpty ? "" : "?" + Self.formEncoded(query)))
+        var request = HTTPClientRequest(url: url + path + (query.isEmpty ? "" : "?" + FormFields.encode(query)))
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer " + (try await accessToken()))
         request.headers.add(name: "Accept", value: "application/json")
@@ -350,13 +350,6 @@ actor KeycloakAdmin {
             return text.isEmpty ? "no explanation" : String(text.prefix(300))
         }
         return [answer.error, answer.error_description ?? answer.errorMessage].compactMap { $0 }.joined(separator: ": ")
-    }
-
-    /// `application/x-www-form-urlencoded`, also used for query strings.
-    static func formEncoded(_ pairs: [(String, String)]) -> String {
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text }
-        return pairs.map { encode($0.0) + "=" + encode($0.1) }.joined(separator: "&")
     }
 
     static func pathSegment(_ text: String) -> String {

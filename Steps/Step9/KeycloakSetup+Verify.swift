@@ -71,7 +71,7 @@ extension KeycloakSetup {
             let form = [
                 ("grant_type", "password"), ("client_id", client), ("username", user), ("password", password), ("scope", Self.verificationScope),
             ]
-            request.body = .bytes(ByteBuffer(string: KeycloakAdmin.formEncoded(form)))
+            request.body = .bytes(ByteBuffer(string: FormFields.encode(form)))
             let response = try await httpClient.execute(request, timeout: .seconds(10))
             let body = try await response.body.collect(upTo: 1 << 20)
             guard response.status == .ok else {

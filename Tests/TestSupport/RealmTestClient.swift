@@ -42,17 +42,13 @@ extension TestClientProtocol {
     public func postForm(_ path: String, _ fields: [String: String], headers: HTTPFields = [:]) async throws -> TestResponse {
         var all = headers
         all[.contentType] = "application/x-www-form-urlencoded"
-        let body = fields.sorted { $0.key < $1.key }.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }.joined(separator: "&")
+        let body = FormFields.encode(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         return try await execute(uri: path, method: .post, headers: all, body: ByteBuffer(string: body))
     }
 
     /// POSTs `json` to `path`.
     public func postJSON(_ path: String, _ json: String) async throws -> TestResponse {
         try await execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: json))
-    }
-
-    static func encode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? value
     }
 }
 
