@@ -20,6 +20,7 @@ WORK=$(mktemp -d)
 PASSED=0
 FAILED=0
 SERVER_PIDS=()
+CONFIGURATION=${CONFIGURATION:-debug}  # release for scripts/bench.sh
 BASE=""
 
 for tool in curl jq; do
@@ -79,11 +80,11 @@ start_step_at() {
 launch() {
     local port=$1 step=$2
     shift 2
-    swift build --product "step$step" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of step$step failed"; exit 1; }
+    swift build -c "$CONFIGURATION" --product "step$step" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of step$step failed"; exit 1; }
     : >"$WORK/step$step.log"
-    "$(swift build --show-bin-path)/step$step" "$@" --port "$port" >>"$WORK/step$step.log" 2>&1 &
+    "$(swift build -c "$CONFIGURATION" --show-bin-path)/step$step" "$@" --port "$port" >>"$WORK/step$step.log" 2>&1 &
     SERVER_PIDS+=($!)
-    wait_for_listening "$WORK/step$step.log" $! || return 1
+    wait_for_listening "$port" $! || return 1
     PORT=$port
     BASE="http://127.0.0.1:$PORT"
     get /health
@@ -91,10 +92,10 @@ launch() {
     echo "▶ step$step is listening on $BASE (pid ${SERVER_PIDS[-1]})"
 }
 
-# wait_for_listening LOG PID: true once the server logs that it listens; false if it exits or 30 s pass.
+# wait_for_listening PORT PID: true once http://127.0.0.1:PORT/health answers 200; false if the server exits or 30 s pass.
 wait_for_listening() {
-    local log=$1 pid=$2 deadline=$((SECONDS + 30))
-    while ! grep -q "listening on http://" "$log" 2>/dev/null; do
+    local port=$1 pid=$2 deadline=$((SECONDS + 30))
+    until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$port/health" || true)" == 200 ]]; do
         kill -0 "$pid" 2>/dev/null || return 1
         if ((SECONDS > deadline)); then
             kill "$pid" 2>/dev/null || true
@@ -108,8 +109,8 @@ wait_for_listening() {
 gen_token() {
     local user=$1 scopes=$2
     shift 2
-    swift build --product gen-token >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of gen-token failed"; exit 1; }
-    "$(swift build --show-bin-path)/gen-token" --username "$user" --scopes "$scopes" --out "$WORK/token_$user.json" "$@" 2>/dev/null
+    swift build -c "$CONFIGURATION" --product gen-token >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of gen-token failed"; exit 1; }
+    "$(swift build -c "$CONFIGURATION" --show-bin-path)/gen-token" --username "$user" --scopes "$scopes" --out "$WORK/token_$user.json" "$@" 2>/dev/null
 }
 
 # request METHOD PATH [CURL ARGS...]: sets STATUS, BODY and HEADERS.

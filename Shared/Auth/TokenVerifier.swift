@@ -115,7 +115,7 @@ struct JOSEHeader: Decodable {
     init(token: String) throws(AuthFailure) {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let json = Data(base64URLEncoded: parts[0]),
-            let header = try? JSONDecoder().decode(JOSEHeader.self, from: json)
+            let header = try? JSONRPCMessage.decoder.decode(JOSEHeader.self, from: json)
         else { throw .invalidToken("Malformed token") }
         if header.crit != nil { throw .invalidToken("Token has critical header parameters this server does not understand") }
         if let typ = header.typ, !Self.accessTokenTypes.contains(typ.lowercased()) {

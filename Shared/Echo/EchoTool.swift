@@ -72,8 +72,10 @@ public struct EchoTool: MCPTool {
         guard Self.repeatRange.contains(count) else {
             throw JSONRPCError.invalidParams("\"repeat_count\" must be between 1 and 10, got \(count)")
         }
-        let output = Output(echo: Array(repeating: arguments.message, count: count).joined(separator: " "), repeatCount: count)
-        let json = String(decoding: try JSONEncoder.compact.encode(output), as: UTF8.self)
-        return try CallTool.Result(content: [.text(text: json, annotations: nil, _meta: nil)], structuredContent: output)
+        let echo = Array(repeating: arguments.message, count: count).joined(separator: " ")
+        let json = String(decoding: try JSONEncoder.compact.encode(Output(echo: echo, repeatCount: count)), as: UTF8.self)
+        // The same output as a JSON value, built directly (the SDK's generic initialiser round-trips it through JSON).
+        let structured: Value = ["echo": .string(echo), "repeat_count": .int(count)]
+        return CallTool.Result(content: [.text(text: json, annotations: nil, _meta: nil)], structuredContent: Optional.some(structured))
     }
 }

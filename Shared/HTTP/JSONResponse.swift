@@ -10,11 +10,12 @@ public import Hummingbird
 
 extension JSONEncoder {
     /// The encoder for every response body: compact, sorted keys, slashes unescaped.
-    public static var compact: JSONEncoder {
+    /// One instance, made once: an encoder is safe to share once configured, and making one per response costs.
+    public static let compact: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
-    }
+    }()
 }
 
 extension Response {

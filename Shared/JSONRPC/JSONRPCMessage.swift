@@ -23,13 +23,16 @@ public enum JSONRPCMessage: Sendable, Equatable {
     /// A client's answer to a server-initiated request; this stateless server sends none.
     case response
 
+    /// The decoder every message goes through, made once.
+    static let decoder = JSONDecoder()
+
     /// Classifies one message body.
     ///
     /// - Throws: ``JSONRPCError/parseError(_:)`` or ``JSONRPCError/invalidRequest(_:)``.
     public static func parse(_ body: Data) throws(JSONRPCError) -> JSONRPCMessage {
         let envelope: Envelope
         do {
-            envelope = try JSONDecoder().decode(Envelope.self, from: body)
+            envelope = try JSONRPCMessage.decoder.decode(Envelope.self, from: body)
         } catch {
             throw .parseError("Body is not valid JSON")
         }
@@ -77,9 +80,9 @@ public struct JSONRPCRequest: Sendable, Equatable {
         switch paramsShape {
         case .notObject: throw .invalidParams("\"params\" must be an object")
         case .absent:
-            do { return try JSONDecoder().decode(P.self, from: Data("{}".utf8)) } catch { throw .invalidParams(Self.describe(error)) }
+            do { return try JSONRPCMessage.decoder.decode(P.self, from: Data("{}".utf8)) } catch { throw .invalidParams(Self.describe(error)) }
         case .object:
-            do { return try JSONDecoder().decode(ParamsOnly<P>.self, from: message).params } catch {
+            do { return try JSONRPCMessage.decoder.decode(ParamsOnly<P>.self, from: message).params } catch {
                 throw .invalidParams(Self.describe(error))
             }
         }

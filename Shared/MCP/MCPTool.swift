@@ -61,7 +61,7 @@ struct CallParams<Arguments: Decodable>: Decodable {
         if container.contains(.arguments), !(try container.decodeNil(forKey: .arguments)) {
             arguments = try container.decode(Arguments.self, forKey: .arguments)
         } else {
-            arguments = try JSONDecoder().decode(Arguments.self, from: Data("{}".utf8))
+            arguments = try JSONRPCMessage.decoder.decode(Arguments.self, from: Data("{}".utf8))
         }
     }
 }

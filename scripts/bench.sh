@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Load benchmark of the authenticated request path, with wrk (apt-get install wrk).
+#
+#   scripts/bench.sh                          step 8 and step 10 (behind `step9 serve`), release builds
+#   scripts/bench.sh --against URL [--token T]  the same load against any other MCP endpoint, side by side
+#
+# For tools/call (echo) and ping at 1, 16 and 64 connections (DURATION seconds each, default 10), it prints
+# requests per second, p50 and p99 latency, non-2xx answers, and the server's peak RSS.
+# Servers log at warning level here (per-request info lines cost throughput). Numbers, not assertions: the tests never time anything.
+CONFIGURATION=release
+source "$(dirname "$0")/lib.sh"
+command -v wrk >/dev/null || { echo "❌ wrk is required: apt-get install wrk"; exit 1; }
+
+DURATION=${DURATION:-10}
+AGAINST="" AGAINST_TOKEN=""
+while (($# > 0)); do
+    case $1 in
+        --against) AGAINST=$2; shift 2 ;;
+        --token) AGAINST_TOKEN=$2; shift 2 ;;
+        *) echo "usage: scripts/bench.sh [--against URL [--token TOKEN]]"; exit 2 ;;
+    esac
+done
+
+cat >"$WORK/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = os.getenv("BENCH_BODY")
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json, text/event-stream"
+local token = os.getenv("BENCH_TOKEN")
+if token ~= nil and token ~= "" then wrk.headers["Authorization"] = "Bearer " .. token end
+LUA
+CALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"}}}'
+PING='{"jsonrpc":"2.0","id":1,"method":"ping"}'
+ROWS=()
+
+# load NAME URL TOKEN PID: runs every load against URL; PID (or empty) is the server whose peak RSS is read.
+load() {
+    local name=$1 url=$2 token=$3 pid=$4 method body c out rps p50 p99 bad rss
+    for method in tools/call ping; do
+        body=$CALL
+        [[ $method == ping ]] && body=$PING
+        for c in 1 16 64; do
+            out=$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < 2 ? 1 : 2))" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url")
+            rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+            p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+            p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+            bad=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+            rss=""
+            [[ -n "$pid" ]] && rss="$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
+            ROWS+=("$(printf '%-10s %-11s %4s %10s %9s %9s %8s %9s' "$name" "$method" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "$rss")")
+            echo "${ROWS[-1]}"
+        done
+    done
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load"
+printf '%-10s %-11s %4s %10s %9s %9s %8s %9s\n' server method c req/s p50 p99 non-2xx "peak RSS"
+
+start_step 8 --log-level warning
+TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
+load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}"
+STEP8_RPS=$(awk '$2 == "tools/call" && $3 == 16 {print $4}' <<<"$(printf '%s\n' "${ROWS[@]}")")
+stop_server
+
+start_step 9 serve
+REALM="http://localhost:$PORT/realms/mcp-realm"
+MCP_PORT=$(free_port)
+printf 'KEYCLOAK_URL=http://localhost:%s\nMCP_SERVER_URL=http://localhost:%s\n' "$PORT" "$MCP_PORT" >"$WORK/bench.env"
+start_step_at "$MCP_PORT" 10 --env "$WORK/bench.env" --log-level warning
+wait_until /health '.keycloak_integration.keys.state == "fresh"'
+TOKEN=$(curl -sS -X POST "$REALM/protocol/openid-connect/token" -d grant_type=password -d client_id=mcp-test-client \
+    -d username=mcp-admin -d password=admin123 --data-urlencode 'scope=mcp:read mcp:tools mcp:prompts' | jq -r .access_token)
+load step10 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}"
+
+if [[ -n "$AGAINST" ]]; then
+    load other "$AGAINST" "$AGAINST_TOKEN" ""
+    OTHER_RPS=$(printf '%s\n' "${ROWS[@]}" | awk '$1 == "other" && $2 == "tools/call" && $3 == 16 {print $4}')
+    awk -v a="$STEP8_RPS" -v b="$OTHER_RPS" 'BEGIN { if (b > 0) printf "step8 / other, tools/call at c=16: %.1fx\n", a / b }'
+fi
