@@ -113,8 +113,8 @@ struct JOSEHeader: Decodable {
     static let accessTokenTypes: Set<String> = ["jwt", "at+jwt", "application/at+jwt"]
 
     init(token: String) throws(AuthFailure) {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let json = Data(base64URLEncoded: parts[0]),
+        let parts = token.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 3, let json = Data(base64URLEncoded: Substring(parts[0])),
             let header = try? JSONRPCMessage.decoder.decode(JOSEHeader.self, from: json)
         else { throw .invalidToken("Malformed token") }
         if header.crit != nil { throw .invalidToken("Token has critical header parameters this server does not understand") }
