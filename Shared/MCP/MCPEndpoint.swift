@@ -120,8 +120,6 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
 extension HTTPField.Name {
     /// `MCP-Protocol-Version`, sent by clients after initialization.
     public static let mcpProtocolVersion = HTTPField.Name("MCP-Protocol-Version")!
-    /// `Mcp-Session-Id`; this stateless server never issues one.
-    public static let mcpSessionID = HTTPField.Name("Mcp-Session-Id")!
 }
 
 extension String {

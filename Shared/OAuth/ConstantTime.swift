@@ -13,4 +13,11 @@ public enum ConstantTime {
         let right = SHA256.hash(data: Data(b.utf8))
         return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
+
+    /// Whether `password` is `expected`; with no `expected` (an unknown user) the comparison still runs,
+    /// against a random value, so that timing does not tell which users exist.
+    public static func passwordMatches(_ password: String, expected: String?) -> Bool {
+        let matches = equals(password, expected ?? UUID().uuidString)
+        return expected != nil && matches
+    }
 }

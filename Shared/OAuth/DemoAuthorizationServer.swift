@@ -86,9 +86,7 @@ public struct DemoAuthorizationServer: Sendable {
         guard grant == "password" else { throw .unsupportedGrantType("Only the password grant is supported here (the realm server of step 9 has the others)") }
         guard let username = form["username"], let password = form["password"] else { throw .invalidRequest("username and password are required") }
         let user = users.first { $0.username == username }
-        // Compare even for an unknown user, so timing does not tell which users exist.
-        let passwordMatches = ConstantTime.equals(password, user?.password ?? UUID().uuidString)
-        guard let user, passwordMatches else { throw .invalidGrant("Invalid username or password") }
+        guard ConstantTime.passwordMatches(password, expected: user?.password), let user else { throw .invalidGrant("Invalid username or password") }
         let requested = form["scope"].map { Set($0.split(separator: " ").map(String.init)) }
         if let unknown = requested?.subtracting(scopesSupported).sorted().first { throw .invalidScope("Unknown scope: \(unknown)") }
         let granted = user.scopes.filter { requested?.contains($0) ?? true }

@@ -69,8 +69,7 @@ extension RealmServer {
             return try LoginPage.error("This login form has expired. Go back to the application and start again.", status: .badRequest)
         }
         let user = form["username"].flatMap { realm.users[$0] }
-        let matches = ConstantTime.equals(form["password"] ?? "", user?.password ?? RealmState.randomToken())
-        guard let user, matches, user.enabled else {
+        guard ConstantTime.passwordMatches(form["password"] ?? "", expected: user?.password), let user, user.enabled else {
             logger.notice("login refused for \(LogSafe.clip(form["username"] ?? "")): invalid credentials")
             return try LoginPage.form(
                 action: authorizationEndpoint, requestID: id, clientName: pending.client.name ?? pending.client.clientID, realm: realm.name,

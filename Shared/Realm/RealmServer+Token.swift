@@ -72,8 +72,7 @@ extension RealmServer {
             throw .invalidRequest("Missing parameter: username or password")
         }
         let user = realm.users[username]
-        let matches = ConstantTime.equals(password, user?.password ?? RealmState.randomToken())
-        guard let user, matches, user.enabled else { throw .invalidGrant("Invalid user credentials") }
+        guard ConstantTime.passwordMatches(password, expected: user?.password), let user, user.enabled else { throw .invalidGrant("Invalid user credentials") }
         return try await issueTokens(
             client: client, user: user, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: UUID().uuidString.lowercased())
     }
