@@ -56,7 +56,12 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .executableTarget(name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests"),
+        .testTarget(
+            name: "SharedTests",
+            dependencies: [
+                "Shared", "TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Tests/SharedTests"),
     ]
         + steps.map {
             .executableTarget(name: $0.target, dependencies: ["Shared"] + stepDependencies[$0.number, default: []], path: "Steps/Step\($0.number)")

@@ -6,10 +6,10 @@
 /// `roles`. Keycloak's tokens (step 10) carry roles in `realm_access` and
 /// `resource_access` instead.
 ///
-/// Decoding happens only after the signature checks out (jwt-kit verifies
-/// first). ``verify(using:)`` does nothing: time and audience rules need a
-/// clock, a leeway and this server's configuration, so ``TokenVerifier`` applies
-/// them.
+/// ``TokenVerifier`` decodes them only after the signature checks out, and
+/// applies the time, issuer and audience rules itself (they need a clock, a
+/// leeway and this server's configuration). ``verify(using:)``, which jwt-kit's
+/// `JWTPayload` asks for (``TokenIssuer`` signs with jwt-kit), does nothing.
 ///
 /// - SeeAlso: RFC 7519 §4.1, RFC 9068 §2.2
 public import Foundation

@@ -15,11 +15,16 @@ extension Data {
     }
 
     /// Decodes base64url with or without padding; nil when `string` is not base64url.
-    /// Works on bytes: this runs on every token, and Unicode character properties cost.
     public init?(base64URLEncoded string: some StringProtocol) {
+        self.init(base64URLEncodedBytes: string.utf8)
+    }
+
+    /// Decodes base64url given as ASCII bytes (part of a token, say); nil when they are not base64url.
+    /// Works on bytes: this runs on every token, and Unicode character properties cost.
+    public init?(base64URLEncodedBytes encoded: some Collection<UInt8>) {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(string.utf8.count + 3)
-        for byte in string.utf8 {
+        bytes.reserveCapacity(encoded.count + 3)
+        for byte in encoded {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): bytes.append(byte)
             case UInt8(ascii: "-"): bytes.append(UInt8(ascii: "+"))

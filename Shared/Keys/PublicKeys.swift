@@ -26,7 +26,7 @@ public struct PublicKeys: Sendable {
         }
         do {
             let jwk = try JSONWebKey.rsa(publicKeyPEM: pem, kid: keyID)
-            let key = try await VerificationKey.rsa(publicKeyPEM: pem, id: keyID)
+            let key = try VerificationKey.rsa(publicKeyPEM: pem, id: keyID)
             return PublicKeys(jwks: JSONWebKeySet(keys: [jwk]), verificationKeys: [key], problem: nil)
         } catch {
             return PublicKeys(

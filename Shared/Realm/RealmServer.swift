@@ -45,7 +45,7 @@ public struct RealmServer: Sendable {
         let issuer = self.baseURL + "/realms/" + realm.name
         let now = state.now
         self.userinfoVerifier = TokenVerifier(
-            keys: LocalKeySet([try await key.verificationKey()]), issuers: [issuer], audiences: [], leeway: 0, now: now, checksAudience: false)
+            keys: LocalKeySet([try key.verificationKey()]), issuers: [issuer], audiences: [], leeway: 0, now: now, checksAudience: false)
     }
 
     /// `<base URL>/realms/<realm>`, the `iss` of every token.

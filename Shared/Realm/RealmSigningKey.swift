@@ -38,7 +38,7 @@ public struct RealmSigningKey: Sendable {
     }
 
     /// A verifier for tokens this key signed, for the userinfo endpoint.
-    func verificationKey() async throws -> VerificationKey {
-        try await VerificationKey.rsa(publicKeyPEM: publicKeyPEM, id: keyID)
+    func verificationKey() throws -> VerificationKey {
+        try VerificationKey.rsa(publicKeyPEM: publicKeyPEM, id: keyID)
     }
 }

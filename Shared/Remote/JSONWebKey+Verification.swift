@@ -5,19 +5,25 @@
 /// an RSA key verifies RS256, an EC P-256 key ES256. Keys for encryption
 /// (`use` `enc`, which Keycloak also publishes), keys with another declared
 /// algorithm, symmetric keys and malformed keys are skipped.
-import JWTKit
+import Crypto
+import CryptoExtras
+import Foundation
 
 extension JSONWebKey {
     /// A verification key for this JWK, or nil when it is not a signing key this server accepts.
-    func verificationKey() async -> VerificationKey? {
+    func verificationKey() -> VerificationKey? {
         guard use == nil || use == "sig" else { return nil }
         switch (kty, alg ?? (kty == "RSA" ? "RS256" : "ES256")) {
         case ("RSA", "RS256"):
-            guard let n, let e, let key = try? Insecure.RSA.PublicKey(modulus: n, exponent: e) else { return nil }
-            return VerificationKey(id: kid, algorithm: "RS256", verifier: await JWTKeyCollection().add(rsa: key, digestAlgorithm: .sha256))
+            guard let n = n.flatMap(Data.init(base64URLEncoded:)), let e = e.flatMap(Data.init(base64URLEncoded:)),
+                let key = try? _RSA.Signing.PublicKey(n: n, e: e)
+            else { return nil }
+            return .rs256(key, id: kid)
         case ("EC", "ES256"):
-            guard crv == "P-256", let x, let y, let key = try? ES256PublicKey(parameters: (x: x, y: y)) else { return nil }
-            return VerificationKey(id: kid, algorithm: "ES256", verifier: await JWTKeyCollection().add(ecdsa: key))
+            guard crv == "P-256", let x = x.flatMap(Data.init(base64URLEncoded:)), let y = y.flatMap(Data.init(base64URLEncoded:)),
+                x.count == 32, y.count == 32, let key = try? P256.Signing.PublicKey(rawRepresentation: x + y)
+            else { return nil }
+            return .es256(key, id: kid)
         default:
             return nil
         }

@@ -118,7 +118,7 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
             let set = try await discovery.getJSON(JSONWebKeySet.self, from: jwksURI)
             var fetched: [VerificationKey] = []
             for jwk in set.keys {
-                if let key = await jwk.verificationKey() { fetched.append(key) }
+                if let key = jwk.verificationKey() { fetched.append(key) }
             }
             guard !fetched.isEmpty else { throw RemoteKeyError("\(jwksURI) has no RS256 or ES256 signing key") }
             if Set(fetched.compactMap(\.id)) != Set(keys.compactMap(\.id)) {

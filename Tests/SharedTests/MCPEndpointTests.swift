@@ -50,7 +50,9 @@ struct MCPEndpointTests {
         arguments: [
             (nil, true), ("*/*", true), ("application/json", true), ("application/json, text/event-stream", true),
             ("application/*", true), ("text/event-stream, application/json;q=0.5", true),
-            ("text/html", false), ("text/event-stream", false), ("application/json;q=0", false), ("application/xml", false),
+            ("APPLICATION/JSON", true), ("text/html ,\tapplication/json ; q=1", true), ("application/json;q=0.001", true),
+            ("text/html", false), ("text/event-stream", false), ("application/json;q=0", false), ("application/json ; q=0.0", false),
+            ("application/xml", false), ("application/jsonx", false), ("", true),
         ] as [(String?, Bool)])
     func accept(value: String?, accepted: Bool) throws {
         var headers: HTTPFields = [.contentType: "application/json"]
@@ -59,6 +61,21 @@ struct MCPEndpointTests {
             try endpoint.checkHeaders(headers)
         } else {
             #expect(throws: HTTPRequestError.notAcceptable(value ?? "")) { try endpoint.checkHeaders(headers) }
+        }
+    }
+
+    @Test(
+        "Content-Type must be JSON, parameters, case and spaces aside",
+        arguments: [
+            ("application/json", true), ("Application/JSON; charset=utf-8", true), (" application/json\t;charset=utf-8", true),
+            ("application/json-seq", false), ("text/plain", false), ("", false), (";application/json", false),
+        ])
+    func contentType(value: String, accepted: Bool) throws {
+        let headers: HTTPFields = [.contentType: value]
+        if accepted {
+            try endpoint.checkHeaders(headers)
+        } else {
+            #expect(throws: HTTPRequestError.unsupportedMediaType(value)) { try endpoint.checkHeaders(headers) }
         }
     }
 

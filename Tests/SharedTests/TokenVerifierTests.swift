@@ -6,7 +6,7 @@ import Testing
 
 /// A verifier for the demo key whose clock reads `now`.
 func verifier(now: Date, keys: [VerificationKey]? = nil) async throws -> TokenVerifier {
-    let demoKey = try await VerificationKey.rsa(publicKeyPEM: DemoKeys.directory.publicKeyPEM()!, id: "mcp-key-1")
+    let demoKey = try VerificationKey.rsa(publicKeyPEM: DemoKeys.directory.publicKeyPEM()!, id: "mcp-key-1")
     return TokenVerifier(keys: LocalKeySet(keys ?? [demoKey]), issuers: ["mcp-simple-auth"], audiences: ["mcp-server", "http://localhost:9000/mcp"], now: { now })
 }
 
@@ -63,7 +63,7 @@ struct TokenVerifierTests {
     @Test("with several keys, a token must name its kid; the named key must be the signer")
     func severalKeys() async throws {
         let pem = DemoKeys.directory.publicKeyPEM()!
-        let keys = [try await VerificationKey.rsa(publicKeyPEM: pem, id: "a"), try await VerificationKey.rsa(publicKeyPEM: pem, id: "b")]
+        let keys = [try VerificationKey.rsa(publicKeyPEM: pem, id: "a"), try VerificationKey.rsa(publicKeyPEM: pem, id: "b")]
         let now = issuedAt.addingTimeInterval(1)
         let withoutKid = ForgedToken.signWithDemoKey(
             header: ["alg": "RS256", "typ": "JWT"], claims: ["iss": "mcp-simple-auth", "aud": "mcp-server", "sub": "x", "exp": 1_800_000_300])

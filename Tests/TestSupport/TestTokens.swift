@@ -119,6 +119,12 @@ public enum ForgedToken {
         return input + "." + signature.rawRepresentation.base64URLEncodedString()
     }
 
+    /// Signs arbitrary header and claims with `key` (ES256: the signature is `r || s`, RFC 7518 §3.4).
+    public static func signES256(header: [String: Any], claims: [String: Any], key: P256.Signing.PrivateKey) -> String {
+        let input = segment(header) + "." + segment(claims)
+        return input + "." + (try! key.signature(for: Data(input.utf8))).rawRepresentation.base64URLEncodedString()
+    }
+
     static func segment(_ object: [String: Any]) -> String {
         try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).base64URLEncodedString()
     }
