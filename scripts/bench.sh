@@ -6,12 +6,15 @@
 #
 # For tools/call (echo) and ping at 1, 16 and 64 connections (DURATION seconds each, default 10), it prints
 # requests per second, p50 and p99 latency, non-2xx answers, and the server's peak RSS.
+# Then a soak: SOAK seconds (default 60) of tools/call at c=64 on step 8, with its RSS before and after; and the
+# JWKS fetches step 10 made during its load, read from its /health (0: the request path never calls the server).
 # Servers log at warning level here (per-request info lines cost throughput). Numbers, not assertions: the tests never time anything.
 CONFIGURATION=release
 source "$(dirname "$0")/lib.sh"
 command -v wrk >/dev/null || { echo "❌ wrk is required: apt-get install wrk"; exit 1; }
 
 DURATION=${DURATION:-10}
+SOAK=${SOAK:-60}
 AGAINST="" AGAINST_TOKEN=""
 while (($# > 0)); do
     case $1 in
@@ -60,6 +63,11 @@ start_step 8 --log-level warning
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
 load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}"
 STEP8_RPS=$(awk '$2 == "tools/call" && $3 == 16 {print $4}' <<<"$(printf '%s\n' "${ROWS[@]}")")
+rss() { awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }
+BEFORE=$(rss "${SERVER_PIDS[-1]}")
+SOAKED=$(BENCH_BODY=$CALL BENCH_TOKEN=$TOKEN wrk -t2 -c64 -d"${SOAK}s" -s "$WORK/post.lua" "$BASE/mcp" | awk '/Requests\/sec/ {print $2}')
+SOAK_LINE="soak: step8 tools/call at c=64 for ${SOAK} s: ${SOAKED} req/s; RSS ${BEFORE} before, $(rss "${SERVER_PIDS[-1]}") after"
+echo "$SOAK_LINE"
 stop_server
 
 start_step 9 serve
@@ -70,7 +78,9 @@ start_step_at "$MCP_PORT" 10 --env "$WORK/bench.env" --log-level warning
 wait_until /health '.keycloak_integration.keys.state == "fresh"'
 TOKEN=$(curl -sS -X POST "$REALM/protocol/openid-connect/token" -d grant_type=password -d client_id=mcp-test-client \
     -d username=mcp-admin -d password=admin123 --data-urlencode 'scope=mcp:read mcp:tools mcp:prompts' | jq -r .access_token)
+FETCHES=$(curl -sS "$BASE/health" | jq .keycloak_integration.keys.fetches)
 load step10 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}"
+echo "JWKS fetches by step10 during its load: $(($(curl -sS "$BASE/health" | jq .keycloak_integration.keys.fetches) - FETCHES))"
 
 if [[ -n "$AGAINST" ]]; then
     load other "$AGAINST" "$AGAINST_TOKEN" ""

@@ -150,11 +150,13 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
         public let count: Int
         public let ageSeconds: Int?
         public let lastError: String?
+        /// JWKS fetches since start: flat under load once the keys are warm (the request path never fetches).
+        public let fetches: Int
         /// Where the keys come from (shown beside them in /health).
         let jwksURI: String?
 
         enum CodingKeys: String, CodingKey {
-            case state, count
+            case state, count, fetches
             case ageSeconds = "age_seconds"
             case lastError = "last_error"
         }
@@ -163,7 +165,8 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     public func status() -> Status {
         let age = keysFetchedAt.map { now().timeIntervalSince($0) }
         let state = keys.isEmpty ? "unavailable" : (lastError != nil || (age ?? .infinity) > jwksLifetime) ? "stale" : "fresh"
-        return Status(state: state, count: keys.count, ageSeconds: age.map { Int($0) }, lastError: lastError, jwksURI: metadata?.jwksURI)
+        return Status(state: state, count: keys.count, ageSeconds: age.map { Int($0) }, lastError: lastError, fetches: jwksFetches,
+            jwksURI: metadata?.jwksURI)
     }
 }
 

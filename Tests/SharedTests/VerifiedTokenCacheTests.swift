@@ -15,21 +15,13 @@ final class SwappableKeys: VerificationKeyProvider {
     func swap(to keys: [VerificationKey]) { self.keys.withLock { $0 = keys } }
 }
 
-/// A clock a test moves by hand.
-final class TestClock: Sendable {
-    let time: Mutex<Date>
-    init(_ time: Date) { self.time = Mutex(time) }
-    func now() -> Date { time.withLock { $0 } }
-    func set(_ time: Date) { self.time.withLock { $0 = time } }
-}
-
 @Suite("Verified-token cache")
 struct VerifiedTokenCacheTests {
     let issuedAt = Date(timeIntervalSince1970: 1_800_000_000)
     let demoKey = try! VerificationKey.rsa(publicKeyPEM: DemoKeys.directory.publicKeyPEM()!, id: "mcp-key-1")
 
     func verifier(_ keys: any VerificationKeyProvider, cache: VerifiedTokenCache?, leeway: TimeInterval = 60, clock: TestClock) -> TokenVerifier {
-        TokenVerifier(keys: keys, issuers: ["mcp-simple-auth"], audiences: ["mcp-server"], leeway: leeway, cache: cache, now: clock.now)
+        TokenVerifier(keys: keys, issuers: ["mcp-simple-auth"], audiences: ["mcp-server"], leeway: leeway, cache: cache, now: { clock.now })
     }
 
     @Test("a verified token is remembered; a refused one never is, and a token one byte away is checked in full")
@@ -52,7 +44,7 @@ struct VerifiedTokenCacheTests {
         let verifier = verifier(LocalKeySet([demoKey]), cache: VerifiedTokenCache(), leeway: 0, clock: clock)
         let token = try await DemoKeys.issuer().issue(username: "alice", scopes: [], audience: ["mcp-server"], lifetime: 10, now: issuedAt).token
         _ = try await verifier.verify(token)
-        clock.set(issuedAt.addingTimeInterval(10.5))
+        clock.advance(by: 10.5)
         await #expect(throws: AuthFailure.invalidToken("Token expired")) { try await verifier.verify(token) }
     }
 

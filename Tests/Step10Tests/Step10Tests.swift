@@ -83,6 +83,27 @@ struct Step10Tests {
         await realm.stop()
     }
 
+    @Test("with warm keys the request path asks the authorization server nothing: 200 requests, 0 JWKS fetches, 0 realm requests")
+    func noNetworkOnTheRequestPath() async throws {
+        let port = try BackgroundServer.freePort()
+        let (realm, _) = try await startRealm(port: port)
+        defer { Task { await realm.stop() } }
+        let configuration = try await configuration(realmPort: port)
+        let keys = keySet(configuration)
+        await keys.refresh()
+        let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: "mcp-admin", password: "admin123")
+        let fetchesBefore = await keys.jwksFetches
+        await realm.stop()  // from here on, any request to the authorization server would fail
+        try await step10App(configuration, keys: keys).test(.router) { client in
+            for index in 0..<200 {
+                let response = try await client.postMCP(index.isMultiple(of: 2) ? RPC.ping : MCPCall.toolsCall.body, headers: withBearer(token))
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(await keys.jwksFetches == fetchesBefore)
+        #expect(await keys.status().lastError == nil)
+    }
+
     @Test("key rotation: the first token with the new kid passes after one refetch; a flood of unknown kids fetches at most once per 30 s")
     func keyRotation() async throws {
         let port = try BackgroundServer.freePort()
