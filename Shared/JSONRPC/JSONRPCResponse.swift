@@ -39,10 +39,10 @@ public struct JSONRPCResponse: Sendable {
     public func encoded() throws -> ByteBuffer {
         let encoder = JSONEncoder.compact
         var buffer = ByteBuffer(string: #"{"jsonrpc":"2.0","id":"#)
-        if let id {
-            buffer.writeBytes(try encoder.encode(id))
-        } else {
-            buffer.writeString("null")
+        switch id {
+        case .number(let number)?: buffer.writeString(String(number))
+        case let id?: buffer.writeBytes(try encoder.encode(id))
+        case nil: buffer.writeString("null")
         }
         buffer.writeString(#","\#(member)":"#)
         buffer.writeBytes(try encoder.encode(payload))

@@ -19,7 +19,7 @@ public func makeApplication<Context: RequestContext>(
     port: Int? = nil,
     services: [any Service] = []
 ) -> some ApplicationProtocol where Context: InitializableFromSource<ApplicationRequestContextSource> {
-    var logger = Logger(label: name)
+    var logger = Logger(label: name, factory: { ConsoleLogHandler(label: $0) })
     logger.logLevel = options.resolvedLogLevel
     let host = options.host
     return Application(
