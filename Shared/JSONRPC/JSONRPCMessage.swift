@@ -48,7 +48,7 @@ public enum JSONRPCMessage: Sendable, Equatable {
             throw .invalidRequest("A request needs a string \"method\"")
         }
         guard case .valid(let id) = envelope.id else { return .notification(method: method) }
-        return .request(JSONRPCRequest(id: id, method: method, paramsShape: envelope.params, message: body))
+        return .request(JSONRPCRequest(id: id, method: method, paramsShape: envelope.params, paramsName: envelope.paramsName, message: body))
     }
 }
 
@@ -57,20 +57,36 @@ public struct JSONRPCRequest: Sendable, Equatable {
     public let id: ID
     public let method: String
     let paramsShape: ParamsShape
+    /// `params.name`, read with the envelope: `tools/call` and `prompts/get` find their tool or prompt by it.
+    let paramsName: ParamsName
     /// The whole message, kept so ``params(_:)`` can decode typed params from it.
     let message: Data
 
     /// A request built in code, for tests and for wrapping handlers.
     public init(id: ID, method: String, params: some Encodable) throws {
         let message = try JSONEncoder().encode(RequestBody(id: id, method: method, params: params))
-        self.init(id: id, method: method, paramsShape: .object, message: message)
+        guard case .request(let request) = try JSONRPCMessage.parse(message) else { throw JSONRPCError.invalidRequest("Not a request") }
+        self = request
     }
 
-    init(id: ID, method: String, paramsShape: ParamsShape, message: Data) {
+    init(id: ID, method: String, paramsShape: ParamsShape, paramsName: ParamsName, message: Data) {
         self.id = id
         self.method = method
         self.paramsShape = paramsShape
+        self.paramsName = paramsName
         self.message = message
+    }
+
+    /// `params.name` as a string.
+    ///
+    /// - Throws: ``JSONRPCError/invalidParams(_:)`` when it is missing or not a string.
+    public func name() throws(JSONRPCError) -> String {
+        switch (paramsShape, paramsName) {
+        case (.notObject, _): throw .invalidParams("\"params\" must be an object")
+        case (_, .string(let name)): return name
+        case (_, .notString): throw .invalidParams("\"name\" must be a string")
+        case (_, .absent): throw .invalidParams("missing required \"name\"")
+        }
     }
 
     /// Decodes `params` as `P`; absent params decode as `{}`.
@@ -134,6 +150,11 @@ enum ParamsShape: Sendable, Equatable {
     case absent, object, notObject
 }
 
+/// What `params.name` was.
+enum ParamsName: Sendable, Equatable {
+    case absent, string(String), notString
+}
+
 /// The envelope of a message: just enough to classify it. Decoding never fails on
 /// shape; every shape problem is recorded, so a thrown error means "not JSON".
 private struct Envelope: Decodable {
@@ -145,9 +166,11 @@ private struct Envelope: Decodable {
     var id = IDField.absent
     var method: String?
     var params = ParamsShape.absent
+    var paramsName = ParamsName.absent
     var hasResultOrError = false
 
     private enum Key: String, CodingKey { case jsonrpc, id, method, params, result, error }
+    private enum ParamsKey: String, CodingKey { case name }
 
     init(from decoder: any Decoder) throws {
         guard let object = try? decoder.container(keyedBy: Key.self) else {
@@ -166,7 +189,12 @@ private struct Envelope: Decodable {
         }
         method = try? object.decode(String.self, forKey: .method)
         if object.contains(.params), (try? object.decodeNil(forKey: .params)) != true {
-            params = (try? object.nestedContainer(keyedBy: Key.self, forKey: .params)) != nil ? .object : .notObject
+            if let nested = try? object.nestedContainer(keyedBy: ParamsKey.self, forKey: .params) {
+                params = .object
+                if nested.contains(.name) { paramsName = (try? nested.decode(String.self, forKey: .name)).map(ParamsName.string) ?? .notString }
+            } else {
+                params = .notObject
+            }
         }
         hasResultOrError = object.contains(.result) || object.contains(.error)
     }

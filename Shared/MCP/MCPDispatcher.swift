@@ -64,13 +64,13 @@ public struct MCPDispatcher: JSONRPCHandler {
     }
 
     func tool(for request: JSONRPCRequest) throws(JSONRPCError) -> any MCPTool {
-        let name = try request.params(NamedParams.self).name
+        let name = try request.name()
         guard let tool = tools.first(where: { $0.definition.name == name }) else { throw .invalidParams("Unknown tool: \(name)") }
         return tool
     }
 
     func prompt(for request: JSONRPCRequest) throws(JSONRPCError) -> any MCPPrompt {
-        let name = try request.params(NamedParams.self).name
+        let name = try request.name()
         guard let prompt = prompts.first(where: { $0.definition.name == name }) else { throw .invalidParams("Unknown prompt: \(name)") }
         return prompt
     }

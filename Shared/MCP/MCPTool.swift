@@ -65,8 +65,3 @@ struct CallParams<Arguments: Decodable>: Decodable {
         }
     }
 }
-
-/// Only the `name` of `tools/call` or `prompts/get` params, to find the tool or prompt.
-struct NamedParams: Decodable {
-    let name: String
-}
