@@ -15,12 +15,15 @@ public enum AuthFailure: Error, Equatable, Sendable {
     case insufficientScope(String)
     /// No keys to verify with (503): the authorization server was never reached.
     case keysUnavailable(String)
+    /// A DPoP proof that is missing, repeated or fails a check (401, `invalid_dpop_proof` in the `DPoP` challenge).
+    /// Step 10, Going further: DPoP.
+    case invalidDPoPProof(String)
 
     /// The reason as written in `detail` and in the log.
     public var detail: String {
         switch self {
         case .missingToken: "Authorization header missing"
-        case .malformedHeader(let reason), .invalidToken(let reason), .keysUnavailable(let reason): reason
+        case .malformedHeader(let reason), .invalidToken(let reason), .keysUnavailable(let reason), .invalidDPoPProof(let reason): reason
         case .insufficientScope(let scope): "Insufficient scope: this request needs \(scope)"
         }
     }

@@ -31,7 +31,7 @@ public struct AuthRejection: HTTPResponseError, Sendable {
 
     public var status: HTTPResponse.Status {
         switch failure {
-        case .missingToken, .malformedHeader, .invalidToken: .unauthorized
+        case .missingToken, .malformedHeader, .invalidToken, .invalidDPoPProof: .unauthorized
         case .insufficientScope: .forbidden
         case .keysUnavailable: .serviceUnavailable
         }
@@ -52,7 +52,7 @@ public struct AuthRejection: HTTPResponseError, Sendable {
             headers[.wwwAuthenticate] = challenge.headerValue(for: failure)
             let error = JSONRPCErrorObject(code: Self.forbiddenCode, message: "Forbidden", detail: failure.detail)
             return try JSONRPCResponse.error(error, id: requestID).response(status: status, headers: headers)
-        case .missingToken, .malformedHeader, .invalidToken:
+        case .missingToken, .malformedHeader, .invalidToken, .invalidDPoPProof:
             headers[.wwwAuthenticate] = challenge.headerValue(for: failure)
             return try .json(["detail": failure.detail], status: status, headers: headers)
         }

@@ -3,7 +3,9 @@
 /// Introduced in step 6. The bearer middleware puts one in the request context
 /// after the token's signature and claims check out; the dispatch reads it by
 /// type (never a dictionary of claims), to name the caller in `initialize` and
-/// `ping`, and the scope policy of step 8 decides with it.
+/// `ping`, and the scope policy of step 8 decides with it. From step 10,
+/// Going further: DPoP, it also says whether the token is bound to a key
+/// (``boundKeyThumbprint``), which decides how the token must be presented.
 import Foundation
 
 public struct AuthenticatedUser: Sendable, Equatable {
@@ -20,10 +22,12 @@ public struct AuthenticatedUser: Sendable, Equatable {
     /// The key that signed the token, for logs.
     public let keyID: String?
     public let expiresAt: Date
+    /// The token's `cnf.jkt`: the thumbprint of the DPoP key it is bound to; nil for a bearer token.
+    public let boundKeyThumbprint: String?
 
     public init(
         username: String, subject: String, scopes: Set<String>, roles: Set<String> = [], issuer: String, keyID: String? = nil,
-        expiresAt: Date
+        expiresAt: Date, boundKeyThumbprint: String? = nil
     ) {
         self.username = username
         self.subject = subject
@@ -32,6 +36,7 @@ public struct AuthenticatedUser: Sendable, Equatable {
         self.issuer = issuer
         self.keyID = keyID
         self.expiresAt = expiresAt
+        self.boundKeyThumbprint = boundKeyThumbprint
     }
 
     /// The scopes as one sorted, space-separated string, for logs.

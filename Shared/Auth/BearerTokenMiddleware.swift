@@ -4,7 +4,9 @@
 /// case-insensitive; one space; a token in the query string or the body is not
 /// looked at), verifies it with a ``TokenVerifier``, and puts the
 /// ``AuthenticatedUser`` in the context. Everything else ends here with 401 and
-/// a `WWW-Authenticate` challenge, before the request body is read.
+/// a `WWW-Authenticate` challenge, before the request body is read. A token
+/// bound to a DPoP key (`cnf.jkt`) is refused here: it is only good with a
+/// proof of that key (``DPoPTokenMiddleware``, step 10, Going further: DPoP).
 ///
 /// ```swift
 /// router.group("mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: BearerChallenge()))
@@ -14,7 +16,7 @@
 /// for a refused one; never the token.
 ///
 /// Throws ``AuthRejection`` (401; 503 when no keys are loaded).
-/// - SeeAlso: RFC 6750 §2.1 (Authorization Request Header Field), §3 (WWW-Authenticate)
+/// - SeeAlso: RFC 6750 §2.1 (Authorization Request Header Field), §3 (WWW-Authenticate), RFC 9449 §7.2
 public import Hummingbird
 
 public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
@@ -31,6 +33,7 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
         var context = context
         do {
             let user = try await verifier.verify(try Self.bearerToken(in: request.headers[values: .authorization]))
+            try Self.refuseBound(user)
             context.logger.info("authenticated \(user.username) scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")")
             context.caller = user
         } catch {
@@ -38,6 +41,16 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
             throw AuthRejection(error, challenge: challenge)
         }
         return try await next(request, context)
+    }
+
+    /// Why a DPoP-bound token (`cnf.jkt`) is refused as a bearer token (RFC 9449 §7.2): without its proof, anyone holding it could use it.
+    static var boundTokenAsBearer: String { "Token is bound to a DPoP key (cnf.jkt): send it as Authorization: DPoP <token> with a DPoP proof" }
+
+    /// Refuses `user` if their token was DPoP-bound: a bearer token it is not.
+    ///
+    /// - Throws: ``AuthFailure/invalidToken(_:)``.
+    static func refuseBound(_ user: AuthenticatedUser) throws(AuthFailure) {
+        if user.boundKeyThumbprint != nil { throw .invalidToken(boundTokenAsBearer) }
     }
 
     /// The token of the one `Authorization: Bearer <token>` header.

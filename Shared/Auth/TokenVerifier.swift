@@ -11,7 +11,14 @@
 /// 5. `exp` is missing, or past by more than the leeway (60 s); `nbf` or `iat`
 ///    lie in the future by more than the leeway;
 /// 6. `iss` is not a trusted issuer, or no `aud` is one of ours;
-/// 7. it names no subject (`preferred_username` or `sub`).
+/// 7. it names no subject (`preferred_username` or `sub`);
+/// 8. it has a `cnf` this server cannot check: one without a `jkt`, or with
+///    another confirmation method besides (step 10, Going further: DPoP).
+///
+/// A token with `cnf.jkt` is DPoP-bound: the user carries the thumbprint
+/// (``AuthenticatedUser/boundKeyThumbprint``), and the middleware decides
+/// whether it came with a matching proof (``DPoPTokenMiddleware``); the
+/// bearer middleware of steps 6–8 refuses it.
 ///
 /// No file or network I/O happens here: keys come from a
 /// ``VerificationKeyProvider`` that loaded them beforehand. The payload is
@@ -117,9 +124,14 @@ public struct TokenVerifier: Sendable {
         guard let name = claims.preferredUsername ?? claims.sub?.value, !name.isEmpty else {
             throw .invalidToken("Token names no subject")
         }
+        if let cnf = claims.cnf {
+            guard let jkt = cnf.jkt, !jkt.isEmpty, !cnf.hasOtherMethods else {
+                throw .invalidToken("Token is bound to a key by a confirmation method this server cannot check (cnf without jkt)")
+            }
+        }
         return AuthenticatedUser(
             username: name, subject: claims.sub?.value ?? name, scopes: claims.grantedScopes, roles: Set(claims.roles ?? []),
-            issuer: issuer, keyID: keyID, expiresAt: expiry)
+            issuer: issuer, keyID: keyID, expiresAt: expiry, boundKeyThumbprint: claims.cnf?.jkt)
     }
 }
 

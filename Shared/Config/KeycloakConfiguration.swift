@@ -15,6 +15,7 @@
 /// | `JWT_AUDIENCE` | accepted `aud` values, comma-separated (the resource is always accepted too) | `echo-mcp-server` |
 /// | `JWKS_CACHE_SECONDS` | how long fetched keys are fresh | `300` |
 /// | `METADATA_CACHE_SECONDS` | how long the authorization server's metadata is fresh | `3600` |
+/// | `DPOP_REQUIRED` | `true`: accept DPoP-bound tokens only, refuse `Bearer` (Going further: DPoP) | `false` |
 ///
 /// None of these is a secret.
 import Configuration
@@ -30,20 +31,23 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     public let audiences: [String]
     public let jwksCacheSeconds: TimeInterval
     public let metadataCacheSeconds: TimeInterval
+    /// `DPOP_REQUIRED`: whether bearer tokens are refused. DPoP-bound tokens with proofs are accepted either way.
+    public let dpopRequired: Bool
 
     /// A configuration given in code, as the demo of step 11 makes one.
     public init(
         keycloakURL: String, realm: String = "mcp-realm", serverURL: String, audiences: [String] = ["echo-mcp-server"],
-        jwksCacheSeconds: TimeInterval = 300, metadataCacheSeconds: TimeInterval = 3600
+        jwksCacheSeconds: TimeInterval = 300, metadataCacheSeconds: TimeInterval = 3600, dpopRequired: Bool = false
     ) {
         self.init(
             keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: "\(keycloakURL)/realms/\(realm)",
-            audiences: audiences + [serverURL + "/mcp"], jwksCacheSeconds: jwksCacheSeconds, metadataCacheSeconds: metadataCacheSeconds)
+            audiences: audiences + [serverURL + "/mcp"], jwksCacheSeconds: jwksCacheSeconds, metadataCacheSeconds: metadataCacheSeconds,
+            dpopRequired: dpopRequired)
     }
 
     init(
         keycloakURL: String, realm: String, serverURL: String, issuer: String, audiences: [String], jwksCacheSeconds: TimeInterval,
-        metadataCacheSeconds: TimeInterval
+        metadataCacheSeconds: TimeInterval, dpopRequired: Bool
     ) {
         self.keycloakURL = keycloakURL
         self.realm = realm
@@ -52,7 +56,11 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         self.audiences = audiences
         self.jwksCacheSeconds = jwksCacheSeconds
         self.metadataCacheSeconds = metadataCacheSeconds
+        self.dpopRequired = dpopRequired
     }
+
+    /// The DPoP policy `DPOP_REQUIRED` picks.
+    public var dpopPolicy: DPoPPolicy { dpopRequired ? .required : .allowed }
 
     /// The resource identifier, `<MCP_SERVER_URL>/mcp`.
     public var resource: String { serverURL + "/mcp" }
@@ -88,7 +96,8 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         let configuration = KeycloakConfiguration(
             keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: issuer, audiences: audiences + [serverURL + "/mcp"],
             jwksCacheSeconds: try seconds("JWKS_CACHE_SECONDS", value("jwks.cache.seconds", "300")),
-            metadataCacheSeconds: try seconds("METADATA_CACHE_SECONDS", value("metadata.cache.seconds", "3600")))
+            metadataCacheSeconds: try seconds("METADATA_CACHE_SECONDS", value("metadata.cache.seconds", "3600")),
+            dpopRequired: try boolean("DPOP_REQUIRED", value("dpop.required", "false")))
         return (configuration, fileExists ? nil : "No env file at \(envFile); using the environment and defaults.")
     }
 
@@ -105,6 +114,14 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         return seconds
     }
 
+    static func boolean(_ variable: String, _ value: String) throws -> Bool {
+        switch value.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw InvalidValue(variable: variable, value: value, expected: "true or false")
+        }
+    }
+
     /// The configuration as `NAME=value` lines, for the start-up log.
     public var summary: String {
         """
@@ -114,6 +131,7 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         JWT_ISSUER=\(issuer)
         JWT_AUDIENCE=\(audiences.joined(separator: ","))
         JWKS_CACHE_SECONDS=\(Int(jwksCacheSeconds)) METADATA_CACHE_SECONDS=\(Int(metadataCacheSeconds))
+        DPOP_REQUIRED=\(dpopRequired)
         """
     }
 }

@@ -9,6 +9,7 @@
 /// ```
 ///
 /// - SeeAlso: RFC 7517 §4–5, RFC 7518 §6.3.1
+public import Crypto
 import Foundation
 import JWTKit
 
@@ -38,6 +39,14 @@ public struct JSONWebKey: Codable, Sendable, Equatable {
         self.alg = alg
         self.n = n
         self.e = e
+    }
+
+    /// The JWK of an EC P-256 public key, for ES256 signatures (step 10, Going further: DPoP, puts one in each proof).
+    public static func p256(_ key: P256.Signing.PublicKey, kid: String? = nil) -> JSONWebKey {
+        let raw = key.rawRepresentation  // x || y, 32 bytes each
+        var jwk = JSONWebKey(kty: "EC", kid: kid)
+        (jwk.crv, jwk.x, jwk.y) = ("P-256", Data(raw.prefix(32)).base64URLEncodedString(), Data(raw.suffix(32)).base64URLEncodedString())
+        return jwk
     }
 
     /// The JWK of an RSA public key in PEM (SPKI), for RS256 signatures.

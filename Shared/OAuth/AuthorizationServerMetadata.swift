@@ -4,7 +4,7 @@
 /// endpoint); the realm server of step 9 fills in the rest, and the client of
 /// step 11 reads it. Only endpoints that exist are listed.
 ///
-/// - SeeAlso: RFC 8414 §2–3
+/// - SeeAlso: RFC 8414 §2–3, RFC 9449 §5.1
 public import Hummingbird
 
 public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, ResponseGenerator {
@@ -20,6 +20,8 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
     public var tokenEndpointAuthMethodsSupported: [String]?
     public var codeChallengeMethodsSupported: [String]?
     public var authorizationResponseIssParameterSupported: Bool?
+    /// The DPoP proof algorithms the token endpoint accepts (RFC 9449 §5.1); step 10, Going further: DPoP.
+    public var dpopSigningAlgValuesSupported: [String]?
 
     /// The well-known path (RFC 8414 §3).
     public static let wellKnownPath = "/.well-known/oauth-authorization-server"
@@ -57,6 +59,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
         case codeChallengeMethodsSupported = "code_challenge_methods_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
+        case dpopSigningAlgValuesSupported = "dpop_signing_alg_values_supported"
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -3,7 +3,8 @@
 /// Introduced in step 7. Everything is derived from the public URL once, at
 /// start: the resource identifier `<url>/mcp` (RFC 8707; accepted as a token
 /// audience), the RFC 9728 metadata naming the authorization servers, and the
-/// `WWW-Authenticate` challenge whose `resource_metadata` points at it.
+/// `WWW-Authenticate` challenge whose `resource_metadata` points at it. Step
+/// 10, Going further: DPoP, adds the resource's ``DPoPPolicy`` to the metadata.
 ///
 /// ```swift
 /// let resource = ProtectedResource(serverURL: "http://localhost:9000", authorizationServers: [issuer], scopes: ["mcp:read"])
@@ -14,11 +15,20 @@ public struct ProtectedResource: Sendable {
     public let metadata: ProtectedResourceMetadata
     public let challenge: BearerChallenge
 
-    public init(serverURL: String, authorizationServers: [String], scopes: [String]) {
+    /// The DPoP policy the metadata advertises; nil for a resource that takes bearer tokens only (steps 7–8).
+    public let dpop: DPoPPolicy?
+
+    public init(serverURL: String, authorizationServers: [String], scopes: [String], dpop: DPoPPolicy? = nil) {
         self.serverURL = serverURL
-        self.metadata = ProtectedResourceMetadata(
+        var metadata = ProtectedResourceMetadata(
             resource: serverURL + "/mcp", authorizationServers: authorizationServers, scopesSupported: scopes)
+        if let dpop {
+            metadata.dpopSigningAlgValuesSupported = DPoPProofVerifier.supportedAlgorithms
+            metadata.dpopBoundAccessTokensRequired = dpop == .required ? true : nil
+        }
+        self.metadata = metadata
         self.challenge = BearerChallenge(resourceMetadata: ProtectedResourceMetadata.url(serverURL: serverURL))
+        self.dpop = dpop
     }
 
     /// The resource identifier, `<server URL>/mcp`.

@@ -117,6 +117,8 @@ extension RealmServer {
         do {
             let token = try BearerTokenMiddleware<MCPRequestContext>.bearerToken(in: request.headers[values: .authorization])
             user = try await userinfoVerifier.verify(token)
+            // RFC 9449 §7.2: a DPoP-bound token is no bearer token. This endpoint takes bearer tokens only.
+            try BearerTokenMiddleware<MCPRequestContext>.refuseBound(user)
         } catch {
             return try AuthRejection(error, challenge: challenge).response()
         }

@@ -13,7 +13,19 @@
 /// (HTTP Basic or form, compared in constant time), a public client by its id.
 /// An RFC 8707 `resource` becomes the token's audience.
 ///
-/// - SeeAlso: RFC 6749 §4–6, RFC 7636 §4.6, RFC 8707 §2.2
+/// Going further: DPoP (step 10). A request with a `DPoP` header gets its
+/// proof checked (``DPoPProofVerifier``: `htm` POST, `htu` this token
+/// endpoint's public URL, no `ath`) before any grant is looked at, so a bad
+/// proof (400 `invalid_dpop_proof`) burns no code. The access token is then
+/// bound to the proof's key (`cnf.jkt`, `token_type` `DPoP`), for every
+/// grant. A public client's refresh token is bound to that key too: it is
+/// redeemed only with a proof of the same key (without one:
+/// `invalid_dpop_proof`; with another key: `invalid_grant`; either way it
+/// stays valid). A confidential client's refresh token is bound to its
+/// credentials already, and stays unbound. Without the header, nothing changes
+/// (`token_type` `Bearer`).
+///
+/// - SeeAlso: RFC 6749 §4–6, RFC 7636 §4.6, RFC 8707 §2.2, RFC 9449 §5
 import Foundation
 import Hummingbird
 import Logging
@@ -30,14 +42,15 @@ extension RealmServer {
             guard client.grantTypes.contains(grantType) else {
                 throw OAuthError(code: "unauthorized_client", description: "Client not allowed to use \(grantType)")
             }
+            let dpop = try dpopThumbprint(request)
             let response: TokenResponse
             switch grantType {
-            case "password": response = try await passwordGrant(form, client: client)
-            case "authorization_code": response = try await authorizationCodeGrant(form, client: client)
-            case "refresh_token": response = try await refreshTokenGrant(form, client: client)
-            default: response = try await clientCredentialsGrant(form, client: client)
+            case "password": response = try await passwordGrant(form, client: client, dpop: dpop)
+            case "authorization_code": response = try await authorizationCodeGrant(form, client: client, dpop: dpop)
+            case "refresh_token": response = try await refreshTokenGrant(form, client: client, dpop: dpop)
+            default: response = try await clientCredentialsGrant(form, client: client, dpop: dpop)
             }
-            logger.info("token issued: grant=\(grantType) client=\(client.clientID) scope=[\(response.scope)]")
+            logger.info("token issued: grant=\(grantType) client=\(client.clientID) scope=[\(response.scope)]\(dpop.map { " dpop jkt=\($0)" } ?? "")")
             return try .json(response, headers: [.cacheControl: "no-store"])
         } catch let error as OAuthError {
             logger.notice("token request refused: \(error.code): \(error.description)")
@@ -67,17 +80,32 @@ extension RealmServer {
         return client
     }
 
-    func passwordGrant(_ form: [String: String], client: RealmClient) async throws(OAuthError) -> TokenResponse {
+    /// The thumbprint of the key the request's `DPoP` proof proves; nil without a `DPoP` header.
+    ///
+    /// - Throws: `invalid_dpop_proof` (400) for a repeated header or a proof that fails a check.
+    func dpopThumbprint(_ request: Request) throws(OAuthError) -> String? {
+        let proofs = request.headers[values: .dpop]
+        guard let proof = proofs.first else { return nil }
+        guard proofs.count == 1 else { throw .invalidDPoPProof("More than one DPoP header") }
+        do {
+            return try dpopProofs.verify(proof, method: "POST", url: tokenEndpoint).thumbprint
+        } catch {
+            throw .invalidDPoPProof(error.reason)
+        }
+    }
+
+    func passwordGrant(_ form: [String: String], client: RealmClient, dpop: String?) async throws(OAuthError) -> TokenResponse {
         guard let username = form["username"], let password = form["password"] else {
             throw .invalidRequest("Missing parameter: username or password")
         }
         let user = realm.users[username]
         guard ConstantTime.passwordMatches(password, expected: user?.password), let user, user.enabled else { throw .invalidGrant("Invalid user credentials") }
         return try await issueTokens(
-            client: client, user: user, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: UUID().uuidString.lowercased())
+            client: client, user: user, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: UUID().uuidString.lowercased(),
+            dpop: dpop)
     }
 
-    func authorizationCodeGrant(_ form: [String: String], client: RealmClient) async throws(OAuthError) -> TokenResponse {
+    func authorizationCodeGrant(_ form: [String: String], client: RealmClient, dpop: String?) async throws(OAuthError) -> TokenResponse {
         guard let code = form["code"] else { throw .invalidRequest("Missing parameter: code") }
         guard let grant = await state.redeem(code) else { throw .invalidGrant("Code not valid") }
         guard grant.clientID == client.clientID else { throw .invalidGrant("Code was issued to another client") }
@@ -90,12 +118,19 @@ extension RealmServer {
             throw .invalidTarget("The resource must be the one authorized")
         }
         return try await issueTokens(
-            client: client, user: grant.user, scope: grant.scope, resource: grant.resource, sessionID: grant.sessionID, nonce: grant.nonce)
+            client: client, user: grant.user, scope: grant.scope, resource: grant.resource, sessionID: grant.sessionID, nonce: grant.nonce,
+            dpop: dpop)
     }
 
-    func refreshTokenGrant(_ form: [String: String], client: RealmClient) async throws(OAuthError) -> TokenResponse {
+    func refreshTokenGrant(_ form: [String: String], client: RealmClient, dpop: String?) async throws(OAuthError) -> TokenResponse {
         guard let token = form["refresh_token"] else { throw .invalidRequest("Missing parameter: refresh_token") }
-        guard let grant = await state.redeemRefreshToken(token, clientID: client.clientID) else { throw .invalidGrant("Invalid refresh token") }
+        let grant: RealmState.RefreshGrant
+        switch await state.redeemRefreshToken(token, clientID: client.clientID, dpopThumbprint: dpop) {
+        case .redeemed(let redeemed): grant = redeemed
+        case .invalid: throw .invalidGrant("Invalid refresh token")
+        case .proofRequired: throw .invalidDPoPProof("This refresh token is bound to a DPoP key: send a DPoP proof made with that key")
+        case .otherKey: throw .invalidGrant("Refresh token is bound to another DPoP key")
+        }
         var scope = grant.scope
         if let narrower = form["scope"] {
             let asked = Self.scopes(narrower)
@@ -103,12 +138,12 @@ extension RealmServer {
             scope = asked
         }
         let user = grant.user.flatMap { realm.users[$0.username] }
-        return try await issueTokens(client: client, user: user, scope: scope, resource: grant.resource, sessionID: grant.sessionID)
+        return try await issueTokens(client: client, user: user, scope: scope, resource: grant.resource, sessionID: grant.sessionID, dpop: dpop)
     }
 
-    func clientCredentialsGrant(_ form: [String: String], client: RealmClient) async throws(OAuthError) -> TokenResponse {
+    func clientCredentialsGrant(_ form: [String: String], client: RealmClient, dpop: String?) async throws(OAuthError) -> TokenResponse {
         try await issueTokens(
-            client: client, user: nil, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: nil)
+            client: client, user: nil, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: nil, dpop: dpop)
     }
 
     /// `scope` as a list; empty for none.
@@ -116,9 +151,10 @@ extension RealmServer {
         (value ?? "").split(separator: " ").map(String.init)
     }
 
-    /// Mints the access token (and refresh and ID tokens where due) for a checked grant.
+    /// Mints the access token (and refresh and ID tokens where due) for a checked grant; bound to the key `dpop` names, if given.
     func issueTokens(
-        client: RealmClient, user: RealmUser?, scope requested: [String], resource: String?, sessionID: String?, nonce: String? = nil
+        client: RealmClient, user: RealmUser?, scope requested: [String], resource: String?, sessionID: String?, nonce: String? = nil,
+        dpop: String?
     ) async throws(OAuthError) -> TokenResponse {
         if let resource { try Self.checkResource(resource) }
         let roles = user?.roles ?? []
@@ -129,19 +165,21 @@ extension RealmServer {
         var claims = RealmTokenClaims(
             exp: .init(value: now.addingTimeInterval(realm.accessTokenLifespan)), iat: .init(value: now), jti: .init(value: UUID().uuidString.lowercased()),
             iss: .init(value: issuer), aud: grant.audience.isEmpty ? nil : .init(value: grant.audience), sub: .init(value: subject),
-            typ: "Bearer", azp: client.clientID, sid: sessionID, acr: "1", scope: grant.scope.joined(separator: " "),
+            typ: dpop == nil ? "Bearer" : "DPoP", azp: client.clientID, sid: sessionID, acr: "1", scope: grant.scope.joined(separator: " "),
             realmAccess: .init(roles: ["default-roles-\(realm.name)"]), resourceAccess: resourceAccess.isEmpty ? nil : resourceAccess,
             preferredUsername: user?.username ?? "service-account-\(client.clientID)")
         if grant.scope.contains("profile") {
             (claims.name, claims.givenName, claims.familyName) = (user?.fullName, user?.firstName, user?.lastName)
         }
         if grant.scope.contains("email") { (claims.email, claims.emailVerified) = (user?.email, user?.emailVerified) }
+        claims.cnf = dpop.map(AccessTokenClaims.Confirmation.init(jkt:))
         do {
             let accessToken = try await signingKey.sign(claims)
             var idToken: String?
             if grant.scope.contains(Realm.openID), user != nil {
                 var id = claims
                 (id.typ, id.aud, id.nonce, id.scope, id.realmAccess, id.resourceAccess) = ("ID", .init(value: [client.clientID]), nonce, nil, nil, nil)
+                id.cnf = nil
                 idToken = try await signingKey.sign(id)
             }
             var refreshToken: String?
@@ -149,11 +187,12 @@ extension RealmServer {
                 refreshToken = await state.issue(
                     RealmState.RefreshGrant(
                         clientID: client.clientID, user: user, scope: requested, resource: resource, sessionID: sessionID,
-                        expiresAt: now.addingTimeInterval(realm.refreshTokenLifespan)))
+                        expiresAt: now.addingTimeInterval(realm.refreshTokenLifespan), dpopThumbprint: client.isPublic ? dpop : nil))
             }
             return TokenResponse(
                 accessToken: accessToken, expiresIn: Int(realm.accessTokenLifespan), refreshExpiresIn: refreshToken == nil ? 0 : Int(realm.refreshTokenLifespan),
-                refreshToken: refreshToken, idToken: idToken, sessionState: sessionID, scope: grant.scope.joined(separator: " "))
+                refreshToken: refreshToken, idToken: idToken, sessionState: sessionID, scope: grant.scope.joined(separator: " "),
+                tokenType: dpop == nil ? "Bearer" : "DPoP")
         } catch {
             throw .serverError("Signing failed")
         }
@@ -175,7 +214,8 @@ extension RealmServer {
         let idToken: String?
         let sessionState: String?
         let scope: String
-        let tokenType = "Bearer"
+        /// `Bearer`, or `DPoP` for a token bound to a key (RFC 9449 §5).
+        let tokenType: String
         let notBeforePolicy = 0
 
         enum CodingKeys: String, CodingKey {
@@ -190,4 +230,9 @@ extension RealmServer {
             case notBeforePolicy = "not-before-policy"
         }
     }
+}
+
+extension OAuthError {
+    /// A DPoP proof that fails a check (RFC 9449 §5): 400 `invalid_dpop_proof`.
+    static func invalidDPoPProof(_ description: String) -> OAuthError { .init(code: DPoPProofError.code, description: description) }
 }

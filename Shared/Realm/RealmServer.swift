@@ -11,7 +11,7 @@
 /// | `/.well-known/openid-configuration`, `/.well-known/oauth-authorization-server` | discovery (also at the RFC 8414 / OIDC path-inserted URLs) |
 /// | `/protocol/openid-connect/certs` | JWKS |
 /// | `/protocol/openid-connect/auth` | the login form (authorization code + PKCE) |
-/// | `/protocol/openid-connect/token` | password, authorization_code, refresh_token, client_credentials |
+/// | `/protocol/openid-connect/token` | password, authorization_code, refresh_token, client_credentials; DPoP-bound tokens for a `DPoP` proof |
 /// | `/protocol/openid-connect/userinfo` | the user behind an access token |
 /// | `/clients-registrations/openid-connect` | RFC 7591 anonymous registration |
 ///
@@ -34,6 +34,8 @@ public struct RealmServer: Sendable {
     public let signingKey: RealmSigningKey
     public let state: RealmState
     let userinfoVerifier: TokenVerifier
+    /// Checks the DPoP proofs sent to the token endpoint (step 10, Going further: DPoP), on the state's clock.
+    let dpopProofs: DPoPProofVerifier
 
     public init(realm: Realm, baseURL: String, signingKey: RealmSigningKey? = nil, state: RealmState = RealmState()) async throws {
         self.realm = realm
@@ -46,6 +48,7 @@ public struct RealmServer: Sendable {
         let now = state.now
         self.userinfoVerifier = TokenVerifier(
             keys: LocalKeySet([try key.verificationKey()]), issuers: [issuer], audiences: [], leeway: 0, now: now, checksAudience: false)
+        self.dpopProofs = DPoPProofVerifier(now: now)
     }
 
     /// `<base URL>/realms/<realm>`, the `iss` of every token.
@@ -60,13 +63,15 @@ public struct RealmServer: Sendable {
 
     /// The discovery document, the same at every discovery URL.
     public var metadata: AuthorizationServerMetadata {
-        AuthorizationServerMetadata(
+        var metadata = AuthorizationServerMetadata(
             issuer: issuer, authorizationEndpoint: authorizationEndpoint, tokenEndpoint: tokenEndpoint, jwksURI: jwksURI,
             registrationEndpoint: registrationEndpoint, userinfoEndpoint: userinfoEndpoint,
             scopesSupported: [Realm.openID] + realm.scopes.keys.sorted(), responseTypesSupported: ["code"],
             grantTypesSupported: ["authorization_code", "refresh_token", "password", "client_credentials"],
             tokenEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
             codeChallengeMethodsSupported: [PKCEVerifier.method], authorizationResponseIssParameterSupported: true)
+        metadata.dpopSigningAlgValuesSupported = DPoPProofVerifier.supportedAlgorithms
+        return metadata
     }
 
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {

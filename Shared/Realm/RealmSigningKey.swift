@@ -1,7 +1,7 @@
 /// The realm server's signing key: made at start (or read from `--key`), published in its JWKS.
 ///
 /// Introduced in step 9. An RSA-2048 key whose `kid` is its RFC 7638 JWK
-/// thumbprint, so the same key always has the same id. Only the public half
+/// thumbprint (``JSONWebKey/thumbprint``), so the same key always has the same id. Only the public half
 /// leaves the process.
 import Crypto
 import CryptoExtras
@@ -20,12 +20,13 @@ public struct RealmSigningKey: Sendable {
     public init(privateKeyPEM: String? = nil) async throws {
         let key = try privateKeyPEM.map { try _RSA.Signing.PrivateKey(pemRepresentation: $0) } ?? _RSA.Signing.PrivateKey(keySize: .bits2048)
         let primitives = try key.publicKey.getKeyPrimitives()
-        let n = Data(primitives.modulus).base64URLEncodedString()
-        let e = Data(primitives.publicExponent).base64URLEncodedString()
-        // RFC 7638 §3: the thumbprint of the required members, in lexicographic order, without spaces.
-        let thumbprint = Data(SHA256.hash(data: Data(#"{"e":"\#(e)","kty":"RSA","n":"\#(n)"}"#.utf8))).base64URLEncodedString()
+        var jwk = JSONWebKey(
+            kty: "RSA", use: "sig", alg: "RS256", n: Data(primitives.modulus).base64URLEncodedString(),
+            e: Data(primitives.publicExponent).base64URLEncodedString())
+        guard let thumbprint = jwk.thumbprint else { throw RealmSigningKeyError.noThumbprint }
+        jwk.kid = thumbprint
         keyID = thumbprint
-        publicJWK = JSONWebKey(kty: "RSA", kid: thumbprint, use: "sig", alg: "RS256", n: n, e: e)
+        publicJWK = jwk
         publicKeyBase64 = key.publicKey.derRepresentation.base64EncodedString()
         publicKeyPEM = key.publicKey.pemRepresentation
         signer = await JWTKeyCollection().add(
@@ -41,4 +42,9 @@ public struct RealmSigningKey: Sendable {
     func verificationKey() throws -> VerificationKey {
         try VerificationKey.rsa(publicKeyPEM: publicKeyPEM, id: keyID)
     }
+}
+
+/// The RSA key's JWK had no modulus or exponent to take a thumbprint of (not expected to happen).
+enum RealmSigningKeyError: Error {
+    case noThumbprint
 }

@@ -1,7 +1,8 @@
 /// What the realm server remembers between requests: in memory only, gone on restart.
 ///
 /// Introduced in step 9. Login forms in progress, authorization codes (single
-/// use, 60 s), refresh tokens (bound to their client) and registered clients.
+/// use, 60 s), refresh tokens (bound to their client, and a public client's
+/// to its DPoP key when it sent a proof) and registered clients.
 /// Every entry has an expiry and is dropped once past it. A restart forgets
 /// everything, which the server says when it starts.
 public import Foundation
@@ -40,6 +41,20 @@ public actor RealmState {
         public let resource: String?
         public let sessionID: String
         public let expiresAt: Date
+        /// The DPoP key a public client's refresh token is bound to (RFC 9449 §5); nil when unbound.
+        public var dpopThumbprint: String? = nil
+    }
+
+    /// What presenting a refresh token came to.
+    enum RefreshRedemption: Sendable {
+        /// The grant, now removed.
+        case redeemed(RefreshGrant)
+        /// Unknown, expired, or another client's.
+        case invalid
+        /// Bound to a DPoP key, and no proof came: the token is kept.
+        case proofRequired
+        /// Bound to another DPoP key than the proof's: the token is kept.
+        case otherKey
     }
 
     private var pending: [String: PendingAuthorization] = [:]
@@ -94,10 +109,17 @@ public actor RealmState {
 
     /// The refresh token's grant if `clientID` holds it, removed: each refresh token is used once and
     /// replaced (rotation). Another client presenting it gets nothing and changes nothing.
-    func redeemRefreshToken(_ token: String, clientID: String) -> RefreshGrant? {
-        guard let grant = refreshTokens[token], grant.clientID == clientID else { return nil }
+    ///
+    /// A token bound to a DPoP key (step 10, Going further: DPoP) is redeemed only with a proof of that key
+    /// (`dpopThumbprint`); without one, or with another key, nothing changes, so a thief cannot burn it either.
+    func redeemRefreshToken(_ token: String, clientID: String, dpopThumbprint: String?) -> RefreshRedemption {
+        guard let grant = refreshTokens[token], grant.clientID == clientID else { return .invalid }
+        if let bound = grant.dpopThumbprint, grant.expiresAt > now() {
+            guard let dpopThumbprint else { return .proofRequired }
+            guard dpopThumbprint == bound else { return .otherKey }
+        }
         refreshTokens[token] = nil
-        return grant.expiresAt > now() ? grant : nil
+        return grant.expiresAt > now() ? .redeemed(grant) : .invalid
     }
 
     func register(_ client: RealmClient) {

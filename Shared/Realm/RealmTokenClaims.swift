@@ -10,6 +10,9 @@
 ///  "resource_access":{"echo-mcp-server":{"roles":["read-only","tools"]}},"scope":"openid profile email mcp:read mcp:tools",
 ///  "sid":"…","sub":"…","typ":"Bearer"}
 /// ```
+///
+/// A token issued for a DPoP proof (step 10, Going further: DPoP) carries
+/// `"cnf":{"jkt":"<thumbprint of the proof's key>"}` and `typ` `DPoP`.
 import Foundation
 public import JWTKit
 
@@ -24,7 +27,7 @@ public struct RealmTokenClaims: JWTPayload, Equatable {
     public var iss: IssuerClaim
     public var aud: AudienceClaim?
     public var sub: SubjectClaim
-    /// `Bearer` for access tokens, `ID` for ID tokens.
+    /// `Bearer` for access tokens (`DPoP` when bound to a key), `ID` for ID tokens.
     public var typ: String
     /// The client the token was issued to.
     public var azp: String
@@ -40,9 +43,11 @@ public struct RealmTokenClaims: JWTPayload, Equatable {
     public var name: String?
     public var givenName: String?
     public var familyName: String?
+    /// The DPoP key the access token is bound to (RFC 9449 §6.1).
+    public var cnf: AccessTokenClaims.Confirmation?
 
     enum CodingKeys: String, CodingKey {
-        case exp, iat, jti, iss, aud, sub, typ, azp, sid, nonce, acr, scope, email, name
+        case exp, iat, jti, iss, aud, sub, typ, azp, sid, nonce, acr, scope, email, name, cnf
         case realmAccess = "realm_access"
         case resourceAccess = "resource_access"
         case preferredUsername = "preferred_username"

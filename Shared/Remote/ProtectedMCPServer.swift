@@ -4,7 +4,9 @@
 /// everything a protected MCP resource needs: the remote keys
 /// (``RemoteKeySet``, a background `Service`), the token verifier (issuer,
 /// audiences), the protected resource metadata and challenge, and the scope
-/// policy around the dispatch. Step 10 serves it; the demo of step 11 starts
+/// policy around the dispatch. Going further: DPoP, it takes DPoP-bound
+/// tokens with their proofs (``DPoPTokenMiddleware``), and bearer tokens
+/// unless `DPOP_REQUIRED` says otherwise. Step 10 serves it; the demo of step 11 starts
 /// it in-process; an engineer puts it in front of their own MCP dispatch.
 ///
 /// ```swift
@@ -21,11 +23,15 @@ public struct ProtectedMCPServer: Sendable {
     public let resource: ProtectedResource
     public let policy: ScopePolicy
     let verifier: TokenVerifier
+    let proofs: DPoPProofVerifier
 
     /// The scopes this resource knows, as its metadata lists them.
     public static let scopes = [ScopePolicy.read, ScopePolicy.tools, ScopePolicy.prompts]
 
-    public init(configuration: KeycloakConfiguration, keys: RemoteKeySet? = nil, policy: ScopePolicy = .keycloak, logger: Logger = Logger(label: "keys")) {
+    public init(
+        configuration: KeycloakConfiguration, keys: RemoteKeySet? = nil, policy: ScopePolicy = .keycloak, proofs: DPoPProofVerifier = DPoPProofVerifier(),
+        logger: Logger = Logger(label: "keys")
+    ) {
         self.configuration = configuration
         let keys =
             keys
@@ -34,14 +40,19 @@ public struct ProtectedMCPServer: Sendable {
                 metadataCacheSeconds: configuration.metadataCacheSeconds, logger: logger)
         self.keys = keys
         self.policy = policy
-        resource = ProtectedResource(serverURL: configuration.serverURL, authorizationServers: [configuration.issuer], scopes: Self.scopes)
+        resource = ProtectedResource(
+            serverURL: configuration.serverURL, authorizationServers: [configuration.issuer], scopes: Self.scopes, dpop: configuration.dpopPolicy)
         verifier = TokenVerifier(keys: keys, issuers: [configuration.issuer], audiences: Set(configuration.audiences))
+        self.proofs = proofs
     }
 
-    /// Adds the metadata routes and `/mcp`: bearer tokens checked, then the scope policy, then `dispatcher`.
+    /// Adds the metadata routes and `/mcp`: tokens (and DPoP proofs) checked, then the scope policy, then `dispatcher`.
     public func addRoutes(to router: Router<MCPRequestContext>, serving dispatcher: some JSONRPCHandler) {
         resource.metadata.addRoutes(to: router)
-        let authenticated = router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: resource.challenge))
+        let tokens = DPoPTokenMiddleware<MCPRequestContext>(
+            verifier: verifier, proofs: proofs, publicBaseURL: configuration.serverURL,
+            challenge: DPoPChallenge(bearer: resource.challenge, policy: configuration.dpopPolicy))
+        let authenticated = router.group("/mcp").add(middleware: tokens)
         MCPEndpoint(handler: ScopeEnforcingHandler(dispatcher, policy: policy, challenge: resource.challenge)).addRoutes(to: authenticated)
     }
 

@@ -8,8 +8,12 @@
 /// Keycloak posts': `mcp:read` grants `initialize` and `ping` only. The same
 /// binary works against Keycloak and against `step9 serve`.
 ///
+/// Going further: DPoP (RFC 9449). Tokens bound to a client's key
+/// (`Authorization: DPoP <token>` plus a fresh `DPoP` proof per request) are
+/// accepted next to bearer tokens; `DPOP_REQUIRED=true` refuses bearer tokens.
+///
 /// Read: Shared/Remote/ProtectedMCPServer.swift, Shared/Remote/RemoteKeySet.swift, Shared/OAuth/AuthorizationServerDiscovery.swift,
-///       Shared/Config/KeycloakConfiguration.swift
+///       Shared/Config/KeycloakConfiguration.swift, Shared/Auth/DPoP/DPoPTokenMiddleware.swift
 import ArgumentParser
 import Hummingbird
 import Logging

@@ -78,7 +78,10 @@ struct Step10Tests {
                 }
             }
             let noToken = try await client.postMCP(RPC.ping)
-            #expect(noToken.headers[.wwwAuthenticate] == #"Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#)
+            #expect(noToken.headers[values: .wwwAuthenticate] == [
+                #"Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#,
+                #"DPoP algs="ES256 RS256", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#,
+            ])
         }
         await realm.stop()
     }

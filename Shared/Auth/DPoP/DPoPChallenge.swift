@@ -1,0 +1,58 @@
+/// The `WWW-Authenticate` challenges of a resource that takes DPoP: `DPoP`, plus `Bearer` while bearer tokens are allowed.
+///
+/// Introduced in step 10, Going further: DPoP. Each challenge is its own
+/// header field, `Bearer` first (so clients and scripts that read the first
+/// one see what they saw before). The failure's `error` goes into the
+/// challenge of the scheme the client used (`invalid_dpop_proof` always into
+/// `DPoP`; into `DPoP` too when bearer tokens are refused altogether); the
+/// other challenge stays plain, to say what else would be accepted.
+///
+/// ```text
+/// WWW-Authenticate: Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp"
+/// WWW-Authenticate: DPoP error="invalid_dpop_proof", error_description="DPoP proof was already used (jti replayed)",
+///                   algs="ES256 RS256", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp"
+/// ```
+///
+/// - SeeAlso: RFC 9449 §7.1 (`algs`, `invalid_dpop_proof`), RFC 6750 §3, RFC 9728 §5.1
+public struct DPoPChallenge: Sendable, Equatable {
+    /// How the client sent its token.
+    public enum Scheme: Sendable, Equatable {
+        case bearer, dpop
+    }
+
+    /// The `Bearer` challenge (its `resource_metadata` is repeated in the `DPoP` one).
+    public var bearer: BearerChallenge
+    public var policy: DPoPPolicy
+    public var algorithms: [String]
+
+    public init(bearer: BearerChallenge, policy: DPoPPolicy, algorithms: [String] = DPoPProofVerifier.supportedAlgorithms) {
+        self.bearer = bearer
+        self.policy = policy
+        self.algorithms = algorithms
+    }
+
+    /// The header values answering `failure` of a request that used `scheme` (nil: no or an unknown scheme).
+    public func headerValues(for failure: AuthFailure, presented scheme: Scheme?) -> [String] {
+        let errorInDPoP: Bool
+        if case .invalidDPoPProof = failure { errorInDPoP = true } else { errorInDPoP = scheme == .dpop || policy == .required }
+        var values: [String] = []
+        if policy == .allowed { values.append(bearer.headerValue(for: errorInDPoP ? .missingToken : failure)) }
+        values.append(dpopValue(for: errorInDPoP ? failure : .missingToken))
+        return values
+    }
+
+    /// `DPoP [error=…, error_description=…,] algs="…"[, resource_metadata="…"]`.
+    func dpopValue(for failure: AuthFailure) -> String {
+        var parameters: [(String, String)] = []
+        switch failure {
+        case .missingToken, .keysUnavailable: break
+        case .malformedHeader(let reason): parameters += [("error", "invalid_request"), ("error_description", reason)]
+        case .invalidToken(let reason): parameters += [("error", "invalid_token"), ("error_description", reason)]
+        case .invalidDPoPProof(let reason): parameters += [("error", DPoPProofError.code), ("error_description", reason)]
+        case .insufficientScope(let scope): parameters += [("error", "insufficient_scope"), ("scope", scope), ("error_description", failure.detail)]
+        }
+        parameters.append(("algs", algorithms.joined(separator: " ")))
+        if let resourceMetadata = bearer.resourceMetadata { parameters.append(("resource_metadata", resourceMetadata)) }
+        return "DPoP " + parameters.map { "\($0.0)=\"\(BearerChallenge.quotable($0.1))\"" }.joined(separator: ", ")
+    }
+}
