@@ -59,16 +59,18 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
     static func bearerToken(in values: [String]) throws(AuthFailure) -> String {
         guard let value = values.first else { throw .missingToken }
         guard values.count == 1 else { throw .malformedHeader("More than one Authorization header") }
-        if value.lowercased() == "bearer" { throw .malformedHeader("Bearer token is empty") }
-        guard let space = value.firstIndex(of: " "), value[..<space].lowercased() == "bearer" else {
+        // On bytes, and lower-casing only the scheme: the header is hundreds of bytes, and this runs on every request.
+        let bytes = value.utf8
+        if bytes.count == 6, value.lowercased() == "bearer" { throw .malformedHeader("Bearer token is empty") }
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")), value[..<space].lowercased() == "bearer" else {
             throw .malformedHeader("Authorization header must be: Bearer <token>")
         }
-        let token = value[value.index(after: space)...]
+        var token = String(value[bytes.index(after: space)...])
         guard !token.isEmpty else { throw .malformedHeader("Bearer token is empty") }
-        guard token.utf8.allSatisfy(isB64TokenByte) else {
+        guard token.withUTF8({ $0.allSatisfy(isB64TokenByte) }) else {
             throw .malformedHeader("Bearer token has characters a token cannot have (spaces?)")
         }
-        return String(token)
+        return token
     }
 
     /// RFC 6750 b64token: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" / "=".

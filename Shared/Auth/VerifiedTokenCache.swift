@@ -89,7 +89,8 @@ struct TokenBytes: Hashable, Sendable {
     }
 
     static func == (lhs: TokenBytes, rhs: TokenBytes) -> Bool {
-        lhs.token.utf8.elementsEqual(rhs.token.utf8)
+        var (left, right) = (lhs.token, rhs.token)
+        return left.withUTF8 { left in right.withUTF8 { right in left.elementsEqual(right) } }
     }
 
     func hash(into hasher: inout Hasher) {
