@@ -4,6 +4,19 @@ import PackageDescription
 /// The tutorial's steps: one executable each (`swift run step4`), tested by `StepNTests`.
 let steps = (1...11).map { (number: $0, target: "step\($0)") }
 
+/// The auth layer a real MCP server needs, as the `MCPAuth` library: token verification (bearer and DPoP,
+/// local or remote keys), protected resource metadata and challenges, the scope policy. Its files live in
+/// Shared/ beside the concepts of the steps that introduce them; `Shared` builds on it and re-exports it.
+let mcpAuthSources = [
+    "Auth/AccessTokenClaims.swift", "Auth/AuthFailure.swift", "Auth/AuthRejection.swift", "Auth/AuthenticatedRequestContext.swift",
+    "Auth/AuthenticatedUser.swift", "Auth/BearerChallenge.swift", "Auth/BearerTokenMiddleware.swift", "Auth/CompactJWS.swift",
+    "Auth/DPoP", "Auth/LogSafe.swift", "Auth/ScopePolicy.swift", "Auth/TokenVerifier.swift", "Auth/VerificationKey.swift",
+    "Auth/VerifiedTokenCache.swift", "Keys/Base64URL.swift", "Keys/JSONWebKey+Thumbprint.swift", "Keys/JSONWebKeySet.swift",
+    "OAuth/AuthorizationServerDiscovery.swift", "OAuth/AuthorizationServerMetadata.swift", "OAuth/ProtectedResource.swift",
+    "OAuth/ProtectedResourceMetadata.swift", "Remote/JSONWebKey+Verification.swift", "Remote/RemoteKeySet.swift",
+    "HTTP/JSONResponse.swift", "JSONRPC/JSONRPCError.swift", "JSONRPC/JSONRPCResponse.swift",
+]
+
 /// What a step needs beyond Shared: step 9 talks to Keycloak's admin REST API over HTTP.
 let stepDependencies: [Int: [Target.Dependency]] = [9: [.product(name: "AsyncHTTPClient", package: "async-http-client")]]
 
@@ -11,6 +24,7 @@ let package = Package(
     name: "mcp-auth-step-by-step",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "MCPAuth", targets: ["MCPAuth"]),
         .library(name: "Shared", targets: ["Shared"]),
         .executable(name: "gen-token", targets: ["gen-token"]),
     ] + steps.map { .executable(name: $0.target, targets: [$0.target]) },
@@ -27,8 +41,24 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "MCPAuth",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared",
+            sources: mcpAuthSources
+        ),
+        .target(
             name: "Shared",
             dependencies: [
+                "MCPAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -40,7 +70,8 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Shared"
+            path: "Shared",
+            exclude: mcpAuthSources
         ),
         .target(
             name: "TestSupport",
@@ -56,6 +87,10 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .executableTarget(name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken"),
+        .testTarget(
+            name: "MCPAuthTests",
+            dependencies: ["MCPAuth", "TestSupport", .product(name: "MCP", package: "swift-sdk"), .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/MCPAuthTests"),
         .testTarget(
             name: "SharedTests",
             dependencies: [

@@ -41,4 +41,12 @@ public struct AuthenticatedUser: Sendable, Equatable {
 
     /// The scopes as one sorted, space-separated string, for logs.
     public var scopeList: String { scopes.sorted().joined(separator: " ") }
+
+    /// Continues only if this user holds `scope` or the `admin` role: the guard a tool puts before work that needs more
+    /// than the method's scope (step 8's `server_stats` demands `mcp:admin`).
+    ///
+    /// - Throws: ``AuthFailure/insufficientScope(_:)``, which answers 403 with a challenge naming `scope`.
+    public func requireScope(_ scope: String) throws(AuthFailure) {
+        guard roles.contains(ScopePolicy.adminRole) || scopes.contains(scope) else { throw .insufficientScope(scope) }
+    }
 }

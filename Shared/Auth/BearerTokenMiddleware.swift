@@ -44,19 +44,19 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
     }
 
     /// Why a DPoP-bound token (`cnf.jkt`) is refused as a bearer token (RFC 9449 §7.2): without its proof, anyone holding it could use it.
-    static var boundTokenAsBearer: String { "Token is bound to a DPoP key (cnf.jkt): send it as Authorization: DPoP <token> with a DPoP proof" }
+    package static var boundTokenAsBearer: String { "Token is bound to a DPoP key (cnf.jkt): send it as Authorization: DPoP <token> with a DPoP proof" }
 
     /// Refuses `user` if their token was DPoP-bound: a bearer token it is not.
     ///
     /// - Throws: ``AuthFailure/invalidToken(_:)``.
-    static func refuseBound(_ user: AuthenticatedUser) throws(AuthFailure) {
+    package static func refuseBound(_ user: AuthenticatedUser) throws(AuthFailure) {
         if user.boundKeyThumbprint != nil { throw .invalidToken(boundTokenAsBearer) }
     }
 
     /// The token of the one `Authorization: Bearer <token>` header.
     ///
     /// - Throws: ``AuthFailure/missingToken`` or ``AuthFailure/malformedHeader(_:)``.
-    static func bearerToken(in values: [String]) throws(AuthFailure) -> String {
+    package static func bearerToken(in values: [String]) throws(AuthFailure) -> String {
         guard let value = values.first else { throw .missingToken }
         guard values.count == 1 else { throw .malformedHeader("More than one Authorization header") }
         // On bytes, and lower-casing only the scheme: the header is hundreds of bytes, and this runs on every request.

@@ -63,7 +63,7 @@ public struct TokenVerifier: Sendable {
         self.init(keys: keys, issuers: issuers, audiences: audiences, leeway: leeway, cache: cache, now: now, checksAudience: true)
     }
 
-    init(
+    package init(
         keys: any VerificationKeyProvider, issuers: Set<String>, audiences: Set<String>, leeway: TimeInterval,
         cache: VerifiedTokenCache? = nil, now: @escaping @Sendable () -> Date, checksAudience: Bool
     ) {
@@ -147,7 +147,7 @@ struct JOSEHeader: Decodable {
 
     /// The header of an access token, from its decoded JSON.
     init(_ json: Data) throws(AuthFailure) {
-        guard let header = try? JSONRPCMessage.decoder.decode(JOSEHeader.self, from: json) else { throw .invalidToken("Malformed token") }
+        guard let header = try? TokenVerifier.claimsDecoder.decode(JOSEHeader.self, from: json) else { throw .invalidToken("Malformed token") }
         if header.crit != nil { throw .invalidToken("Token has critical header parameters this server does not understand") }
         if let typ = header.typ, !Self.accessTokenTypes.contains(typ.lowercased()) {
             throw .invalidToken("Token type \(LogSafe.clip(typ)) is not an access token")

@@ -23,6 +23,6 @@ public struct ToolContext: Sendable {
     /// - Throws: ``AuthFailure/insufficientScope(_:)``; ``AuthFailure/missingToken`` without a caller.
     public func requireScope(_ scope: String) throws(AuthFailure) {
         guard let caller else { throw .missingToken }
-        guard caller.roles.contains(ScopePolicy.adminRole) || caller.scopes.contains(scope) else { throw .insufficientScope(scope) }
+        try caller.requireScope(scope)
     }
 }

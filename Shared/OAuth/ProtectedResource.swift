@@ -33,11 +33,4 @@ public struct ProtectedResource: Sendable {
 
     /// The resource identifier, `<server URL>/mcp`.
     public var identifier: String { metadata.resource }
-
-    /// The `oauth_metadata` links of `/health`: this resource's metadata and its first authorization server's.
-    public var healthLinks: HealthStatus.OAuthMetadataLinks {
-        HealthStatus.OAuthMetadataLinks(
-            protectedResource: ProtectedResourceMetadata.url(serverURL: serverURL),
-            authorizationServer: (metadata.authorizationServers.first ?? serverURL) + AuthorizationServerMetadata.wellKnownPath)
-    }
 }

@@ -153,7 +153,7 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
         /// JWKS fetches since start: flat under load once the keys are warm (the request path never fetches).
         public let fetches: Int
         /// Where the keys come from (shown beside them in /health).
-        let jwksURI: String?
+        package let jwksURI: String?
 
         enum CodingKeys: String, CodingKey {
             case state, count, fetches

@@ -88,3 +88,12 @@ public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
         try .json(self)
     }
 }
+
+extension ProtectedResource {
+    /// The `oauth_metadata` links of `/health`: this resource's metadata and its first authorization server's.
+    public var healthLinks: HealthStatus.OAuthMetadataLinks {
+        HealthStatus.OAuthMetadataLinks(
+            protectedResource: ProtectedResourceMetadata.url(serverURL: serverURL),
+            authorizationServer: (metadata.authorizationServers.first ?? serverURL) + AuthorizationServerMetadata.wellKnownPath)
+    }
+}

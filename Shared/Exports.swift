@@ -1,0 +1,2 @@
+/// Everything of the `MCPAuth` library is part of Shared too, so the steps import one module.
+@_exported import MCPAuth
