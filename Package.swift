@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 /// The tutorial's steps: one executable each (`swift run step4`), tested by `StepNTests`.
@@ -16,6 +17,13 @@ let mcpAuthSources = [
     "OAuth/ProtectedResourceMetadata.swift", "Remote/JSONWebKey+Verification.swift", "Remote/RemoteKeySet.swift",
     "HTTP/JSONResponse.swift", "JSONRPC/JSONRPCError.swift", "JSONRPC/JSONRPCResponse.swift",
 ]
+
+/// The rest of Shared/, which the MCPAuth target leaves out of its view of the folder.
+let sharedOnlySources: [String] = {
+    let root = Context.packageDirectory + "/Shared"
+    let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
+    return files.filter { file in !mcpAuthSources.contains { file == $0 || file.hasPrefix($0 + "/") } }.sorted()
+}()
 
 /// What a step needs beyond Shared: step 9 talks to Keycloak's admin REST API over HTTP.
 let stepDependencies: [Int: [Target.Dependency]] = [9: [.product(name: "AsyncHTTPClient", package: "async-http-client")]]
@@ -53,6 +61,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared",
+            exclude: sharedOnlySources,
             sources: mcpAuthSources
         ),
         .target(
