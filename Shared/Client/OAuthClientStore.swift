@@ -5,6 +5,12 @@
 /// client, per authorization server) and `tokens.json` (the tokens, per
 /// resource). A registration is reused on the next run, and replaced when the
 /// authorization server no longer knows it.
+///
+/// Going further: DPoP. Tokens record their binding: `tokenType` `DPoP` and
+/// the thumbprint of the key they are bound to. A resource may have one
+/// bearer entry and one DPoP entry; a DPoP entry is good only to a client
+/// that still holds that key (step 11 makes a new key each run, so it
+/// discards the DPoP entry of an earlier run and authorizes again).
 public import Foundation
 
 public struct OAuthClientStore: Sendable {
@@ -37,14 +43,39 @@ public struct OAuthClientStore: Sendable {
         public let refreshToken: String?
         public let expiresAt: Date
         public let scope: [String]
+        /// The token response's `token_type`: `Bearer`, or `DPoP` for tokens bound to a key (RFC 9449 §5).
+        public let tokenType: String
+        /// The RFC 7638 thumbprint of the key DPoP tokens are bound to (their `cnf.jkt`); nil for bearer tokens.
+        public let boundKeyThumbprint: String?
 
-        public init(resource: String, issuer: String, accessToken: String, refreshToken: String?, expiresAt: Date, scope: [String]) {
+        public init(
+            resource: String, issuer: String, accessToken: String, refreshToken: String?, expiresAt: Date, scope: [String],
+            tokenType: String = "Bearer", boundKeyThumbprint: String? = nil
+        ) {
             self.resource = resource
             self.issuer = issuer
             self.accessToken = accessToken
             self.refreshToken = refreshToken
             self.expiresAt = expiresAt
             self.scope = scope
+            self.tokenType = tokenType
+            self.boundKeyThumbprint = boundKeyThumbprint
+        }
+
+        /// Whether these tokens are bound to a DPoP key.
+        public var isDPoPBound: Bool { boundKeyThumbprint != nil }
+
+        /// A file written before tokens recorded their binding holds bearer tokens.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            resource = try container.decode(String.self, forKey: .resource)
+            issuer = try container.decode(String.self, forKey: .issuer)
+            accessToken = try container.decode(String.self, forKey: .accessToken)
+            refreshToken = try container.decodeIfPresent(String.self, forKey: .refreshToken)
+            expiresAt = try container.decode(Date.self, forKey: .expiresAt)
+            scope = try container.decode([String].self, forKey: .scope)
+            tokenType = try container.decodeIfPresent(String.self, forKey: .tokenType) ?? "Bearer"
+            boundKeyThumbprint = try container.decodeIfPresent(String.self, forKey: .boundKeyThumbprint)
         }
     }
 
@@ -57,13 +88,23 @@ public struct OAuthClientStore: Sendable {
         try write(others + [registration], "client.json")
     }
 
-    public func tokens(resource: String) -> Tokens? {
-        read([Tokens].self, "tokens.json")?.first { $0.resource == resource }
+    /// The bearer tokens for `resource`, or with `dpop` its DPoP-bound ones (whichever key they are bound to).
+    public func tokens(resource: String, dpop: Bool = false) -> Tokens? {
+        read([Tokens].self, "tokens.json")?.first { $0.resource == resource && $0.isDPoPBound == dpop }
     }
 
+    /// Stores `tokens` in place of those of the same resource and binding.
     public func save(_ tokens: Tokens) throws {
-        let others = (read([Tokens].self, "tokens.json") ?? []).filter { $0.resource != tokens.resource }
-        try write(others + [tokens], "tokens.json")
+        try write(others(than: tokens.resource, dpop: tokens.isDPoPBound) + [tokens], "tokens.json")
+    }
+
+    /// Forgets the tokens of `resource` with that binding (DPoP tokens whose key is gone are of no use).
+    public func removeTokens(resource: String, dpop: Bool) throws {
+        try write(others(than: resource, dpop: dpop), "tokens.json")
+    }
+
+    private func others(than resource: String, dpop: Bool) -> [Tokens] {
+        (read([Tokens].self, "tokens.json") ?? []).filter { $0.resource != resource || $0.isDPoPBound != dpop }
     }
 
     /// The path of `file`, for the narration.
