@@ -54,9 +54,9 @@ public struct ClientHTTP: Sendable {
         return Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: data))
     }
 
-    /// POSTs `fields` as a form.
-    public func postForm(_ url: String, _ fields: [(String, String)]) async throws -> Response {
+    /// POSTs `fields` as a form, with `headers` besides (a `DPoP` proof, say).
+    public func postForm(_ url: String, _ fields: [(String, String)], headers: [(String, String)] = []) async throws -> Response {
         let body = FormFields.encode(fields)
-        return try await send("POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Data(body.utf8))
+        return try await send("POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers, body: Data(body.utf8))
     }
 }

@@ -1,8 +1,16 @@
-/// JSON-RPC to an MCP server over Streamable HTTP, with a bearer token, keeping the challenges it answers with.
+/// JSON-RPC to an MCP server over Streamable HTTP, with a bearer or DPoP-bound token, keeping the challenges it answers with.
 ///
 /// Introduced in step 11. The client needs what an MCP SDK transport hides:
 /// the status and the `WWW-Authenticate` challenges of a 401 or 403, which
 /// drive discovery and step-up. One POST per request, JSON answers.
+///
+/// Going further: DPoP. With a ``dpopKey``, the token goes as
+/// `Authorization: DPoP <token>`, and every request carries a new proof in
+/// `DPoP`: signed by that key, naming this request's method and URL (`htm`,
+/// `htu`) and the token (`ath`), with a fresh `jti`, so a captured proof
+/// cannot be sent again.
+///
+/// - SeeAlso: RFC 9449 §7.1 (the DPoP authentication scheme)
 import Foundation
 public import MCP
 
@@ -10,12 +18,15 @@ public struct MCPHTTPSession: Sendable {
     let http: ClientHTTP
     public let url: String
     public var accessToken: String?
+    /// The key the token is bound to; nil for a bearer token.
+    public var dpopKey: DPoPKey?
     private var nextID = 1
 
-    public init(http: ClientHTTP, url: String, accessToken: String? = nil) {
+    public init(http: ClientHTTP, url: String, accessToken: String? = nil, dpopKey: DPoPKey? = nil) {
         self.http = http
         self.url = url
         self.accessToken = accessToken
+        self.dpopKey = dpopKey
     }
 
     /// The answer to one call.
@@ -53,7 +64,12 @@ public struct MCPHTTPSession: Sendable {
 
     private func post(_ body: Data) async throws -> ClientHTTP.Response {
         var headers = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream"), ("MCP-Protocol-Version", "2025-06-18")]
-        if let accessToken { headers.append(("Authorization", "Bearer \(accessToken)")) }
+        switch (accessToken, dpopKey) {
+        case (let token?, let key?):
+            headers += [("Authorization", "DPoP \(token)"), ("DPoP", try key.proof(method: "POST", url: url, accessToken: token))]
+        case (let token?, nil): headers.append(("Authorization", "Bearer \(token)"))
+        case (nil, _): break
+        }
         return try await http.send("POST", url, headers: headers, body: body)
     }
 }

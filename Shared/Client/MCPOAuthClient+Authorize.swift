@@ -1,6 +1,7 @@
 /// Stages 5–7 of the client: registration, the authorization request with PKCE, the token exchange; and refresh.
 ///
-/// Introduced in step 11.
+/// Introduced in step 11. Going further: DPoP, the token requests carry a
+/// proof of the client's key, and the answer must be bound to it.
 ///
 /// - SeeAlso: RFC 7591 §3.1, RFC 6749 §4.1, RFC 7636 §4, RFC 8707 §2, RFC 9207 §2.4, RFC 8252 §7.3
 import Foundation
@@ -12,6 +13,8 @@ extension MCPOAuthClient {
         let expires_in: Int?
         let refresh_token: String?
         let scope: String?
+        /// `Bearer`, or `DPoP` for tokens bound to the proof's key (RFC 9449 §5).
+        let token_type: String?
     }
 
     struct ErrorResponse: Decodable {
@@ -56,16 +59,15 @@ extension MCPOAuthClient {
         guard redirect["state"] == state else { throw OAuthFlowError.stateMismatch }
         if let iss = redirect["iss"], iss != metadata.issuer { throw OAuthFlowError.issuerMismatch(expected: metadata.issuer, got: iss) }
         guard let code = redirect["code"] else { throw OAuthFlowError.authorizationRefused("the redirect carries no code") }
-        say("⑦ redirect received: state ✔\(redirect["iss"] == nil ? "" : ", iss ✔"); exchanging the code (with the PKCE verifier)")
+        let proof = dpopKey == nil ? "" : " and a DPoP proof"
+        say("⑦ redirect received: state ✔\(redirect["iss"] == nil ? "" : ", iss ✔"); exchanging the code (with the PKCE verifier\(proof))")
 
         var form = [
             ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", registration.redirectURI), ("client_id", registration.clientID),
             ("code_verifier", pkce.verifier), ("resource", discovered.resource),
         ]
         if let secret = registration.clientSecret { form.append(("client_secret", secret)) }
-        let tokens = try await requestTokens(metadata, form, resource: discovered.resource, fallbackScope: scopes)
-        say("   ← access token (scope \"\(tokens.scope.joined(separator: " "))\")\(tokens.refreshToken == nil ? "" : " and refresh token"), stored in \(store.path("tokens.json")) (0600)")
-        return tokens
+        return try await requestTokens(metadata, form, resource: discovered.resource, fallbackScope: scopes)
     }
 
     /// Stage 5: the stored registration if the server still knows it, else a new one.
@@ -147,26 +149,31 @@ extension MCPOAuthClient {
         guard tokens.expiresAt <= Date(), let refreshToken = tokens.refreshToken,
             let registration = store.registration(issuer: discovered.metadata.issuer)
         else { return nil }
-        say("⑦ the stored access token has expired: refreshing it")
+        say("⑦ the stored access token has expired: refreshing it\(dpopKey == nil ? "" : " (with a DPoP proof of the same key)")")
         var form = [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", registration.clientID)]
         if let secret = registration.clientSecret { form.append(("client_secret", secret)) }
         return try? await requestTokens(discovered.metadata, form, resource: discovered.resource, fallbackScope: tokens.scope)
     }
 
-    /// A token request; the tokens, stored.
+    /// A token request (with a DPoP proof when the client holds a key); the tokens, checked, stored.
     func requestTokens(_ metadata: AuthorizationServerMetadata, _ form: [(String, String)], resource: String, fallbackScope: [String]) async throws
         -> OAuthClientStore.Tokens
     {
         guard let endpoint = metadata.tokenEndpoint else { throw OAuthFlowError.tokenRefused("the server offers no token endpoint") }
-        let response = try await http.postForm(endpoint, form)
+        let response = try await http.postForm(endpoint, form, headers: try tokenRequestProof(for: endpoint))
         guard response.status == 200, let answer = try? response.json(TokenResponse.self) else {
             throw OAuthFlowError.tokenRefused((try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")
         }
+        let binding = try dpopKey.map { key throws(OAuthFlowError) in try Self.checkBinding(of: answer, to: key) }
         let tokens = OAuthClientStore.Tokens(
             resource: resource, issuer: metadata.issuer, accessToken: answer.access_token, refreshToken: answer.refresh_token,
             expiresAt: Date().addingTimeInterval(TimeInterval(answer.expires_in ?? 300)),
-            scope: answer.scope.map { $0.split(separator: " ").map(String.init) } ?? fallbackScope)
+            scope: answer.scope.map { $0.split(separator: " ").map(String.init) } ?? fallbackScope, tokenType: dpopKey == nil ? "Bearer" : "DPoP",
+            boundKeyThumbprint: dpopKey?.thumbprint)
         try store.save(tokens)
+        let (bound, refresh) = (binding == nil ? "" : "DPoP-bound ", tokens.refreshToken == nil ? "" : " and refresh token")
+        say("   ← \(bound)access token (scope \"\(tokens.scope.joined(separator: " "))\")\(refresh), stored in \(store.path("tokens.json")) (0600)")
+        if let binding { say("   \(binding)") }
         return tokens
     }
 }

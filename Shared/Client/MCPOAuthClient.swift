@@ -14,9 +14,15 @@
 ///
 /// Every check that fails stops the flow with an ``OAuthFlowError`` before anything more is sent.
 ///
+/// Going further: DPoP. Given a ``DPoPKey`` (`dpop:`), the client sends a
+/// proof with its token requests, checks that the tokens are bound to the key
+/// (MCPOAuthClient+DPoP.swift), and calls the server with
+/// `Authorization: DPoP <token>` and a fresh proof per request.
+///
 /// ```swift
 /// let client = MCPOAuthClient(mcpURL: "http://localhost:9000/mcp", store: OAuthClientStore(directory: ".step11"), login: .browser, http: .make())
 /// let outcomes = try await client.run()
+/// let bound = MCPOAuthClient(mcpURL: "http://localhost:9000/mcp", store: …, login: .browser, http: .make(), dpop: DPoPKey())
 /// ```
 import Foundation
 import MCP
@@ -45,13 +51,15 @@ public struct MCPOAuthClient: Sendable {
     public let login: Login
     public let clientName: String
     public let message: String
+    /// The key DPoP tokens are bound to (Going further: DPoP); nil for bearer tokens.
+    public let dpopKey: DPoPKey?
     let http: ClientHTTP
     let discovery: AuthorizationServerDiscovery
     let say: @Sendable (String) -> Void
 
     public init(
         mcpURL: String, store: OAuthClientStore, login: Login, http: ClientHTTP, clientName: String = "step11 MCP client",
-        message: String = "hello from step 11", say: @escaping @Sendable (String) -> Void = { print($0) }
+        message: String = "hello from step 11", dpop: DPoPKey? = nil, say: @escaping @Sendable (String) -> Void = { print($0) }
     ) {
         self.mcpURL = mcpURL
         self.store = store
@@ -59,6 +67,7 @@ public struct MCPOAuthClient: Sendable {
         self.http = http
         self.clientName = clientName
         self.message = message
+        self.dpopKey = dpop
         self.discovery = AuthorizationServerDiscovery(http: http.http)
         self.say = say
     }
@@ -73,11 +82,15 @@ public struct MCPOAuthClient: Sendable {
     // MARK: The flow
 
     public func run() async throws -> [Outcome] {
-        var session = MCPHTTPSession(http: http, url: mcpURL)
-        var tokens = store.tokens(resource: mcpURL)
+        var session = MCPHTTPSession(http: http, url: mcpURL, dpopKey: dpopKey)
+        if let dpopKey {
+            say("DPoP: a P-256 key made for this run, thumbprint \(dpopKey.thumbprint) (RFC 7638), signs a proof for each token and MCP request")
+        }
+        var tokens = try usableStoredTokens()
         var discovered: Discovered?
         session.accessToken = tokens?.accessToken
-        say("① POST \(mcpURL)  tools/list \(tokens == nil ? "without a token" : "with the token stored in \(store.path("tokens.json"))")")
+        let stored = "the \(dpopKey == nil ? "" : "DPoP ")token stored in \(store.path("tokens.json"))"
+        say("① POST \(mcpURL)  tools/list \(tokens == nil ? "without a token" : "with \(stored)")")
         if case .challenged(let status, let challenges) = try await session.call(ListTools.name) {
             say("   ← \(status) WWW-Authenticate: \(challenges.map(Self.render).joined(separator: ", "))")
             let found = try await discover(from: challenges)
@@ -91,7 +104,8 @@ public struct MCPOAuthClient: Sendable {
         } else {
             say("   ← 200: the stored token is still good")
         }
-        say("⑧ MCP session with the bearer token")
+        let dpop = "with DPoP: Authorization: DPoP <token>, a new proof (htm, htu, ath, jti) per request"
+        say("⑧ MCP session \(dpopKey == nil ? "with the bearer token" : dpop)")
         _ = try await session.call(Initialize.name, params: ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": .string(clientName), "version": "1.0"]])
         try await session.notify(InitializedNotification.name)
         say("   initialize ✔  notifications/initialized ✔")
@@ -121,9 +135,9 @@ public struct MCPOAuthClient: Sendable {
             case .rpcError(let code, let message, let detail):
                 return Outcome(operation: label, succeeded: false, detail: "\(code) \(message)\(detail.map { ": \($0)" } ?? "")")
             case .challenged(let status, let challenges):
-                let bearer = challenges.first { $0.is("Bearer") }
-                guard status == 403, bearer?.parameters["error"] == "insufficient_scope", let needed = bearer?.parameters["scope"] else {
-                    return Outcome(operation: label, succeeded: false, detail: "HTTP \(status) \(bearer?.parameters["error_description"] ?? "")")
+                let failed = challenges.first { $0.parameters["error"] != nil } ?? challenges.first
+                guard status == 403, failed?.parameters["error"] == "insufficient_scope", let needed = failed?.parameters["scope"] else {
+                    return Outcome(operation: label, succeeded: false, detail: "HTTP \(status) \(failed?.parameters["error_description"] ?? "")")
                 }
                 guard attempt < 2 else { throw OAuthFlowError.stillForbidden("\(label) needs \(needed)") }
                 say("   \(label) ← 403 insufficient_scope, scope=\"\(needed)\": step-up authorization \(attempt + 1) of 2")
@@ -152,7 +166,7 @@ public struct MCPOAuthClient: Sendable {
 
     func discover(from challenges: [AuthenticationChallenge]) async throws -> Discovered {
         var candidates: [String]
-        if let url = challenges.first(where: { $0.is("Bearer") })?.parameters["resource_metadata"] {
+        if let url = Self.parameter("resource_metadata", in: challenges) {
             say("② the challenge names the resource metadata: \(url)")
             candidates = [url]
         } else {
@@ -172,10 +186,14 @@ public struct MCPOAuthClient: Sendable {
         guard let document else { throw OAuthFlowError.noResourceMetadata(tried.joined(separator: "; ")) }
         guard document.resource == mcpURL else { throw OAuthFlowError.resourceMismatch(expected: mcpURL, got: document.resource) }
         guard let issuer = document.authorization_servers?.first else { throw OAuthFlowError.noAuthorizationServer }
-        say("③ resource \(document.resource) ✔ (it is the server called); authorization server \(issuer)")
+        let dpopRequired = document.dpop_bound_access_tokens_required == true
+        if dpopRequired, dpopKey == nil { throw OAuthFlowError.dpopRequired(document.resource) }
+        let required = dpopRequired ? ", DPoP-bound tokens required" : ""
+        say("③ resource \(document.resource) ✔ (it is the server called)\(required); authorization server \(issuer)")
         let metadata = try await discovery.metadata(for: issuer)
         guard metadata.codeChallengeMethodsSupported?.contains(PKCEVerifier.method) == true else { throw OAuthFlowError.pkceNotSupported(issuer) }
-        say("④ metadata of \(issuer): issuer ✔, PKCE S256 ✔, registration \(metadata.registrationEndpoint == nil ? "✘" : "✔")")
+        let dpop = dpopKey == nil ? "" : ", DPoP ES256 \(metadata.dpopSigningAlgValuesSupported?.contains("ES256") == true ? "✔" : "not advertised")"
+        say("④ metadata of \(issuer): issuer ✔, PKCE S256 ✔\(dpop), registration \(metadata.registrationEndpoint == nil ? "✘" : "✔")")
         return Discovered(resource: document.resource, scopesSupported: document.scopes_supported ?? [], metadata: metadata)
     }
 
@@ -189,14 +207,20 @@ public struct MCPOAuthClient: Sendable {
 
     /// The scopes to ask for: the challenge's `scope`, else everything the resource lists.
     static func requestedScopes(_ challenges: [AuthenticationChallenge], _ discovered: Discovered) -> [String] {
-        if let scope = challenges.first(where: { $0.is("Bearer") })?.parameters["scope"] { return scope.split(separator: " ").map(String.init) }
+        if let scope = parameter("scope", in: challenges) { return scope.split(separator: " ").map(String.init) }
         return discovered.scopesSupported
+    }
+
+    /// The first value of parameter `name` among the challenges, whichever the scheme (`Bearer`, or `DPoP` where bearer tokens are refused).
+    static func parameter(_ name: String, in challenges: [AuthenticationChallenge]) -> String? {
+        challenges.lazy.compactMap { $0.parameters[name] }.first
     }
 
     struct ResourceMetadataDocument: Decodable {
         let resource: String
         let authorization_servers: [String]?
         let scopes_supported: [String]?
+        let dpop_bound_access_tokens_required: Bool?
     }
 
     // MARK: Helpers

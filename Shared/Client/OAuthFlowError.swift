@@ -1,7 +1,9 @@
 /// Why the client stopped, in words its user can act on.
 ///
 /// Introduced in step 11. Every refusal of the flow is one of these, raised
-/// the moment a check fails, before anything else is sent.
+/// the moment a check fails, before anything else is sent. Going further:
+/// DPoP adds the checks of a DPoP client: a resource that requires DPoP, and a
+/// token response that is not bound to this client's key.
 import Foundation
 
 public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
@@ -19,6 +21,9 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
     case tokenRefused(String)
     case scopeNotGranted(String)
     case stillForbidden(String)
+    case dpopRequired(String)
+    case tokenNotDPoPBound(String)
+    case tokenBoundToAnotherKey(expected: String, got: String)
 
     public var description: String {
         switch self {
@@ -38,6 +43,11 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
         case .tokenRefused(let detail): "Token request refused: \(detail)"
         case .scopeNotGranted(let scope): "The authorization server did not grant \(scope): this user may not have it"
         case .stillForbidden(let detail): "Still forbidden after two step-up authorizations: \(detail)"
+        case .dpopRequired(let resource):
+            "\(resource) accepts DPoP-bound tokens only (its metadata says dpop_bound_access_tokens_required, RFC 9728 §2): run with --dpop"
+        case .tokenNotDPoPBound(let detail): "A DPoP proof was sent, but the token is not bound to its key (\(detail)): refusing to use it"
+        case .tokenBoundToAnotherKey(let expected, let got):
+            "The access token is bound to key \(got), not to this client's key \(expected) (cnf.jkt, RFC 9449 §6.1): refusing to use it"
         }
     }
 }

@@ -8,9 +8,11 @@
 /// the tools, stepping up when a 403 names a missing scope. It narrates every
 /// stage. `--demo` starts the realm server and the step-10 server in-process
 /// and signs in through the login form itself: the whole story, one command.
+/// Going further: DPoP, `--dpop` binds the tokens to a key made for the run
+/// and proves it with every request (the demo's server then requires it).
 ///
 /// Read: Shared/Client/MCPOAuthClient.swift, Shared/Client/MCPOAuthClient+Authorize.swift, Shared/Client/AuthenticationChallenge.swift,
-///       Shared/Client/LoopbackReceiver.swift, Shared/Client/OAuthClientStore.swift
+///       Shared/Client/LoopbackReceiver.swift, Shared/Client/OAuthClientStore.swift, Shared/Client/MCPOAuthClient+DPoP.swift
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -38,12 +40,16 @@ struct Options: ParsableCommand {
     var realmFile: String = RealmRepresentation.defaultPath
     @Option(help: "What to echo.")
     var message: String = "hello from step 11"
+    @Flag(help: "Bind the tokens to a P-256 key made for this run (DPoP, RFC 9449); with --demo, the step-10 server requires it.")
+    var dpop = false
 }
 
 // MARK: Servers (--demo)
 
-/// The realm server and the step-10 server, in-process on free ports; `body` runs while they serve.
-func withDemoServers<T>(realmFile: String, _ body: (_ mcpURL: String, _ realm: RealmRepresentation) async throws -> T) async throws -> T {
+/// The realm server and the step-10 server (DPOP_REQUIRED as `dpopRequired`), in-process on free ports; `body` runs while they serve.
+func withDemoServers<T>(
+    realmFile: String, dpopRequired: Bool, _ body: (_ mcpURL: String, _ realm: RealmRepresentation) async throws -> T
+) async throws -> T {
     let representation = try RealmRepresentation.load(from: realmFile)
     let realmPort = try BackgroundServer.freePort()
     let realmServer = try await RealmServer(realm: Realm(representation), baseURL: "http://127.0.0.1:\(realmPort)")
@@ -54,12 +60,14 @@ func withDemoServers<T>(realmFile: String, _ body: (_ mcpURL: String, _ realm: R
     var quiet = Logger(label: "step10")
     quiet.logLevel = .warning
     let protected = ProtectedMCPServer(
-        configuration: KeycloakConfiguration(keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: "http://127.0.0.1:\(mcpPort)"), logger: quiet)
+        configuration: KeycloakConfiguration(
+            keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: "http://127.0.0.1:\(mcpPort)", dpopRequired: dpopRequired), logger: quiet)
     await protected.keys.refresh()
     let mcpRouter = Router(context: MCPRequestContext.self)
     protected.addRoutes(to: mcpRouter, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
     let mcp = try await BackgroundServer.start(mcpRouter, port: mcpPort)
-    print("demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)")
+    let required = dpopRequired ? " (DPOP_REQUIRED=true)" : ""
+    print("demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)\(required)")
     defer { Task { await mcp.stop(); await realm.stop() } }
     return try await body("http://127.0.0.1:\(mcpPort)/mcp", representation)
 }
@@ -68,21 +76,23 @@ func withDemoServers<T>(realmFile: String, _ body: (_ mcpURL: String, _ realm: R
 
 let options = Options.parseOrExit()
 let clientHTTP = ClientHTTP.make()
+let dpopKey = options.dpop ? DPoPKey() : nil
 do {
     let outcomes: [MCPOAuthClient.Outcome]
     if options.demo {
-        outcomes = try await withDemoServers(realmFile: options.realmFile) { mcpURL, realm in
+        outcomes = try await withDemoServers(realmFile: options.realmFile, dpopRequired: options.dpop) { mcpURL, realm in
             let password = options.password ?? realm.users?.first { $0.username == options.user }?.credentials?.first?.value ?? ""
             let directory = options.stateDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("step11-\(UUID().uuidString)").path
             let client = MCPOAuthClient(
                 mcpURL: mcpURL, store: OAuthClientStore(directory: directory), login: .form(username: options.user, password: password), http: clientHTTP,
-                message: options.message)
+                message: options.message, dpop: dpopKey)
             return try await client.run()
         }
     } else {
         let login: MCPOAuthClient.Login = options.paste ? .paste : options.password.map { .form(username: options.user, password: $0) } ?? .browser
         let client = MCPOAuthClient(
-            mcpURL: options.server, store: OAuthClientStore(directory: options.stateDir ?? ".step11"), login: login, http: clientHTTP, message: options.message)
+            mcpURL: options.server, store: OAuthClientStore(directory: options.stateDir ?? ".step11"), login: login, http: clientHTTP,
+            message: options.message, dpop: dpopKey)
         outcomes = try await client.run()
     }
     print("Result:")

@@ -20,8 +20,11 @@ struct Demo {
     ///   - publicMCPURL: what the MCP server believes its own URL is (a mismatch makes its metadata lie).
     ///   - realmHost: the host the realm server names itself by (another than 127.0.0.1 makes its issuer differ).
     ///   - configureRealm: adds middleware in front of the realm server.
+    ///   - dpopRequired: the step-10 server's `DPOP_REQUIRED`.
+    ///   - configureMCP: adds middleware in front of the step-10 server.
     static func start(
-        publicMCPURL: ((Int) -> String)? = nil, realmHost: String = "127.0.0.1", configureRealm: (Router<BasicRequestContext>) -> Void = { _ in }
+        publicMCPURL: ((Int) -> String)? = nil, realmHost: String = "127.0.0.1", configureRealm: (Router<BasicRequestContext>) -> Void = { _ in },
+        dpopRequired: Bool = false, configureMCP: (Router<MCPRequestContext>) -> Void = { _ in }
     ) async throws -> Demo {
         let realmPort = try BackgroundServer.freePort()
         let realmServer = try await RealmServer(realm: RealmFixture.realm(), baseURL: "http://\(realmHost):\(realmPort)")
@@ -33,9 +36,11 @@ struct Demo {
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let serverURL = publicMCPURL?(mcpPort) ?? "http://127.0.0.1:\(mcpPort)"
-        let protected = ProtectedMCPServer(configuration: KeycloakConfiguration(keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: serverURL), logger: quiet)
+        let configuration = KeycloakConfiguration(keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: serverURL, dpopRequired: dpopRequired)
+        let protected = ProtectedMCPServer(configuration: configuration, logger: quiet)
         await protected.keys.refresh()
         let router = Router(context: MCPRequestContext.self)
+        configureMCP(router)
         protected.addRoutes(to: router, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
         let mcp = try await BackgroundServer.start(router, port: mcpPort)
         return Demo(mcpURL: "http://127.0.0.1:\(mcpPort)/mcp", realmURL: "http://127.0.0.1:\(realmPort)", servers: [mcp, realm])
@@ -45,9 +50,13 @@ struct Demo {
         for server in servers { await server.stop() }
     }
 
-    /// A client signing in as `user` through the login form, keeping its state in `store`; the narration goes to `transcript`.
-    func client(_ user: String, _ password: String, store: OAuthClientStore, http: ClientHTTP, transcript: Transcript) -> MCPOAuthClient {
-        MCPOAuthClient(mcpURL: mcpURL, store: store, login: .form(username: user, password: password), http: http, say: { transcript.append($0) })
+    /// A client signing in as `user` through the login form, keeping its state in `store`, its tokens bound to `dpop` if given;
+    /// the narration goes to `transcript`.
+    func client(_ user: String, _ password: String, store: OAuthClientStore, http: ClientHTTP, transcript: Transcript, dpop: DPoPKey? = nil)
+        -> MCPOAuthClient
+    {
+        MCPOAuthClient(
+            mcpURL: mcpURL, store: store, login: .form(username: user, password: password), http: http, dpop: dpop, say: { transcript.append($0) })
     }
 }
 
