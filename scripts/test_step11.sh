@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Step 11: the whole story, non-interactively: `step11 --demo` for mcp-user and for mcp-admin.
+# Step 11: the whole story, non-interactively: `step11 --demo` for mcp-user and for mcp-admin, and `--demo --dpop` for mcp-admin.
 source "$(dirname "$0")/lib.sh"
 swift build --product step11 >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of step11 failed"; exit 1; }
 STEP11="$(swift build --show-bin-path)/step11"
@@ -22,5 +22,20 @@ done
 check_line "mcp-admin may list prompts" "✔ prompts/list → echo_prompt"
 timeout 120 "$STEP11" --demo --user mcp-user >"$WORK/transcript" 2>&1 || true
 check_line "mcp-user: prompts/list is refused after a step-up the realm does not grant" "✘ prompts/list → 403 insufficient_scope: mcp:prompts not granted"
+
+# Going further: DPoP: the same story with tokens bound to a key made for the run, against a step-10 server that requires DPoP.
+if timeout 120 "$STEP11" --demo --dpop --user mcp-admin >"$WORK/transcript" 2>&1; then report "step11 --demo --dpop exits 0" yes "" ""; else
+    report "step11 --demo --dpop exits 0" no "exit 0" "exit $?: $(tail -n 3 "$WORK/transcript")"
+fi
+THUMBPRINT=$(sed -n 's/^DPoP: a P-256 key made for this run, thumbprint \([A-Za-z0-9_-]*\) .*/\1/p' "$WORK/transcript")
+check_line "--dpop: the client makes a key for the run" "DPoP: a P-256 key made for this run, thumbprint "
+check_line "--dpop: the server takes DPoP only" "← 401 WWW-Authenticate: DPoP algs=\"ES256 RS256\""
+check_line "--dpop: the resource metadata says DPoP is required" "✔ (it is the server called), DPoP-bound tokens required"
+check_line "--dpop: the authorization server offers DPoP ES256" "DPoP ES256 ✔"
+check_line "--dpop: the code is exchanged with a DPoP proof" "exchanging the code (with the PKCE verifier and a DPoP proof)"
+check_line "--dpop: the token is bound to the client's key" "token_type DPoP ✔, cnf.jkt ${THUMBPRINT:-?} = this client's key ✔"
+check_line "--dpop: the MCP session uses DPoP" "⑧ MCP session with DPoP: Authorization: DPoP <token>"
+check_line "--dpop: the echo tool answers" "✔ tools/call echo → hello from step 11"
+check_line "--dpop: mcp-admin may list prompts" "✔ prompts/list → echo_prompt"
 
 finish
