@@ -67,6 +67,34 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         case preferredUsername = "preferred_username"
     }
 
+    /// Reads the claims as plain JSON values and wraps them in jwt-kit's claim types afterwards: the same rules as
+    /// jwt-kit's own decoding (`aud` a string or an array of strings, times as NumericDate seconds), without its
+    /// per-claim decoders (a one-string `aud` goes through a whole nested decoder there). This runs once per new token.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func time(_ key: CodingKeys) throws -> Date? {
+            try container.decodeIfPresent(Double.self, forKey: key).map(Date.init(timeIntervalSince1970:))
+        }
+        iss = try container.decodeIfPresent(String.self, forKey: .iss).map(IssuerClaim.init(value:))
+        sub = try container.decodeIfPresent(String.self, forKey: .sub).map(SubjectClaim.init(value:))
+        if try !container.contains(.aud) || container.decodeNil(forKey: .aud) {
+            aud = nil
+        } else if let one = try? container.decode(String.self, forKey: .aud) {
+            aud = AudienceClaim(value: [one])
+        } else {
+            aud = AudienceClaim(value: try container.decode([String].self, forKey: .aud))
+        }
+        exp = try time(.exp).map(ExpirationClaim.init(value:))
+        nbf = try time(.nbf).map(NotBeforeClaim.init(value:))
+        iat = try time(.iat).map(IssuedAtClaim.init(value:))
+        jti = try container.decodeIfPresent(String.self, forKey: .jti).map(IDClaim.init(value:))
+        preferredUsername = try container.decodeIfPresent(String.self, forKey: .preferredUsername)
+        scope = try container.decodeIfPresent(String.self, forKey: .scope)
+        scopes = try container.decodeIfPresent([String].self, forKey: .scopes)
+        roles = try container.decodeIfPresent([String].self, forKey: .roles)
+        cnf = try container.decodeIfPresent(Confirmation.self, forKey: .cnf)
+    }
+
     public init(
         iss: String? = nil, sub: String? = nil, aud: [String]? = nil, exp: Date? = nil, nbf: Date? = nil, iat: Date? = nil,
         jti: String? = nil, preferredUsername: String? = nil, scope: String? = nil, scopes: [String]? = nil, roles: [String]? = nil,

@@ -9,6 +9,8 @@
 import Foundation
 
 struct CompactJWS {
+    /// The protected header as sent (base64url).
+    let encodedHeader: ArraySlice<UInt8>
     /// The protected header, decoded from base64url (JSON, not yet parsed).
     let header: Data
     /// The payload, decoded from base64url (JSON, not yet parsed).
@@ -25,6 +27,7 @@ struct CompactJWS {
         guard parts.count == 3, let header = Data(base64URLEncodedBytes: parts[0]), let payload = Data(base64URLEncodedBytes: parts[1]),
             let signature = Data(base64URLEncodedBytes: parts[2])
         else { return nil }
+        self.encodedHeader = parts[0]
         self.header = header
         self.payload = payload
         self.signature = signature

@@ -22,7 +22,8 @@
 ///
 /// No file or network I/O happens here: keys come from a
 /// ``VerificationKeyProvider`` that loaded them beforehand. The payload is
-/// parsed once, after the signature checks out. A token that passed is
+/// parsed once, after the signature checks out; the header, which all the
+/// tokens of one key share, is parsed once per distinct header. A token that passed is
 /// remembered by a ``VerifiedTokenCache`` until its `exp`, so a client that
 /// repeats its token pays for one signature check, not one per request
 /// (`cache: nil` turns that off).
@@ -46,6 +47,8 @@ public struct TokenVerifier: Sendable {
     let now: @Sendable () -> Date
     /// Off only for the realm server's userinfo endpoint, which accepts its tokens whatever their audience.
     let checksAudience: Bool
+    /// Headers already parsed: an issuer's tokens share one header, so its JSON is read once, not once per token.
+    let headers = JOSEHeader.Cache()
 
     public static let maximumTokenSize = 16 * 1024
 
@@ -89,7 +92,7 @@ public struct TokenVerifier: Sendable {
             cache.forget(token)
         }
         guard let jws = CompactJWS(token) else { throw .invalidToken("Malformed token") }
-        let header = try JOSEHeader(jws.header)
+        let header = try headers.header(encoded: jws.encodedHeader, decoded: jws.header)
         let key = try await keys.key(for: header.kid)
         guard header.alg == key.algorithm else {
             throw .invalidToken("Algorithm \(LogSafe.clip(header.alg)) is not allowed for this key (expected \(key.algorithm))")
@@ -132,26 +135,5 @@ public struct TokenVerifier: Sendable {
         return AuthenticatedUser(
             username: name, subject: claims.sub?.value ?? name, scopes: claims.grantedScopes, roles: Set(claims.roles ?? []),
             issuer: issuer, keyID: keyID, expiresAt: expiry, boundKeyThumbprint: claims.cnf?.jkt)
-    }
-}
-
-/// The protected header of a JWS, read before anything else is trusted.
-struct JOSEHeader: Decodable {
-    let alg: String
-    let kid: String?
-    let typ: String?
-    let crit: [String]?
-
-    /// Types an access token may declare (RFC 9068 §2.1); anything else, such as a DPoP proof, is not one.
-    static let accessTokenTypes: Set<String> = ["jwt", "at+jwt", "application/at+jwt"]
-
-    /// The header of an access token, from its decoded JSON.
-    init(_ json: Data) throws(AuthFailure) {
-        guard let header = try? TokenVerifier.claimsDecoder.decode(JOSEHeader.self, from: json) else { throw .invalidToken("Malformed token") }
-        if header.crit != nil { throw .invalidToken("Token has critical header parameters this server does not understand") }
-        if let typ = header.typ, !Self.accessTokenTypes.contains(typ.lowercased()) {
-            throw .invalidToken("Token type \(LogSafe.clip(typ)) is not an access token")
-        }
-        self = header
     }
 }

@@ -1,0 +1,93 @@
+/// How a token's parts are read: strict base64url, the claims' JSON shapes, and the parsed-header memo.
+import Foundation
+@testable import MCPAuth
+import Shared
+import TestSupport
+import Testing
+
+/// Claims the demo verifier accepts, with `changes` applied.
+func demoClaims(_ changes: [String: Any] = [:]) -> [String: Any] {
+    ["iss": "mcp-simple-auth", "aud": "mcp-server", "sub": "alice", "exp": 1_800_000_300].merging(changes) { $1 }
+}
+
+// MARK: Tests
+
+@Suite("Token decoding")
+struct TokenDecodingTests {
+    let issuedAt = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("base64url decodes every length and byte value exactly as Foundation's base64 does")
+    func base64URLRoundTrip() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 0...70 {
+            let bytes = Data((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+            #expect(Data(base64URLEncoded: bytes.base64URLEncodedString()) == bytes)
+        }
+        #expect(Data(base64URLEncoded: "-_-_") == Data(base64Encoded: "+/+/"))
+    }
+
+    @Test("base64url refuses padding, +, /, whitespace, a 4n+1 length and non-zero unused bits")
+    func base64URLStrict() {
+        for bad in ["QQ==", "QUI=", "+/+/", "QU I", "QUJDR", "QR", "QUJ", "QUJD\n", "QUJDé"] {
+            #expect(Data(base64URLEncoded: bad) == nil, "\(bad)")
+        }
+        #expect(Data(base64URLEncoded: "QQ") == Data("A".utf8))
+        #expect(Data(base64URLEncoded: "QUI") == Data("AB".utf8))
+        #expect(Data(base64URLEncoded: "") == Data())
+    }
+
+    @Test("aud may be one string or an array of strings; anything else is refused")
+    func audienceShapes() async throws {
+        let verifier = try await verifier(now: issuedAt)
+        let header: [String: Any] = ["alg": "RS256", "kid": "mcp-key-1"]
+        #expect(try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims())).username == "alice")
+        let several = demoClaims(["aud": ["other", "mcp-server"]])
+        #expect(try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: several)).username == "alice")
+        let malformed = AuthFailure.invalidToken("Token claims are not a JSON object of the registered claim types")
+        for aud: Any in [42, ["mcp-server", 7], ["inner": "mcp-server"]] {
+            await #expect(throws: malformed) { try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims(["aud": aud]))) }
+        }
+        await #expect(throws: AuthFailure.invalidToken("Invalid audience")) {
+            try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims(["aud": NSNull()])))
+        }
+        await #expect(throws: malformed) {
+            try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims(["exp": "1800000300"])))
+        }
+    }
+
+    @Test("a fractional NumericDate is read as seconds since 1970")
+    func fractionalTimes() async throws {
+        let claims = try JSONDecoder().decode(AccessTokenClaims.self, from: Data(#"{"exp":1800000300.5,"iat":1800000000}"#.utf8))
+        #expect(claims.exp?.value == Date(timeIntervalSince1970: 1_800_000_300.5))
+        #expect(claims.iat?.value == Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(claims.aud == nil)
+    }
+
+    @Test("tokens sharing a header parse it once; a refused header is never remembered")
+    func headerMemo() async throws {
+        let verifier = try await verifier(now: issuedAt)
+        for name in ["alice", "bob", "carol"] {
+            let token = ForgedToken.signWithDemoKey(header: ["alg": "RS256", "kid": "mcp-key-1"], claims: demoClaims(["sub": name]))
+            #expect(try await verifier.verify(token).username == name)
+        }
+        #expect(verifier.headers.count == 1)
+        let proof = ForgedToken.signWithDemoKey(header: ["alg": "RS256", "typ": "dpop+jwt", "kid": "mcp-key-1"], claims: demoClaims())
+        for _ in 0..<2 {
+            await #expect(throws: AuthFailure.invalidToken("Token type dpop+jwt is not an access token")) { try await verifier.verify(proof) }
+        }
+        #expect(verifier.headers.count == 1)
+    }
+
+    @Test("the header memo is bounded: when full it starts again, and every header is still checked")
+    func headerMemoBounded() throws {
+        let cache = JOSEHeader.Cache(capacity: 4)
+        for index in 0..<10 {
+            let json = Data(#"{"alg":"RS256","kid":"key-\#(index)"}"#.utf8)
+            let header = try cache.header(encoded: ArraySlice(json.base64URLEncodedString().utf8), decoded: json)
+            #expect(header.kid == "key-\(index)")
+            #expect(cache.count <= 4)
+        }
+        let critical = Data(#"{"alg":"RS256","crit":["exp"]}"#.utf8)
+        #expect(throws: AuthFailure.self) { try cache.header(encoded: ArraySlice(critical.base64URLEncodedString().utf8), decoded: critical) }
+    }
+}
