@@ -39,8 +39,12 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         public var hasOtherMethods: Bool
 
         public init(jkt: String) {
+            self.init(jkt: jkt, hasOtherMethods: false)
+        }
+
+        init(jkt: String?, hasOtherMethods: Bool) {
             self.jkt = jkt
-            self.hasOtherMethods = false
+            self.hasOtherMethods = hasOtherMethods
         }
 
         struct MemberName: CodingKey {
@@ -67,34 +71,6 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         case preferredUsername = "preferred_username"
     }
 
-    /// Reads the claims as plain JSON values and wraps them in jwt-kit's claim types afterwards: the same rules as
-    /// jwt-kit's own decoding (`aud` a string or an array of strings, times as NumericDate seconds), without its
-    /// per-claim decoders (a one-string `aud` goes through a whole nested decoder there). This runs once per new token.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        func time(_ key: CodingKeys) throws -> Date? {
-            try container.decodeIfPresent(Double.self, forKey: key).map(Date.init(timeIntervalSince1970:))
-        }
-        iss = try container.decodeIfPresent(String.self, forKey: .iss).map(IssuerClaim.init(value:))
-        sub = try container.decodeIfPresent(String.self, forKey: .sub).map(SubjectClaim.init(value:))
-        if try !container.contains(.aud) || container.decodeNil(forKey: .aud) {
-            aud = nil
-        } else if let one = try? container.decode(String.self, forKey: .aud) {
-            aud = AudienceClaim(value: [one])
-        } else {
-            aud = AudienceClaim(value: try container.decode([String].self, forKey: .aud))
-        }
-        exp = try time(.exp).map(ExpirationClaim.init(value:))
-        nbf = try time(.nbf).map(NotBeforeClaim.init(value:))
-        iat = try time(.iat).map(IssuedAtClaim.init(value:))
-        jti = try container.decodeIfPresent(String.self, forKey: .jti).map(IDClaim.init(value:))
-        preferredUsername = try container.decodeIfPresent(String.self, forKey: .preferredUsername)
-        scope = try container.decodeIfPresent(String.self, forKey: .scope)
-        scopes = try container.decodeIfPresent([String].self, forKey: .scopes)
-        roles = try container.decodeIfPresent([String].self, forKey: .roles)
-        cnf = try container.decodeIfPresent(Confirmation.self, forKey: .cnf)
-    }
-
     public init(
         iss: String? = nil, sub: String? = nil, aud: [String]? = nil, exp: Date? = nil, nbf: Date? = nil, iat: Date? = nil,
         jti: String? = nil, preferredUsername: String? = nil, scope: String? = nil, scopes: [String]? = nil, roles: [String]? = nil,
@@ -112,6 +88,65 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.scopes = scopes
         self.roles = roles
         self.cnf = cnf
+    }
+
+    /// The claims in `json`, a token's payload, as ``TokenVerifier`` reads them; nil when it is not a JSON object
+    /// (``JSONValue``) or a registered claim has the wrong type: `iss`, `sub`, `jti`, `preferred_username` and `scope`
+    /// strings; `aud` a string or an array of strings; `exp`, `nbf` and `iat` numbers (NumericDate, seconds since 1970);
+    /// `scopes` and `roles` arrays of strings; `cnf` an object whose `jkt` is a string. A `null` is an absent claim;
+    /// claims of other names are ignored.
+    ///
+    /// The `Codable` conformance is jwt-kit's, for signing (``TokenIssuer``); this reader is the verifier's, one pass
+    /// over the bytes with no per-claim decoder, since it runs for every token not seen before.
+    init?(json: Data) {
+        guard case .object(let claims)? = JSONValue.parse(json) else { return nil }
+        struct WrongType: Error {}
+        func string(_ name: String) throws(WrongType) -> String? {
+            switch claims[name] {
+            case nil, .null?: return nil
+            case .string(let value)?: return value
+            default: throw WrongType()
+            }
+        }
+        func strings(_ value: JSONValue?) throws(WrongType) -> [String]? {
+            switch value {
+            case nil, .null?: return nil
+            case .array(let elements)?:
+                return try elements.map { element throws(WrongType) in
+                    guard case .string(let value) = element else { throw WrongType() }
+                    return value
+                }
+            default: throw WrongType()
+            }
+        }
+        func audience() throws(WrongType) -> [String]? {
+            if case .string(let one)? = claims["aud"] { return [one] }
+            return try strings(claims["aud"])
+        }
+        func time(_ name: String) throws(WrongType) -> Date? {
+            switch claims[name] {
+            case nil, .null?: return nil
+            case .number(let seconds)?: return Date(timeIntervalSince1970: seconds)
+            default: throw WrongType()
+            }
+        }
+        do throws(WrongType) {
+            self.init(
+                iss: try string("iss"), sub: try string("sub"),
+                aud: try audience(),
+                exp: try time("exp"), nbf: try time("nbf"), iat: try time("iat"), jti: try string("jti"),
+                preferredUsername: try string("preferred_username"), scope: try string("scope"), scopes: try strings(claims["scopes"]),
+                roles: try strings(claims["roles"]))
+            switch claims["cnf"] {
+            case nil, .null?: cnf = nil
+            case .object(let members)?:
+                guard members["jkt"] == nil || members["jkt"]?.string != nil else { throw WrongType() }
+                cnf = Confirmation(jkt: members["jkt"]?.string, hasOtherMethods: members.keys.contains { $0 != "jkt" })
+            default: throw WrongType()
+            }
+        } catch {
+            return nil
+        }
     }
 
     /// Checked by ``TokenVerifier``, with a leeway and an injectable clock.

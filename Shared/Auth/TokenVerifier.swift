@@ -98,10 +98,7 @@ public struct TokenVerifier: Sendable {
             throw .invalidToken("Algorithm \(LogSafe.clip(header.alg)) is not allowed for this key (expected \(key.algorithm))")
         }
         guard key.isValidSignature(jws.signature, for: jws.signingInput) else { throw .invalidToken("Invalid signature") }
-        let claims: AccessTokenClaims
-        do {
-            claims = try Self.claimsDecoder.decode(AccessTokenClaims.self, from: jws.payload)
-        } catch {
+        guard let claims = AccessTokenClaims(json: jws.payload) else {
             throw .invalidToken("Token claims are not a JSON object of the registered claim types")
         }
         let user = try user(from: claims, keyID: key.id)

@@ -10,6 +10,20 @@ func demoClaims(_ changes: [String: Any] = [:]) -> [String: Any] {
     ["iss": "mcp-simple-auth", "aud": "mcp-server", "sub": "alice", "exp": 1_800_000_300].merging(changes) { $1 }
 }
 
+extension TokenDecodingTests {
+    /// `value` as JSONSerialization gives it, to compare the two parsers.
+    static func foundationValue(_ value: JSONValue) -> Any {
+        switch value {
+        case .object(let members): members.mapValues(foundationValue) as NSDictionary
+        case .array(let elements): elements.map(foundationValue) as NSArray
+        case .string(let string): string as NSString
+        case .number(let number): NSNumber(value: number)
+        case .bool(let bool): NSNumber(value: bool)
+        case .null: NSNull()
+        }
+    }
+}
+
 // MARK: Tests
 
 @Suite("Token decoding")
@@ -36,6 +50,35 @@ struct TokenDecodingTests {
         #expect(Data(base64URLEncoded: "") == Data())
     }
 
+    @Test("the claims parser reads what RFC 8259 allows, as Foundation's JSONSerialization does")
+    func jsonAccepted() throws {
+        let documents = [
+            #"{}"#, #" { "a" : [ 1 , -0.5e+2 , 3E-1 , 0 ] , "b" : { "c" : null } , "d" : true , "e" : false } "#,
+            #"{"s":"tab\t quote\" slash\/ back\\ \u00e9 \ud83d\ude00 é 😀"}"#, #"["x",{"y":[[[]]]}]"#, #""just a string""#, "-12.25",
+            #"{"realm_access":{"roles":["a","b"]},"resource_access":{"echo-mcp-server":{"roles":["tools"]}},"allowed-origins":["*"]}"#,
+        ]
+        for document in documents {
+            let data = Data(document.utf8)
+            let parsed = try #require(JSONValue.parse(data), "\(document)")
+            let foundation = try JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)
+            #expect(Self.foundationValue(parsed) as? NSObject == foundation as? NSObject, "\(document)")
+        }
+    }
+
+    @Test("the claims parser refuses anything RFC 8259 does not allow, duplicate names, and deep nesting")
+    func jsonRefused() {
+        let refused = [
+            "", " ", "{", #"{"a":1"#, #"{"a":1,}"#, "[1,]", #"{"a" 1}"#, #"{a:1}"#, "{'a':1}", "01", "1.", ".5", "+1", "-", "1e", "NaN", "Infinity",
+            "1e999", "tru", "nul", #"{"a":1}x"#, #"{"a":1} {"b":2}"#, #""\x""#, #""\u12""#, #""\ud800""#, #""\udc00""#, #""\ud800\u0041""#,
+            "\"line\nbreak\"", #"{"a":1,"a":2}"#, #"{"exp":1,"exp":1}"#, String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
+        ]
+        for document in refused { #expect(JSONValue.parse(Data(document.utf8)) == nil, "\(document)") }
+        #expect(JSONValue.parse(Data([0x22, 0xC3, 0x28, 0x22])) == nil, "invalid UTF-8")
+        #expect(JSONValue.parse(Data([0x22, 0xED, 0xA0, 0x80, 0x22])) == nil, "an encoded surrogate")
+        let nested = String(repeating: "[", count: JSONValue.maximumDepth) + String(repeating: "]", count: JSONValue.maximumDepth)
+        #expect(JSONValue.parse(Data(nested.utf8)) != nil)
+    }
+
     @Test("aud may be one string or an array of strings; anything else is refused")
     func audienceShapes() async throws {
         let verifier = try await verifier(now: issuedAt)
@@ -55,9 +98,20 @@ struct TokenDecodingTests {
         }
     }
 
+    @Test("a token whose claims repeat a name is refused, whichever value comes first")
+    func duplicateClaims() async throws {
+        let verifier = try await verifier(now: issuedAt)
+        let header = Data(#"{"alg":"RS256","kid":"mcp-key-1"}"#.utf8).base64URLEncodedString()
+        let claims = #"{"iss":"mcp-simple-auth","aud":"mcp-server","sub":"alice","exp":1800000300,"sub":"admin"}"#
+        let token = ForgedToken.signWithDemoKey(signingInput: header + "." + Data(claims.utf8).base64URLEncodedString())
+        await #expect(throws: AuthFailure.invalidToken("Token claims are not a JSON object of the registered claim types")) {
+            try await verifier.verify(token)
+        }
+    }
+
     @Test("a fractional NumericDate is read as seconds since 1970")
     func fractionalTimes() async throws {
-        let claims = try JSONDecoder().decode(AccessTokenClaims.self, from: Data(#"{"exp":1800000300.5,"iat":1800000000}"#.utf8))
+        let claims = try #require(AccessTokenClaims(json: Data(#"{"exp":1800000300.5,"iat":1800000000}"#.utf8)))
         #expect(claims.exp?.value == Date(timeIntervalSince1970: 1_800_000_300.5))
         #expect(claims.iat?.value == Date(timeIntervalSince1970: 1_800_000_000))
         #expect(claims.aud == nil)

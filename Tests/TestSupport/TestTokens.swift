@@ -113,7 +113,11 @@ public enum ForgedToken {
 
     /// Signs arbitrary header and claims with the demo key (RS256).
     public static func signWithDemoKey(header: [String: Any], claims: [String: Any]) -> String {
-        let input = segment(header) + "." + segment(claims)
+        signWithDemoKey(signingInput: segment(header) + "." + segment(claims))
+    }
+
+    /// Signs `header.payload`, already base64url, with the demo key (RS256): for claims no dictionary can hold.
+    public static func signWithDemoKey(signingInput input: String) -> String {
         let key = try! _RSA.Signing.PrivateKey(pemRepresentation: DemoKeys.directory.privateKeyPEM()!)
         let signature = try! key.signature(for: SHA256.hash(data: Data(input.utf8)), padding: .insecurePKCS1v1_5)
         return input + "." + signature.rawRepresentation.base64URLEncodedString()
