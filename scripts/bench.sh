@@ -5,7 +5,10 @@
 #   scripts/bench.sh --against URL [--token T]  the same load against any other MCP endpoint, side by side
 #
 # For tools/call (echo) and ping at 1, 16 and 64 connections (DURATION seconds each, default 10), it prints
-# requests per second, p50 and p99 latency, non-2xx answers, and the server's peak RSS.
+# requests per second, p50 and p99 latency, errors (non-2xx answers and socket errors), the server's peak RSS, and
+# how much of its memory is its own (RssAnon: heap and stacks; the rest of RSS is code pages of the binary and the
+# shared libraries, mapped from files). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a
+# second load thread takes CPU from the server it measures.
 # Then a soak: SOAK seconds (default 60) of tools/call at c=64 on step 8, with its RSS before and after; and the
 # JWKS fetches step 10 made during its load, read from its /health (0: the request path never calls the server).
 # Servers log at warning level here (per-request info lines cost throughput). Numbers, not assertions: the tests never time anything.
@@ -14,6 +17,7 @@ source "$(dirname "$0")/lib.sh"
 command -v wrk >/dev/null || { echo "❌ wrk is required: apt-get install wrk"; exit 1; }
 
 DURATION=${DURATION:-10}
+WRK_THREADS=${WRK_THREADS:-1}
 SOAK=${SOAK:-60}
 AGAINST="" AGAINST_TOKEN=""
 while (($# > 0)); do
@@ -38,34 +42,37 @@ ROWS=()
 
 # load NAME URL TOKEN PID: runs every load against URL; PID (or empty) is the server whose peak RSS is read.
 load() {
-    local name=$1 url=$2 token=$3 pid=$4 method body c out rps p50 p99 bad rss
+    local name=$1 url=$2 token=$3 pid=$4 method body c out rps p50 p99 bad rss own
     for method in tools/call ping; do
         body=$CALL
         [[ $method == ping ]] && body=$PING
         for c in 1 16 64; do
-            out=$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < 2 ? 1 : 2))" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url")
+            out=$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < WRK_THREADS ? c : WRK_THREADS))" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url")
             rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
             p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
             p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-            bad=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-            rss=""
-            [[ -n "$pid" ]] && rss="$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
-            ROWS+=("$(printf '%-10s %-11s %4s %10s %9s %9s %8s %9s' "$name" "$method" "$c" "$rps" "$p50" "$p99" "${bad:-0}" "$rss")")
+            bad=$(awk '/Non-2xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
+            rss="" own=""
+            if [[ -n "$pid" ]]; then
+                rss="$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
+                own="$(awk '/RssAnon/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
+            fi
+            ROWS+=("$(printf '%-10s %-11s %4s %10s %9s %9s %7s %9s %7s' "$name" "$method" "$c" "$rps" "$p50" "$p99" "$bad" "$rss" "$own")")
             echo "${ROWS[-1]}"
         done
     done
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load"
-printf '%-10s %-11s %4s %10s %9s %9s %8s %9s\n' server method c req/s p50 p99 non-2xx "peak RSS"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load, wrk with $WRK_THREADS thread(s)"
+printf '%-10s %-11s %4s %10s %9s %9s %7s %9s %7s\n' server method c req/s p50 p99 errors "peak RSS" "own"
 
 start_step 8 --log-level warning
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
 load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}"
 STEP8_RPS=$(awk '$2 == "tools/call" && $3 == 16 {print $4}' <<<"$(printf '%s\n' "${ROWS[@]}")")
-rss() { awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$1/status"; }
+rss() { awk '/VmRSS/ {total = $2} /RssAnon/ {own = $2} END {printf "%.1f MB (own %.1f MB)", total / 1024, own / 1024}' "/proc/$1/status"; }
 BEFORE=$(rss "${SERVER_PIDS[-1]}")
-SOAKED=$(BENCH_BODY=$CALL BENCH_TOKEN=$TOKEN wrk -t2 -c64 -d"${SOAK}s" -s "$WORK/post.lua" "$BASE/mcp" | awk '/Requests\/sec/ {print $2}')
+SOAKED=$(BENCH_BODY=$CALL BENCH_TOKEN=$TOKEN wrk -t"$WRK_THREADS" -c64 -d"${SOAK}s" -s "$WORK/post.lua" "$BASE/mcp" | awk '/Requests\/sec/ {print $2}')
 SOAK_LINE="soak: step8 tools/call at c=64 for ${SOAK} s: ${SOAKED} req/s; RSS ${BEFORE} before, $(rss "${SERVER_PIDS[-1]}") after"
 echo "$SOAK_LINE"
 stop_server

@@ -85,11 +85,12 @@ public struct TokenVerifier: Sendable {
     ///   ``AuthFailure/keysUnavailable(_:)`` when there is no key to check with.
     public func verify(_ token: String) async throws(AuthFailure) -> AuthenticatedUser {
         guard token.utf8.count <= Self.maximumTokenSize else { throw .invalidToken("Token too large") }
-        if let cache, let remembered = cache.entry(for: token, now: now()) {
+        let cacheKey = cache == nil ? nil : TokenBytes(token)  // hashed once, for the lookup and the insertion after a miss
+        if let cache, let cacheKey, let remembered = cache.entry(for: cacheKey, now: now()) {
             if let key = try? await keys.key(for: remembered.keyID), key.fingerprint == remembered.keyFingerprint {
                 return remembered.user
             }
-            cache.forget(token)
+            cache.forget(cacheKey)
         }
         guard let jws = CompactJWS(token) else { throw .invalidToken("Malformed token") }
         let header = try headers.header(encoded: jws.encodedHeader, decoded: jws.header)
@@ -102,7 +103,7 @@ public struct TokenVerifier: Sendable {
             throw .invalidToken("Token claims are not a JSON object of the registered claim types")
         }
         let user = try user(from: claims, keyID: key.id)
-        cache?.remember(token, as: user, keyID: header.kid, keyFingerprint: key.fingerprint, now: now())
+        if let cache, let cacheKey { cache.remember(cacheKey, as: user, keyID: header.kid, keyFingerprint: key.fingerprint, now: now()) }
         return user
     }
 

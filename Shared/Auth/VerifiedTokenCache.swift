@@ -40,9 +40,8 @@ public final class VerifiedTokenCache: Sendable {
     }
 
     /// The remembered verification of `token`, if it has one that has not expired at `now`.
-    func entry(for token: String, now: Date) -> Entry? {
+    func entry(for key: TokenBytes, now: Date) -> Entry? {
         entries.withLock { entries in
-            let key = TokenBytes(token)
             guard let entry = entries[key] else { return nil }
             guard now < entry.user.expiresAt else {
                 entries[key] = nil
@@ -53,16 +52,16 @@ public final class VerifiedTokenCache: Sendable {
     }
 
     /// Remembers that `token` verified as `user` with the key whose SPKI is `keyFingerprint`.
-    func remember(_ token: String, as user: AuthenticatedUser, keyID: String?, keyFingerprint: Data, now: Date) {
+    func remember(_ key: TokenBytes, as user: AuthenticatedUser, keyID: String?, keyFingerprint: Data, now: Date) {
         guard now < user.expiresAt else { return }
         entries.withLock { entries in
             if entries.count >= capacity { Self.makeRoom(in: &entries, capacity: capacity, now: now) }
-            entries[TokenBytes(token)] = Entry(user: user, keyID: keyID, keyFingerprint: keyFingerprint)
+            entries[key] = Entry(user: user, keyID: keyID, keyFingerprint: keyFingerprint)
         }
     }
 
-    func forget(_ token: String) {
-        _ = entries.withLock { $0.removeValue(forKey: TokenBytes(token)) }
+    func forget(_ key: TokenBytes) {
+        _ = entries.withLock { $0.removeValue(forKey: key) }
     }
 
     /// How many tokens are remembered now.
@@ -81,20 +80,29 @@ public final class VerifiedTokenCache: Sendable {
 
 /// A token compared and hashed as its UTF-8 bytes (String's `==` is Unicode
 /// canonical equivalence, which two different byte sequences can share).
+///
+/// The bytes are hashed once, when the key is made: a lookup and the insertion
+/// that follows a miss share that hash, and making room in a full cache rehashes
+/// an `Int` per entry, not hundreds of bytes.
 struct TokenBytes: Hashable, Sendable {
     let token: String
+    let digest: Int
 
     init(_ token: String) {
+        var token = token
+        var hasher = Hasher()
+        token.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         self.token = token
+        self.digest = hasher.finalize()
     }
 
     static func == (lhs: TokenBytes, rhs: TokenBytes) -> Bool {
+        guard lhs.digest == rhs.digest else { return false }
         var (left, right) = (lhs.token, rhs.token)
         return left.withUTF8 { left in right.withUTF8 { right in left.elementsEqual(right) } }
     }
 
     func hash(into hasher: inout Hasher) {
-        var token = token
-        token.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        hasher.combine(digest)
     }
 }
