@@ -15,7 +15,7 @@ let mcpAuthSources = [
     "Auth/VerifiedTokenCache.swift", "Keys/Base64URL.swift", "Keys/JSONWebKey+Thumbprint.swift", "Keys/JSONWebKeySet.swift",
     "OAuth/AuthorizationServerDiscovery.swift", "OAuth/AuthorizationServerMetadata.swift", "OAuth/ProtectedResource.swift",
     "OAuth/ProtectedResourceMetadata.swift", "Remote/JSONWebKey+Verification.swift", "Remote/RemoteKeySet.swift",
-    "HTTP/JSONResponse.swift", "JSONRPC/JSONRPCError.swift", "JSONRPC/JSONRPCResponse.swift",
+    "HTTP/JSONResponse.swift", "JSONRPC/JSONRPCError.swift", "JSONRPC/JSONRPCResponse.swift", "Auth/ResourceChallenge.swift",
 ]
 
 /// The rest of Shared/, which the MCPAuth target leaves out of its view of the folder.

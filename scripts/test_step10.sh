@@ -58,5 +58,8 @@ for user in "mcp-admin admin123 200 200" "mcp-user user123 200 403" "mcp-readonl
     call "$TOKEN" prompts/get "$PROMPT"
     expect "$name: prompts/get → $prompts" "$prompts"
 done
+PRM="http://localhost:$MCP_PORT/.well-known/oauth-protected-resource/mcp"
+NEEDS='error="insufficient_scope", scope="mcp:prompts", error_description="Insufficient scope: this request needs mcp:prompts"'
+expect_header "…a bearer token's 403 is the Bearer scope challenge" WWW-Authenticate "Bearer realm=\"mcp-server\", resource_metadata=\"$PRM\", $NEEDS"
 
 finish

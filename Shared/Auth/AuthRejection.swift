@@ -11,6 +11,13 @@
 /// ```json
 /// {"jsonrpc":"2.0","id":3,"error":{"code":-32001,"data":{"detail":"Insufficient scope: this request needs mcp:tools"},"message":"Forbidden"}}
 /// ```
+///
+/// Its challenge is `Bearer`; a resource that takes DPoP answers with a
+/// ``DPoPRejection`` instead (same statuses and bodies), and a layer that
+/// serves both kinds of resource asks a ``ResourceChallenge`` for the one to throw.
+///
+/// - SeeAlso: RFC 6750 §3.1, MCP 2025-11-25 Authorization › Scope Challenge Handling
+import HTTPTypes
 public import Hummingbird
 public import MCP
 
@@ -29,7 +36,10 @@ public struct AuthRejection: HTTPResponseError, Sendable {
     /// The JSON-RPC code for "authenticated, but not allowed".
     public static let forbiddenCode = -32001
 
-    public var status: HTTPResponse.Status {
+    public var status: HTTPResponse.Status { Self.status(of: failure) }
+
+    /// The status answering `failure`: 401, 403 for too few scopes, 503 without keys.
+    static func status(of failure: AuthFailure) -> HTTPResponse.Status {
         switch failure {
         case .missingToken, .malformedHeader, .invalidToken, .invalidDPoPProof: .unauthorized
         case .insufficientScope: .forbidden
@@ -43,18 +53,22 @@ public struct AuthRejection: HTTPResponseError, Sendable {
 
     /// The answer, built without a request: status, headers and body depend on the failure only.
     public func response() throws -> Response {
+        try Self.response(to: failure, challenges: [challenge.headerValue(for: failure)], requestID: requestID)
+    }
+
+    /// The answer to `failure` with one `WWW-Authenticate` field per value of `challenges` (none on a 503); ``DPoPRejection``
+    /// answers with it too, so that the bodies of both are one.
+    static func response(to failure: AuthFailure, challenges: [String], requestID: ID?) throws -> Response {
         var headers = HTTPFields()
-        switch failure {
-        case .keysUnavailable:
+        if case .keysUnavailable = failure {
             headers[.retryAfter] = "5"
-            return try .json(["detail": failure.detail], status: status, headers: headers)
-        case .insufficientScope:
-            headers[.wwwAuthenticate] = challenge.headerValue(for: failure)
-            let error = JSONRPCErrorObject(code: Self.forbiddenCode, message: "Forbidden", detail: failure.detail)
-            return try JSONRPCResponse.error(error, id: requestID).response(status: status, headers: headers)
-        case .missingToken, .malformedHeader, .invalidToken, .invalidDPoPProof:
-            headers[.wwwAuthenticate] = challenge.headerValue(for: failure)
-            return try .json(["detail": failure.detail], status: status, headers: headers)
+            return try .json(["detail": failure.detail], status: status(of: failure), headers: headers)
         }
+        for value in challenges { headers.append(HTTPField(name: .wwwAuthenticate, value: value)) }
+        if case .insufficientScope = failure {
+            let error = JSONRPCErrorObject(code: forbiddenCode, message: "Forbidden", detail: failure.detail)
+            return try JSONRPCResponse.error(error, id: requestID).response(status: status(of: failure), headers: headers)
+        }
+        return try .json(["detail": failure.detail], status: status(of: failure), headers: headers)
     }
 }

@@ -45,7 +45,9 @@ public struct AuthenticatedUser: Sendable, Equatable {
     /// Continues only if this user holds `scope` or the `admin` role: the guard a tool puts before work that needs more
     /// than the method's scope (step 8's `server_stats` demands `mcp:admin`).
     ///
-    /// - Throws: ``AuthFailure/insufficientScope(_:)``, which answers 403 with a challenge naming `scope`.
+    /// - Throws: ``AuthFailure/insufficientScope(_:)``, which answers 403 with a challenge naming `scope`: `Bearer` for a
+    ///   bearer token, `DPoP` for a DPoP-bound one (the ``ResourceChallenge`` of the resource picks it from this user).
+    /// - SeeAlso: RFC 6750 §3.1, RFC 9449 §7.1, MCP 2025-11-25 Authorization › Scope Challenge Handling
     public func requireScope(_ scope: String) throws(AuthFailure) {
         guard roles.contains(ScopePolicy.adminRole) || scopes.contains(scope) else { throw .insufficientScope(scope) }
     }

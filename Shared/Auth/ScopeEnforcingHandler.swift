@@ -4,19 +4,23 @@
 /// copied): a caller without the method's scope gets 403, a `WWW-Authenticate`
 /// challenge naming the scope, and a JSON-RPC -32001 "Forbidden" body, and the
 /// method never runs. A tool that calls ``ToolContext/requireScope(_:)`` gets
-/// the same answer.
+/// the same answer. The challenge is the resource's (``ResourceChallenge``):
+/// `Bearer` in step 8; from step 10, Going further: DPoP, `DPoP` for a caller
+/// whose token is DPoP-bound, `Bearer` for the others.
 ///
 /// ```swift
-/// let mcp = ScopeEnforcingHandler(MCPDispatcher(…), policy: .step8, challenge: challenge)
+/// let mcp = ScopeEnforcingHandler(MCPDispatcher(…), policy: .step8, challenge: resource.challenge)
+/// let mcp = ScopeEnforcingHandler(MCPDispatcher(…), policy: .keycloak, challenge: DPoPChallenge(bearer: resource.challenge, policy: .allowed))
 /// ```
 ///
-/// Throws ``AuthRejection`` (403).
+/// Throws the challenge's rejection: ``AuthRejection`` or ``DPoPRejection`` (403; 401 without a caller).
+/// - SeeAlso: RFC 6750 §3.1 (`insufficient_scope`), RFC 9449 §7.1, MCP 2025-11-25 Authorization › Scope Challenge Handling
 public struct ScopeEnforcingHandler<Wrapped: JSONRPCHandler>: JSONRPCHandler {
     public let wrapped: Wrapped
     public let policy: ScopePolicy
-    public let challenge: BearerChallenge
+    public let challenge: any ResourceChallenge
 
-    public init(_ wrapped: Wrapped, policy: ScopePolicy, challenge: BearerChallenge) {
+    public init(_ wrapped: Wrapped, policy: ScopePolicy, challenge: some ResourceChallenge) {
         self.wrapped = wrapped
         self.policy = policy
         self.challenge = challenge
@@ -28,7 +32,7 @@ public struct ScopeEnforcingHandler<Wrapped: JSONRPCHandler>: JSONRPCHandler {
             try policy.check(request.method, for: caller)
             return try await wrapped.handle(request, caller: caller)
         } catch let failure as AuthFailure {
-            throw AuthRejection(failure, challenge: challenge, requestID: request.id)
+            throw challenge.rejection(failure, caller: caller, requestID: request.id)
         }
     }
 }

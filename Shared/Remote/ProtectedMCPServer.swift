@@ -46,14 +46,15 @@ public struct ProtectedMCPServer: Sendable {
         self.proofs = proofs
     }
 
-    /// Adds the metadata routes and `/mcp`: tokens (and DPoP proofs) checked, then the scope policy, then `dispatcher`.
+    /// Adds the metadata routes and `/mcp`: tokens (and DPoP proofs) checked, then the scope policy, then `dispatcher`; one
+    /// ``DPoPChallenge`` answers both refusals, so a 403 is in the scheme of the caller's token.
     public func addRoutes(to router: Router<MCPRequestContext>, serving dispatcher: some JSONRPCHandler) {
         resource.metadata.addRoutes(to: router)
+        let challenge = DPoPChallenge(bearer: resource.challenge, policy: configuration.dpopPolicy)
         let tokens = DPoPTokenMiddleware<MCPRequestContext>(
-            verifier: verifier, proofs: proofs, publicBaseURL: configuration.serverURL,
-            challenge: DPoPChallenge(bearer: resource.challenge, policy: configuration.dpopPolicy))
+            verifier: verifier, proofs: proofs, publicBaseURL: configuration.serverURL, challenge: challenge)
         let authenticated = router.group("/mcp").add(middleware: tokens)
-        MCPEndpoint(handler: ScopeEnforcingHandler(dispatcher, policy: policy, challenge: resource.challenge)).addRoutes(to: authenticated)
+        MCPEndpoint(handler: ScopeEnforcingHandler(dispatcher, policy: policy, challenge: challenge)).addRoutes(to: authenticated)
     }
 
     /// `/health` for this server: the metadata links, the authorization server and the freshness of its keys.

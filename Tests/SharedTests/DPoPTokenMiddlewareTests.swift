@@ -35,17 +35,28 @@ final class LogLines: Sendable {
     var logger: Logger { Logger(label: "test") { _ in Handler(sink: self) } }
 }
 
+/// The challenges of the resource under test, with `policy`.
+func resourceChallenge(_ policy: DPoPPolicy = .allowed) -> DPoPChallenge {
+    DPoPChallenge(bearer: BearerChallenge(resourceMetadata: metadataURL), policy: policy)
+}
+
+/// /mcp behind the DPoP middleware with `policy`, trusting `issuer`, serving `handler`, logging into `logs`.
+func dpopApp(_ issuer: TestTokenIssuer, policy: DPoPPolicy = .allowed, serving handler: some JSONRPCHandler, logs: LogLines = LogLines())
+    -> some ApplicationProtocol
+{
+    let verifier = TokenVerifier(keys: issuer.keySet, issuers: [issuer.issuer], audiences: [issuer.audience])
+    let middleware = DPoPTokenMiddleware<MCPRequestContext>(
+        verifier: verifier, proofs: DPoPProofVerifier(), publicBaseURL: publicBaseURL, challenge: resourceChallenge(policy))
+    let router = Router(context: MCPRequestContext.self)
+    MCPEndpoint(handler: handler).addRoutes(to: router.group("/mcp").add(middleware: middleware))
+    return Application(router: router, logger: logs.logger)
+}
+
 /// /mcp behind the DPoP middleware with `policy`, trusting `issuer`, recording into `handler` and `logs`.
 func dpopApp(
     _ issuer: TestTokenIssuer, policy: DPoPPolicy = .allowed, handler: RecordingHandler = RecordingHandler(), logs: LogLines = LogLines()
 ) -> some ApplicationProtocol {
-    let verifier = TokenVerifier(keys: issuer.keySet, issuers: [issuer.issuer], audiences: [issuer.audience])
-    let middleware = DPoPTokenMiddleware<MCPRequestContext>(
-        verifier: verifier, proofs: DPoPProofVerifier(), publicBaseURL: publicBaseURL,
-        challenge: DPoPChallenge(bearer: BearerChallenge(resourceMetadata: metadataURL), policy: policy))
-    let router = Router(context: MCPRequestContext.self)
-    MCPEndpoint(handler: handler).addRoutes(to: router.group("/mcp").add(middleware: middleware))
-    return Application(router: router, logger: logs.logger)
+    dpopApp(issuer, policy: policy, serving: handler, logs: logs)
 }
 
 /// MCP POST headers carrying `Authorization: DPoP <token>` and each of `proofs` as a `DPoP` header.
@@ -191,6 +202,27 @@ struct DPoPTokenMiddlewareTests {
                 let asDPoP = try await client.postMCP(RPC.ping, headers: dpopHeaders(token, proofs: [try resourceProof(key, token: token)]))
                 #expect(asDPoP.status == .unauthorized)
             }
+        }
+    }
+
+    @Test("a tool's own requireScope refusal answers a DPoP-bound caller with the DPoP challenge, a bearer caller with the Bearer one")
+    func toolScopeRefusal() async throws {
+        let issuer = TestTokenIssuer()
+        let key = DPoPKey()
+        let bound = issuer.token("alice", scopes: ["mcp:tools"], boundTo: key)
+        let dispatcher = MCPDispatcher(methods: .all, tools: [ServerStatsTool()])
+        let scoped = ScopeEnforcingHandler(dispatcher, policy: .step8, challenge: resourceChallenge())
+        let needed = #"error="insufficient_scope", scope="mcp:admin", error_description="Insufficient scope: this request needs mcp:admin""#
+        try await dpopApp(issuer, serving: scoped).test(.router) { client in
+            let stats = RPC.callTool("server_stats")
+            let asDPoP = try await client.postMCP(stats, headers: dpopHeaders(bound, proofs: [try resourceProof(key, token: bound)]))
+            #expect(asDPoP.status == .forbidden)
+            #expect(asDPoP.headers[values: .wwwAuthenticate] == [#"DPoP \#(needed), algs="ES256 RS256", resource_metadata="\#(metadataURL)""#])
+            #expect(try asDPoP.json()["error"]?["code"] == .int(AuthRejection.forbiddenCode))
+            let asBearer = try await client.postMCP(stats, headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(issuer.token("bob"))"))
+            #expect(asBearer.status == .forbidden)
+            #expect(asBearer.headers[values: .wwwAuthenticate] == [#"Bearer realm="mcp-server", resource_metadata="\#(metadataURL)", \#(needed)"#])
+            #expect(try asBearer.json()["error"]?["code"] == .int(AuthRejection.forbiddenCode))
         }
     }
 

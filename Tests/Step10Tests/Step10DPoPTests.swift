@@ -43,22 +43,37 @@ func configuration(realmPort: Int, dpopRequired: String) async throws -> Keycloa
     ).configuration
 }
 
+/// The realm server running on a free port, and step 10's configuration and warm keys for it.
+struct WarmRealm {
+    let realm: BackgroundServer
+    let server: RealmServer
+    let port: Int
+    let configuration: KeycloakConfiguration
+    let keys: RemoteKeySet
+}
+
+/// Starts the realm server on a free port, and loads step 10's configuration (`DPOP_REQUIRED` as given) and keys for it.
+func startWarmRealm(dpopRequired: String = "false") async throws -> WarmRealm {
+    let port = try BackgroundServer.freePort()
+    let (realm, server) = try await startRealm(port: port)
+    let configuration = try await configuration(realmPort: port, dpopRequired: dpopRequired)
+    let keys = keySet(configuration)
+    await keys.refresh()
+    return WarmRealm(realm: realm, server: server, port: port, configuration: configuration, keys: keys)
+}
+
 // MARK: Tests
 
 @Suite("Step 10: DPoP", .serialized)
 struct Step10DPoPTests {
     @Test("end to end: a DPoP-bound token (code + PKCE), a fresh proof per tools/call; with another key, replayed, or as Bearer it is refused")
     func endToEnd() async throws {
-        let port = try BackgroundServer.freePort()
-        let (realm, realmServer) = try await startRealm(port: port)
-        let configuration = try await configuration(realmPort: port)
-        let keys = keySet(configuration)
-        await keys.refresh()
+        let warm = try await startWarmRealm()
         let key = DPoPKey()
-        let tokens = try await codeFlowToken(realmServer, key: key)
+        let tokens = try await codeFlowToken(warm.server, key: key)
         #expect(tokens["token_type"] == "DPoP")
         let token = try #require(tokens["access_token"]?.stringValue)
-        try await step10App(configuration, keys: keys).test(.router) { client in
+        try await step10App(warm.configuration, keys: warm.keys).test(.router) { client in
             var lastProof = ""
             for message in ["one", "two", "three"] {
                 lastProof = try key.proof(method: "POST", url: mcpURL, accessToken: token)
@@ -79,19 +94,16 @@ struct Step10DPoPTests {
             #expect(metadata["dpop_signing_alg_values_supported"] == ["ES256", "RS256"])
             #expect(metadata["dpop_bound_access_tokens_required"] == nil)
         }
-        await realm.stop()
+        await warm.realm.stop()
     }
 
     @Test("the official MCP client over HTTP, with a fresh DPoP proof on every request")
     func mcpClient() async throws {
-        let port = try BackgroundServer.freePort()
-        let (realm, realmServer) = try await startRealm(port: port)
-        let configuration = try await configuration(realmPort: port)
-        let keys = keySet(configuration)
-        await keys.refresh()
+        let warm = try await startWarmRealm()
         let key = DPoPKey()
-        let token = try #require(try await codeFlowToken(realmServer, key: key, username: "mcp-admin", password: "admin123")["access_token"]?.stringValue)
-        let router = makeRouter(try ServerOptions.parse([]), protected: ProtectedMCPServer(configuration: configuration, keys: keys))
+        let tokens = try await codeFlowToken(warm.server, key: key, username: "mcp-admin", password: "admin123")
+        let token = try #require(tokens["access_token"]?.stringValue)
+        let router = makeRouter(try ServerOptions.parse([]), protected: ProtectedMCPServer(configuration: warm.configuration, keys: warm.keys))
         try await withMCPClient(serving: router, requestModifier: { request in
             var request = request
             request.setValue("DPoP \(token)", forHTTPHeaderField: "Authorization")
@@ -105,21 +117,45 @@ struct Step10DPoPTests {
             }
             #expect(try await client.listPrompts().prompts.map(\.name) == ["echo_prompt"])
         }
-        await realm.stop()
+        await warm.realm.stop()
+    }
+
+    @Test("prompts/list by a DPoP-bound mcp-user: 403, DPoP error=insufficient_scope naming mcp:prompts; by a bearer one: the Bearer challenge")
+    func insufficientScopeChallenge() async throws {
+        let warm = try await startWarmRealm()
+        let key = DPoPKey()
+        let bound = try #require(try await codeFlowToken(warm.server, key: key)["access_token"]?.stringValue)
+        let bearer = try #require(try await codeFlowToken(warm.server, key: nil)["access_token"]?.stringValue)
+        let metadata = "http://localhost:9000/.well-known/oauth-protected-resource/mcp"
+        let needed = #"error="insufficient_scope", scope="mcp:prompts", error_description="Insufficient scope: this request needs mcp:prompts""#
+        try await step10App(warm.configuration, keys: warm.keys).test(.router) { client in
+            let prompts = RPC.request("prompts/list", id: 7)
+            let proof = try key.proof(method: "POST", url: mcpURL, accessToken: bound)
+            let asDPoP = try await client.postMCP(prompts, headers: withDPoP(bound, proof: proof))
+            #expect(asDPoP.status == .forbidden)
+            #expect(asDPoP.headers[values: .wwwAuthenticate] == [#"DPoP \#(needed), algs="ES256 RS256", resource_metadata="\#(metadata)""#])
+            let asBearer = try await client.postMCP(prompts, headers: withBearer(bearer))
+            #expect(asBearer.status == .forbidden)
+            #expect(asBearer.headers[values: .wwwAuthenticate] == [#"Bearer realm="mcp-server", resource_metadata="\#(metadata)", \#(needed)"#])
+            // The JSON-RPC body is the same whatever the scheme.
+            let forbidden: Value = [
+                "jsonrpc": "2.0", "id": 7,
+                "error": ["code": -32001, "message": "Forbidden", "data": ["detail": "Insufficient scope: this request needs mcp:prompts"]],
+            ]
+            #expect(try asDPoP.json() == forbidden)
+            #expect(try asBearer.json() == forbidden)
+        }
+        await warm.realm.stop()
     }
 
     @Test("DPOP_REQUIRED=true: bearer tokens are refused, DPoP-bound ones pass, the metadata says so; a bad value names the variable")
     func required() async throws {
-        let port = try BackgroundServer.freePort()
-        let (realm, realmServer) = try await startRealm(port: port)
-        let settings = try await configuration(realmPort: port, dpopRequired: "true")
-        #expect(settings.dpopPolicy == .required)
-        let keys = keySet(settings)
-        await keys.refresh()
+        let warm = try await startWarmRealm(dpopRequired: "true")
+        #expect(warm.configuration.dpopPolicy == .required)
         let key = DPoPKey()
-        let bound = try #require(try await codeFlowToken(realmServer, key: key)["access_token"]?.stringValue)
-        let bearer = try #require(try await codeFlowToken(realmServer, key: nil)["access_token"]?.stringValue)
-        try await step10App(settings, keys: keys).test(.router) { client in
+        let bound = try #require(try await codeFlowToken(warm.server, key: key)["access_token"]?.stringValue)
+        let bearer = try #require(try await codeFlowToken(warm.server, key: nil)["access_token"]?.stringValue)
+        try await step10App(warm.configuration, keys: warm.keys).test(.router) { client in
             let refused = try await client.postMCP(RPC.echo("x"), headers: withBearer(bearer))
             #expect(refused.status == .unauthorized)
             #expect(refused.headers[values: .wwwAuthenticate].count == 1)
@@ -129,11 +165,11 @@ struct Step10DPoPTests {
             let metadata = try await client.get("/.well-known/oauth-protected-resource").json()
             #expect(metadata["dpop_bound_access_tokens_required"] == true)
         }
-        await realm.stop()
-        #expect(try await configuration(realmPort: port, dpopRequired: "FALSE").dpopPolicy == .allowed)
-        #expect(try await configuration(realmPort: port).dpopRequired == false)
+        await warm.realm.stop()
+        #expect(try await configuration(realmPort: warm.port, dpopRequired: "FALSE").dpopPolicy == .allowed)
+        #expect(try await configuration(realmPort: warm.port).dpopRequired == false)
         do {
-            _ = try await configuration(realmPort: port, dpopRequired: "yes")
+            _ = try await configuration(realmPort: warm.port, dpopRequired: "yes")
             Issue.record("DPOP_REQUIRED=yes was accepted")
         } catch {
             #expect("\(error)" == "DPOP_REQUIRED must be true or false, got 'yes'")

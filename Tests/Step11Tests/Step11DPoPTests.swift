@@ -7,11 +7,14 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// What went over the wire to the MCP endpoint, as a network observer would capture it: each request's headers.
+/// What went over the wire to the MCP endpoint, as a network observer would capture it: each request's headers, and the
+/// challenges of its answer.
 final class Wire: Sendable {
     struct Request: Sendable {
         let authorization: String?
         let proofs: [String]
+        /// The `WWW-Authenticate` fields of the answer.
+        var challenges: [String] = []
     }
 
     private let requests = Mutex<[Request]>([])
@@ -19,14 +22,25 @@ final class Wire: Sendable {
     func record(_ request: Request) { requests.withLock { $0.append(request) } }
 }
 
-/// Records the `Authorization` and `DPoP` headers of every request to `/mcp` on `wire`, then lets it through.
+/// Records the `Authorization` and `DPoP` headers of every request to `/mcp` on `wire`, lets it through, and records the
+/// challenges of the answer (a refusal too).
 struct WireTap: RouterMiddleware {
     let wire: Wire
 
     func handle(_ request: Request, context: MCPRequestContext, next: (Request, MCPRequestContext) async throws -> Response) async throws -> Response
     {
-        if request.uri.path == "/mcp" { wire.record(.init(authorization: request.headers[.authorization], proofs: request.headers[values: .dpop])) }
-        return try await next(request, context)
+        guard request.uri.path == "/mcp" else { return try await next(request, context) }
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let refusal as any HTTPResponseError {
+            response = try refusal.response(from: request, context: context)
+        }
+        wire.record(
+            .init(
+                authorization: request.headers[.authorization], proofs: request.headers[values: .dpop],
+                challenges: response.headers[values: .wwwAuthenticate]))
+        return response
     }
 }
 
@@ -64,6 +78,15 @@ func refusal(_ response: ClientHTTP.Response) -> String? {
     AuthenticationChallenge.parse(response.headers(named: "WWW-Authenticate")).lazy.compactMap { $0.parameters["error_description"] }.first
 }
 
+/// One run of the client as `user` against `demo`, its tokens bound to `key`, its state in `store`: what it returned and said.
+func runBound(_ demo: Demo, _ user: String, _ password: String, key: DPoPKey, store: OAuthClientStore) async throws
+    -> ([MCPOAuthClient.Outcome], Transcript)
+{
+    let transcript = Transcript()
+    let outcomes = try await withHTTP { try await demo.client(user, password, store: store, http: $0, transcript: transcript, dpop: key).run() }
+    return (outcomes, transcript)
+}
+
 // MARK: Tests
 
 @Suite("Step 11: DPoP", .serialized)
@@ -72,12 +95,8 @@ struct Step11DPoPTests {
     func boundFlow() async throws {
         let wire = Wire()
         let demo = try await Demo.start(dpopRequired: true, configureMCP: { $0.add(middleware: WireTap(wire: wire)) })
-        let key = DPoPKey()
-        let transcript = Transcript()
-        let store = freshStore()
-        let outcomes = try await withHTTP {
-            try await demo.client("mcp-admin", "admin123", store: store, http: $0, transcript: transcript, dpop: key).run()
-        }
+        let (key, store) = (DPoPKey(), freshStore())
+        let (outcomes, transcript) = try await runBound(demo, "mcp-admin", "admin123", key: key, store: store)
         await demo.stop()
         #expect(outcomes.map(\.succeeded) == [true, true, true])
         #expect(transcript.text.contains("← 401 WWW-Authenticate: DPoP algs=\"ES256 RS256\""))
@@ -105,6 +124,26 @@ struct Step11DPoPTests {
             #expect(proof["htu"] as? String == demo.mcpURL)
             #expect(proof["ath"] as? String == DPoPProof.accessTokenHash(stored.accessToken))
         }
+    }
+
+    @Test("mcp-user with a DPoP key: the 403 for prompts is a DPoP insufficient_scope challenge, and leads to a bound step-up, not granted")
+    func boundStepUp() async throws {
+        let wire = Wire()
+        let demo = try await Demo.start(configureMCP: { $0.add(middleware: WireTap(wire: wire)) })
+        let (key, store) = (DPoPKey(), freshStore())
+        let (outcomes, transcript) = try await runBound(demo, "mcp-user", "user123", key: key, store: store)
+        await demo.stop()
+        #expect(outcomes.map(\.succeeded) == [true, true, false])
+        #expect(outcomes[2].detail == "403 insufficient_scope: mcp:prompts not granted")
+        #expect(transcript.text.contains(#"prompts/list ← 403 insufficient_scope, scope="mcp:prompts": step-up authorization 1 of 2"#))
+        // The refusal was in the DPoP scheme alone, though this server takes bearer tokens too.
+        let refused = try #require(wire.captured.last)
+        #expect(refused.challenges.count == 1)
+        #expect(refused.challenges.first?.hasPrefix(#"DPoP error="insufficient_scope", scope="mcp:prompts""#) == true)
+        // The step-up exchanged its code with a proof too: the token it stored is bound to the client's key.
+        #expect(transcript.text.components(separatedBy: "exchanging the code (with the PKCE verifier and a DPoP proof)").count == 3)
+        let stored = try #require(store.tokens(resource: demo.mcpURL, dpop: true))
+        #expect(stored.boundKeyThumbprint == key.thumbprint)
     }
 
     @Test("a token captured from a DPoP run is refused (401) with another key's proof, as Bearer, or with a captured proof (same jti)")

@@ -5,15 +5,22 @@
 /// one see what they saw before). The failure's `error` goes into the
 /// challenge of the scheme the client used (`invalid_dpop_proof` always into
 /// `DPoP`; into `DPoP` too when bearer tokens are refused altogether); the
-/// other challenge stays plain, to say what else would be accepted.
+/// other challenge stays plain, to say what else would be accepted. A 403
+/// `insufficient_scope` is about a token that checked out, so it is answered
+/// in that token's scheme alone, with the scope needed: the MCP scope
+/// challenge, in `DPoP` for a DPoP-bound token.
 ///
 /// ```text
 /// WWW-Authenticate: Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp"
 /// WWW-Authenticate: DPoP error="invalid_dpop_proof", error_description="DPoP proof was already used (jti replayed)",
 ///                   algs="ES256 RS256", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp"
+///
+/// WWW-Authenticate: DPoP error="insufficient_scope", scope="mcp:prompts", error_description="Insufficient scope: this request needs mcp:prompts",
+///                   algs="ES256 RS256", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp"      (403)
 /// ```
 ///
-/// - SeeAlso: RFC 9449 §7.1 (`algs`, `invalid_dpop_proof`), RFC 6750 §3, RFC 9728 §5.1
+/// - SeeAlso: RFC 9449 §7.1 (`algs`, `invalid_dpop_proof`; errors for a DPoP-bound token in the `DPoP` scheme), RFC 6750 §3,
+///   RFC 9728 §5.1, MCP 2025-11-25 Authorization › Scope Challenge Handling
 public struct DPoPChallenge: Sendable, Equatable {
     /// How the client sent its token.
     public enum Scheme: Sendable, Equatable {
@@ -31,10 +38,12 @@ public struct DPoPChallenge: Sendable, Equatable {
         self.algorithms = algorithms
     }
 
-    /// The header values answering `failure` of a request that used `scheme` (nil: no or an unknown scheme).
+    /// The header values answering `failure` of a request that used `scheme` (nil: no or an unknown scheme): both challenges
+    /// on a 401 while bearer tokens are allowed, the one of `scheme` on a 403.
     public func headerValues(for failure: AuthFailure, presented scheme: Scheme?) -> [String] {
         let errorInDPoP: Bool
         if case .invalidDPoPProof = failure { errorInDPoP = true } else { errorInDPoP = scheme == .dpop || policy == .required }
+        if case .insufficientScope = failure { return [errorInDPoP ? dpopValue(for: failure) : bearer.headerValue(for: failure)] }
         var values: [String] = []
         if policy == .allowed { values.append(bearer.headerValue(for: errorInDPoP ? .missingToken : failure)) }
         values.append(dpopValue(for: errorInDPoP ? failure : .missingToken))
