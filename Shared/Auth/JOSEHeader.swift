@@ -21,6 +21,9 @@ struct JOSEHeader: Decodable, Sendable {
     let typ: String?
     let crit: [String]?
 
+    /// The decoder of every header, made once.
+    static let decoder = JSONDecoder()
+
     /// Types an access token may declare (RFC 9068 §2.1); anything else, such as a DPoP proof, is not one.
     static let accessTokenTypes: Set<String> = ["jwt", "at+jwt", "application/at+jwt"]
 
@@ -29,7 +32,7 @@ struct JOSEHeader: Decodable, Sendable {
     /// - Throws: ``AuthFailure/invalidToken(_:)`` when it is not a JSON object with a string `alg`, has `crit`, or a `typ`
     ///   that is not an access token's.
     init(_ json: Data) throws(AuthFailure) {
-        guard let header = try? TokenVerifier.claimsDecoder.decode(JOSEHeader.self, from: json) else { throw .invalidToken("Malformed token") }
+        guard let header = try? Self.decoder.decode(JOSEHeader.self, from: json) else { throw .invalidToken("Malformed token") }
         if header.crit != nil { throw .invalidToken("Token has critical header parameters this server does not understand") }
         if let typ = header.typ, !Self.accessTokenTypes.contains(typ.lowercased()) {
             throw .invalidToken("Token type \(LogSafe.clip(typ)) is not an access token")
@@ -46,13 +49,13 @@ struct JOSEHeader: Decodable, Sendable {
             self.capacity = capacity
         }
 
-        /// The header whose base64url form is `encoded` (and whose JSON is `decoded`), parsed at most once.
+        /// The header of `jws`, parsed at most once per distinct header.
         ///
         /// - Throws: what ``JOSEHeader/init(_:)`` throws; a refused header is not remembered.
-        func header(encoded: ArraySlice<UInt8>, decoded: Data) throws(AuthFailure) -> JOSEHeader {
-            let key = Array(encoded)
+        func header(of jws: CompactJWS) throws(AuthFailure) -> JOSEHeader {
+            let key = Array(jws.encodedHeader)
             if let known = headers.withLock({ $0[key] }) { return known }
-            let header = try JOSEHeader(decoded)
+            let header = try JOSEHeader(jws.header)
             headers.withLock { headers in
                 if headers.count >= capacity { headers.removeAll(keepingCapacity: true) }
                 headers[key] = header

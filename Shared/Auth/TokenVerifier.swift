@@ -52,13 +52,6 @@ public struct TokenVerifier: Sendable {
 
     public static let maximumTokenSize = 16 * 1024
 
-    /// Claims carry times as seconds since 1970 (RFC 7519 NumericDate).
-    static let claimsDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
-
     public init(
         keys: any VerificationKeyProvider, issuers: Set<String>, audiences: Set<String>, leeway: TimeInterval = 60,
         cache: VerifiedTokenCache? = VerifiedTokenCache(), now: @escaping @Sendable () -> Date = { Date() }
@@ -93,7 +86,7 @@ public struct TokenVerifier: Sendable {
             cache.forget(cacheKey)
         }
         guard let jws = CompactJWS(token) else { throw .invalidToken("Malformed token") }
-        let header = try headers.header(encoded: jws.encodedHeader, decoded: jws.header)
+        let header = try headers.header(of: jws)
         let key = try await keys.key(for: header.kid)
         guard header.alg == key.algorithm else {
             throw .invalidToken("Algorithm \(LogSafe.clip(header.alg)) is not allowed for this key (expected \(key.algorithm))")

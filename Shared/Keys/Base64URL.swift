@@ -14,7 +14,7 @@ extension Data {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// Decodes base64url with or without padding; nil when `string` is not base64url.
+    /// Decodes base64url without padding; nil when `string` is not base64url (see ``init(base64URLEncodedBytes:)``).
     public init?(base64URLEncoded string: some StringProtocol) {
         self.init(base64URLEncodedBytes: string.utf8)
     }

@@ -137,11 +137,12 @@ struct TokenDecodingTests {
         let cache = JOSEHeader.Cache(capacity: 4)
         for index in 0..<10 {
             let json = Data(#"{"alg":"RS256","kid":"key-\#(index)"}"#.utf8)
-            let header = try cache.header(encoded: ArraySlice(json.base64URLEncodedString().utf8), decoded: json)
+            let header = try cache.header(of: #require(CompactJWS(json.base64URLEncodedString() + ".e30.AA")))
             #expect(header.kid == "key-\(index)")
             #expect(cache.count <= 4)
         }
         let critical = Data(#"{"alg":"RS256","crit":["exp"]}"#.utf8)
-        #expect(throws: AuthFailure.self) { try cache.header(encoded: ArraySlice(critical.base64URLEncodedString().utf8), decoded: critical) }
+        let jws = try #require(CompactJWS(critical.base64URLEncodedString() + ".e30.AA"))
+        #expect(throws: AuthFailure.self) { try cache.header(of: jws) }
     }
 }
