@@ -11,12 +11,12 @@ let steps = (1...11).map { (number: $0, target: "step\($0)") }
 let mcpAuthSources = [
     "Auth/AccessTokenClaims.swift", "Auth/AuthFailure.swift", "Auth/AuthRejection.swift", "Auth/AuthenticatedRequestContext.swift",
     "Auth/AuthenticatedUser.swift", "Auth/BearerChallenge.swift", "Auth/BearerTokenMiddleware.swift", "Auth/CompactJWS.swift",
-    "Auth/DPoP", "Auth/JOSEHeader.swift", "Auth/JSONValue.swift", "Auth/LogSafe.swift", "Auth/ResourceChallenge.swift", "Auth/ScopePolicy.swift",
+    "Auth/DPoP", "Auth/JOSEHeader.swift", "Auth/LogSafe.swift", "Auth/ResourceChallenge.swift", "Auth/ScopePolicy.swift",
     "Auth/TokenVerifier.swift", "Auth/VerificationKey.swift", "Auth/VerifiedTokenCache.swift",
     "Keys/Base64URL.swift", "Keys/JSONWebKey+Thumbprint.swift", "Keys/JSONWebKeySet.swift",
     "OAuth/AuthorizationServerDiscovery.swift", "OAuth/AuthorizationServerMetadata.swift", "OAuth/ProtectedResource.swift",
     "OAuth/ProtectedResourceMetadata.swift", "Remote/JSONWebKey+Verification.swift", "Remote/RemoteKeySet.swift",
-    "HTTP/JSONResponse.swift", "JSONRPC/JSONRPCError.swift", "JSONRPC/JSONRPCResponse.swift",
+    "HTTP/JSONResponse.swift", "JSONRPC/JSONRPCError.swift", "JSONRPC/JSONRPCResponse.swift", "JSONRPC/JSONValue.swift", "JSONRPC/JSONWriter.swift",
 ]
 
 /// The rest of Shared/, which the MCPAuth target leaves out of its view of the folder.

@@ -126,6 +126,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         func time(_ name: String) throws(WrongType) -> Date? {
             switch claims[name] {
             case nil, .null?: return nil
+            case .integer(let seconds)?: return Date(timeIntervalSince1970: TimeInterval(seconds))
             case .number(let seconds)?: return Date(timeIntervalSince1970: seconds)
             default: throw WrongType()
             }

@@ -27,16 +27,6 @@ public struct EchoTool: MCPTool {
         }
     }
 
-    struct Output: Codable {
-        let echo: String
-        let repeatCount: Int
-
-        enum CodingKeys: String, CodingKey {
-            case echo
-            case repeatCount = "repeat_count"
-        }
-    }
-
     public static let repeatRange = 1...10
 
     public init() {}
@@ -73,9 +63,9 @@ public struct EchoTool: MCPTool {
             throw JSONRPCError.invalidParams("\"repeat_count\" must be between 1 and 10, got \(count)")
         }
         let echo = Array(repeating: arguments.message, count: count).joined(separator: " ")
-        let json = String(decoding: try JSONEncoder.compact.encode(Output(echo: echo, repeatCount: count)), as: UTF8.self)
-        // The same output as a JSON value, built directly (the SDK's generic initialiser round-trips it through JSON).
+        // The output as a JSON value, built directly (the SDK's generic initialiser round-trips it through JSON),
+        // and the same JSON as text.
         let structured: Value = ["echo": .string(echo), "repeat_count": .int(count)]
-        return CallTool.Result(content: [.text(text: json, annotations: nil, _meta: nil)], structuredContent: Optional.some(structured))
+        return CallTool.Result(content: [.text(text: try structured.jsonText(), annotations: nil, _meta: nil)], structuredContent: Optional.some(structured))
     }
 }

@@ -23,32 +23,33 @@ public enum JSONRPCMessage: Sendable, Equatable {
     /// A client's answer to a server-initiated request; this stateless server sends none.
     case response
 
-    /// The decoder every message goes through, made once.
-    static let decoder = JSONDecoder()
-
-    /// Classifies one message body.
+    /// Classifies one message body, parsed once (``JSONValue``): the params stay parsed in the request.
     ///
     /// - Throws: ``JSONRPCError/parseError(_:)`` or ``JSONRPCError/invalidRequest(_:)``.
     public static func parse(_ body: Data) throws(JSONRPCError) -> JSONRPCMessage {
-        let envelope: Envelope
-        do {
-            envelope = try JSONRPCMessage.decoder.decode(Envelope.self, from: body)
-        } catch {
-            throw .parseError("Body is not valid JSON")
+        switch JSONValue.parse(body) {
+        case nil: throw .parseError("Body is not valid JSON")
+        case .array?: throw .invalidRequest("Batch requests are not supported (removed from MCP in 2025-06-18); send one message per POST")
+        case .object(let members)?: return try classify(members)
+        case .some: throw .invalidRequest("A JSON-RPC message must be a JSON object")
         }
-        switch envelope.shape {
-        case .batch: throw .invalidRequest("Batch requests are not supported (removed from MCP in 2025-06-18); send one message per POST")
-        case .notObject: throw .invalidRequest("A JSON-RPC message must be a JSON object")
-        case .object: break
+    }
+
+    static func classify(_ members: [String: JSONValue]) throws(JSONRPCError) -> JSONRPCMessage {
+        guard members["jsonrpc"] == .string("2.0") else { throw .invalidRequest("\"jsonrpc\" must be \"2.0\"") }
+        let id: ID?
+        switch members["id"] {
+        case nil: id = nil
+        case .string(let string)?: id = .string(string)
+        case .integer(let number)?: id = .number(number)
+        case .some: throw .invalidRequest("\"id\" must be a string or an integer")
         }
-        guard envelope.jsonrpc == "2.0" else { throw .invalidRequest("\"jsonrpc\" must be \"2.0\"") }
-        if envelope.id == .invalid { throw .invalidRequest("\"id\" must be a string or an integer") }
-        guard let method = envelope.method else {
-            if envelope.hasResultOrError, case .valid = envelope.id { return .response }
+        guard case .string(let method)? = members["method"] else {
+            if id != nil, members["result"] != nil || members["error"] != nil { return .response }
             throw .invalidRequest("A request needs a string \"method\"")
         }
-        guard case .valid(let id) = envelope.id else { return .notification(method: method) }
-        return .request(JSONRPCRequest(id: id, method: method, paramsShape: envelope.params, paramsName: envelope.paramsName, message: body))
+        guard let id else { return .notification(method: method) }
+        return .request(JSONRPCRequest(id: id, method: method, params: members["params"]))
     }
 }
 
@@ -56,11 +57,8 @@ public enum JSONRPCMessage: Sendable, Equatable {
 public struct JSONRPCRequest: Sendable, Equatable {
     public let id: ID
     public let method: String
-    let paramsShape: ParamsShape
-    /// `params.name`, read with the envelope: `tools/call` and `prompts/get` find their tool or prompt by it.
-    let paramsName: ParamsName
-    /// The whole message, kept so ``params(_:)`` can decode typed params from it.
-    let message: Data
+    /// `params` as parsed with the message; nil when absent or null.
+    let params: JSONValue?
 
     /// A request built in code, for tests and for wrapping handlers.
     public init(id: ID, method: String, params: some Encodable) throws {
@@ -69,23 +67,33 @@ public struct JSONRPCRequest: Sendable, Equatable {
         self = request
     }
 
-    init(id: ID, method: String, paramsShape: ParamsShape, paramsName: ParamsName, message: Data) {
+    init(id: ID, method: String, params: JSONValue?) {
         self.id = id
         self.method = method
-        self.paramsShape = paramsShape
-        self.paramsName = paramsName
-        self.message = message
+        self.params = params == .null ? nil : params
     }
 
-    /// `params.name` as a string.
+    /// Whether `params` is there and is not an object (MCP sends named params only).
+    var paramsAreMalformed: Bool {
+        switch params {
+        case nil, .object?: false
+        case .some: true
+        }
+    }
+
+    /// `params.name` as a string: `tools/call` and `prompts/get` find their tool or prompt by it.
     ///
     /// - Throws: ``JSONRPCError/invalidParams(_:)`` when it is missing or not a string.
     public func name() throws(JSONRPCError) -> String {
-        switch (paramsShape, paramsName) {
-        case (.notObject, _): throw .invalidParams("\"params\" must be an object")
-        case (_, .string(let name)): return name
-        case (_, .notString): throw .invalidParams("\"name\" must be a string")
-        case (_, .absent): throw .invalidParams("missing required \"name\"")
+        switch params {
+        case .object(let members)?:
+            switch members["name"] {
+            case .string(let name)?: return name
+            case nil: throw .invalidParams("missing required \"name\"")
+            case .some: throw .invalidParams("\"name\" must be a string")
+            }
+        case nil: throw .invalidParams("missing required \"name\"")
+        case .some: throw .invalidParams("\"params\" must be an object")
         }
     }
 
@@ -93,21 +101,14 @@ public struct JSONRPCRequest: Sendable, Equatable {
     ///
     /// - Throws: ``JSONRPCError/invalidParams(_:)`` naming the missing or mistyped field.
     public func params<P: Decodable>(_ type: P.Type = P.self) throws(JSONRPCError) -> P {
-        switch paramsShape {
-        case .notObject: throw .invalidParams("\"params\" must be an object")
-        case .absent:
-            do { return try JSONRPCMessage.decoder.decode(P.self, from: Data("{}".utf8)) } catch { throw .invalidParams(Self.describe(error)) }
-        case .object:
-            do { return try JSONRPCMessage.decoder.decode(ParamsOnly<P>.self, from: message).params } catch {
-                throw .invalidParams(Self.describe(error))
-            }
-        }
+        guard !paramsAreMalformed else { throw .invalidParams("\"params\" must be an object") }
+        do { return try JSONValueDecoder.decode(P.self, from: params ?? .object([:])) } catch { throw .invalidParams(Self.describe(error)) }
     }
 
     /// A decoding failure in words a client developer can act on.
     static func describe(_ error: any Error) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
-            let keys = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.filter { $0 != "params" }
+            let keys = codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
             return keys.isEmpty ? "params" : keys.joined(separator: ".")
         }
         switch error as? DecodingError {
@@ -139,63 +140,4 @@ private struct RequestBody<P: Encodable>: Encodable {
     let id: ID
     let method: String
     let params: P
-}
-
-private struct ParamsOnly<P: Decodable>: Decodable {
-    let params: P
-}
-
-/// What `params` looked like, found without decoding it.
-enum ParamsShape: Sendable, Equatable {
-    case absent, object, notObject
-}
-
-/// What `params.name` was.
-enum ParamsName: Sendable, Equatable {
-    case absent, string(String), notString
-}
-
-/// The envelope of a message: just enough to classify it. Decoding never fails on
-/// shape; every shape problem is recorded, so a thrown error means "not JSON".
-private struct Envelope: Decodable {
-    enum Shape { case object, batch, notObject }
-    enum IDField: Equatable { case absent, valid(ID), invalid }
-
-    var shape = Shape.object
-    var jsonrpc: String?
-    var id = IDField.absent
-    var method: String?
-    var params = ParamsShape.absent
-    var paramsName = ParamsName.absent
-    var hasResultOrError = false
-
-    private enum Key: String, CodingKey { case jsonrpc, id, method, params, result, error }
-    private enum ParamsKey: String, CodingKey { case name }
-
-    init(from decoder: any Decoder) throws {
-        guard let object = try? decoder.container(keyedBy: Key.self) else {
-            shape = (try? decoder.unkeyedContainer()) != nil ? .batch : .notObject
-            return
-        }
-        jsonrpc = try? object.decode(String.self, forKey: .jsonrpc)
-        if object.contains(.id) {
-            if let string = try? object.decode(String.self, forKey: .id) {
-                id = .valid(.string(string))
-            } else if let number = try? object.decode(Int.self, forKey: .id) {
-                id = .valid(.number(number))
-            } else {
-                id = .invalid
-            }
-        }
-        method = try? object.decode(String.self, forKey: .method)
-        if object.contains(.params), (try? object.decodeNil(forKey: .params)) != true {
-            if let nested = try? object.nestedContainer(keyedBy: ParamsKey.self, forKey: .params) {
-                params = .object
-                if nested.contains(.name) { paramsName = (try? nested.decode(String.self, forKey: .name)).map(ParamsName.string) ?? .notString }
-            } else {
-                params = .notObject
-            }
-        }
-        hasResultOrError = object.contains(.result) || object.contains(.error)
-    }
 }

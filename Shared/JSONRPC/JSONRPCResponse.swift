@@ -7,10 +7,11 @@
 /// {"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error","data":{"detail":"Body is not valid JSON"}}}
 /// ```
 ///
-/// The envelope is assembled around the compact JSON of the id and the payload, so
+/// The envelope is written around the compact JSON of the id and the payload, so
 /// it reads in that order on every platform (Foundation's encoder on Linux orders
 /// keys by hash unless told to sort them); `id` is `null` when the message had
-/// none that could be read, as JSON-RPC requires.
+/// none that could be read, as JSON-RPC requires. The payload goes through
+/// ``JSONWriter``: the results of `ping` and `tools/call` write themselves.
 import Foundation
 public import Hummingbird
 public import MCP
@@ -35,19 +36,18 @@ public struct JSONRPCResponse: Sendable {
         .error(JSONRPCErrorObject(error), id: id)
     }
 
-    /// The response as compact JSON bytes.
+    /// The response as compact JSON bytes; a ``JSONWritable`` payload writes itself into them.
     public func encoded() throws -> ByteBuffer {
-        let encoder = JSONEncoder.compact
-        var buffer = ByteBuffer(string: #"{"jsonrpc":"2.0","id":"#)
+        var json = JSONWriter(buffer: ByteBuffer(string: #"{"jsonrpc":"2.0","id":"#))
         switch id {
-        case .number(let number)?: buffer.writeString(String(number))
-        case let id?: buffer.writeBytes(try encoder.encode(id))
-        case nil: buffer.writeString("null")
+        case .number(let number)?: json.int(number)
+        case .string(let string)?: json.string(string)
+        case nil: json.null()
         }
-        buffer.writeString(#","\#(member)":"#)
-        buffer.writeBytes(try encoder.encode(payload))
-        buffer.writeString("}")
-        return buffer
+        json.key(member)
+        try json.write(payload)
+        json.endObject()
+        return json.buffer
     }
 
     /// An HTTP response with this JSON-RPC response as its body.

@@ -38,7 +38,7 @@ public struct MCPDispatcher: JSONRPCHandler {
 
     public func handle(_ request: JSONRPCRequest, caller: AuthenticatedUser?) async throws -> any Encodable & Sendable {
         guard methods.contains(request.method) else { throw JSONRPCError.methodNotFound("Unknown method: \(request.method)") }
-        guard request.paramsShape != .notObject else { throw JSONRPCError.invalidParams("\"params\" must be an object") }
+        guard !request.paramsAreMalformed else { throw JSONRPCError.invalidParams("\"params\" must be an object") }
         switch request.method {
         case Initialize.name: return try initialize(request, caller: caller)
         case Ping.name: return PingResult(caller: caller)
@@ -77,13 +77,18 @@ public struct MCPDispatcher: JSONRPCHandler {
 }
 
 /// The result of `ping`: `{}`, as the spec requires.
-public struct EmptyResult: Encodable, Sendable {
+public struct EmptyResult: JSONWritable, Sendable {
     public init() {}
+
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.endObject()
+    }
 }
 
 /// The result of `ping`: `{}` without a caller; from step 6, the caller in `_meta`,
 /// where the spec lets a result carry extra information without breaking its shape.
-struct PingResult: Encodable, Sendable {
+struct PingResult: JSONWritable, Sendable {
     struct Meta: Encodable {
         let user: String
         let authenticated = true
@@ -93,6 +98,21 @@ struct PingResult: Encodable, Sendable {
 
     init(caller: AuthenticatedUser?) {
         _meta = caller.map { Meta(user: $0.username) }
+    }
+
+    /// `{}`, or `{"_meta":{"authenticated":true,"user":"alice"}}`.
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        if let _meta {
+            json.key("_meta")
+            json.beginObject()
+            json.key("authenticated")
+            json.bool(_meta.authenticated)
+            json.key("user")
+            json.string(_meta.user)
+            json.endObject()
+        }
+        json.endObject()
     }
 }
 

@@ -61,7 +61,45 @@ struct CallParams<Arguments: Decodable>: Decodable {
         if container.contains(.arguments), !(try container.decodeNil(forKey: .arguments)) {
             arguments = try container.decode(Arguments.self, forKey: .arguments)
         } else {
-            arguments = try JSONRPCMessage.decoder.decode(Arguments.self, from: Data("{}".utf8))
+            arguments = try Arguments(from: JSONValueDecoder(value: .object([:]), codingPath: decoder.codingPath + [Key.arguments]))
         }
+    }
+}
+
+/// A `tools/call` result writes itself (see ``JSONWriter``): `content`, `isError` and
+/// `structuredContent` directly, `_meta` and content other than plain text with `JSONEncoder`.
+extension CallTool.Result: JSONWritable {
+    public func write(to json: inout JSONWriter) throws {
+        json.beginObject()
+        if let _meta {
+            json.key("_meta")
+            try json.encodeWithJSONEncoder(_meta)
+        }
+        json.key("content")
+        json.beginArray()
+        for item in content { try item.write(to: &json) }
+        json.endArray()
+        if let isError {
+            json.key("isError")
+            json.bool(isError)
+        }
+        if let structuredContent {
+            json.key("structuredContent")
+            try structuredContent.write(to: &json)
+        }
+        json.endObject()
+    }
+}
+
+/// Text content is written directly: `{"text":…,"type":"text"}`.
+extension Tool.Content: JSONWritable {
+    public func write(to json: inout JSONWriter) throws {
+        guard case .text(let text, nil, nil) = self else { return try json.encodeWithJSONEncoder(self) }
+        json.beginObject()
+        json.key("text")
+        json.string(text)
+        json.key("type")
+        json.string("text")
+        json.endObject()
     }
 }

@@ -44,6 +44,97 @@ struct JSONRPCMessageTests {
     }
 }
 
+extension JSONRPCMessageTests {
+    /// Params of every shape a tool may declare, to decode with both decoders.
+    struct EveryShape: Decodable, Equatable {
+        struct Inner: Decodable, Equatable { let flag: Bool; let note: String? }
+        let text: String
+        let int: Int, int8: Int8, uint: UInt, int64: Int64
+        let double: Double, float: Float, integralDouble: Double
+        let optional: String?, absent: Int?, explicitNull: String?
+        let inner: Inner, list: [Inner], matrix: [[Int]]
+        let values: [String: Value]
+        let url: URL, data: Data
+    }
+
+    static let everyShape = #"""
+        {"text":"é \"q\" \u00e9\ud83d\ude00","int":-42,"int8":127,"uint":9223372036854775807,"int64":9007199254740993,
+         "double":-1.5e-3,"float":0.25,"integralDouble":3,"optional":"x","explicitNull":null,
+         "inner":{"flag":true},"list":[{"flag":false,"note":"n"}],"matrix":[[1,2],[],[3]],
+         "values":{"a":[1,2.5,"s",null,true,{"b":{}}]},"url":"https://example.com/a?b=c","data":"aGVsbG8="}
+        """#
+
+    /// The -32602 detail each decoder's error becomes, for params that do not decode as `P`.
+    static func details<P: Decodable>(_ type: P.Type, params: String) throws -> (ours: String, foundation: String) {
+        guard case .request(let request) = try parse(#"{"jsonrpc":"2.0","id":1,"method":"m","params":"# + params + "}") else { return ("", "") }
+        var ours = ""
+        do { _ = try request.params(P.self) } catch { ours = error.detail }
+        var foundation = ""
+        do { _ = try JSONDecoder().decode(P.self, from: Data(params.utf8)) } catch { foundation = JSONRPCRequest.describe(error) }
+        return (ours, foundation)
+    }
+}
+
+extension JSONRPCMessageTests {
+    @Test("params read from the one parse decode exactly as JSONDecoder decodes them")
+    func sameAsJSONDecoder() throws {
+        guard case .request(let request) = try parse(#"{"jsonrpc":"2.0","id":1,"method":"m","params":"# + Self.everyShape + "}") else {
+            Issue.record("not a request"); return
+        }
+        let ours = try request.params(EveryShape.self)
+        #expect(ours == (try JSONDecoder().decode(EveryShape.self, from: Data(Self.everyShape.utf8))))
+        #expect(ours.int64 == 9_007_199_254_740_993, "an integer past 2^53 keeps every digit")
+        struct Unsigned: Decodable { let value: UInt64 }
+        let (refused, _) = try Self.details(Unsigned.self, params: #"{"value":9223372036854775809}"#)
+        #expect(refused.hasPrefix(#""value": "#), "a UInt64 past Int.max is refused, not rounded: \(refused)")
+    }
+
+    @Test("a missing, null or mistyped field gets the detail JSONDecoder's error would give", arguments: [
+        #"{"flag":true,"count":1}"#, #"{"name":"n","count":1}"#, #"{"name":null,"count":1}"#, #"{"name":"n","count":"1"}"#,
+        #"{"name":"n","count":1,"tags":"t"}"#, #"{"name":"n","count":1,"tags":["a",2]}"#, #"{"name":"n","count":1,"inner":{}}"#,
+        #"{"name":"n","count":1,"inner":[]}"#,
+    ])
+    func sameErrorsAsJSONDecoder(params: String) throws {
+        struct Params: Decodable { struct Inner: Decodable { let flag: Bool }; let name: String; let count: Int; let tags: [String]?; let inner: Inner? }
+        let (ours, foundation) = try Self.details(Params.self, params: params)
+        #expect(ours == foundation)
+        #expect(!ours.isEmpty || params == #"{"name":"n","count":1}"#)
+    }
+
+    @Test("a number that does not fit the field's type is refused, naming the field")
+    func numbersThatDoNotFit() throws {
+        struct Params: Decodable { let small: Int8? ; let count: Int? }
+        for params in [#"{"small":128}"#, #"{"count":1.5}"#, #"{"count":9223372036854775808}"#, #"{"small":-129}"#, #"{"count":1e300}"#] {
+            let (ours, foundation) = try Self.details(Params.self, params: params)
+            #expect(ours.hasPrefix(#""small": "#) || ours.hasPrefix(#""count": "#), "\(params): \(ours)")
+            #expect(!foundation.isEmpty, "JSONDecoder refuses \(params) too")
+        }
+    }
+
+    @Test("ids: strings, and integers to Int.max (past 2^53 too), are kept exactly; anything else is an invalid request")
+    func ids() throws {
+        guard case .request(let big) = try parse(#"{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}"#) else { Issue.record("not a request"); return }
+        #expect(big.id == .number(9_007_199_254_740_993))
+        for id in ["1.5", "null", "true", "[1]", "{}", "1e2", "92233720368547758070"] {
+            #expect(throws: JSONRPCError.invalidRequest(#""id" must be a string or an integer"#), "id \(id)") {
+                try parse(#"{"jsonrpc":"2.0","id":"# + id + #","method":"ping"}"#)
+            }
+        }
+    }
+
+    @Test("bodies the strict parser refuses are parse errors: duplicate names, deep nesting, invalid UTF-8, trailing data")
+    func refusedBodies() {
+        let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+        let bodies = [
+            #"{"jsonrpc":"2.0","id":1,"id":2,"method":"ping"}"#, #"{"jsonrpc":"2.0","id":1,"method":"m","params":{"a":"# + deep + "}}",
+            #"{"jsonrpc":"2.0","id":1,"method":"ping"} {}"#, #"{"jsonrpc":"2.0","id":1,"method":"ping",}"#,
+        ].map { Data($0.utf8) } + [Data([0x7B, 0x22, 0xC3, 0x28, 0x22, 0x3A, 0x31, 0x7D])]
+        for body in bodies {
+            #expect(throws: JSONRPCError.parseError("Body is not valid JSON"), "\(String(decoding: body, as: UTF8.self))") { try JSONRPCMessage.parse(body) }
+        }
+    }
+}
+
 @Suite("JSONRPCResponse")
 struct JSONRPCResponseTests {
     @Test("responses read jsonrpc, id, then result or error; an unknown id is null")

@@ -17,6 +17,7 @@ extension TokenDecodingTests {
         case .object(let members): members.mapValues(foundationValue) as NSDictionary
         case .array(let elements): elements.map(foundationValue) as NSArray
         case .string(let string): string as NSString
+        case .integer(let integer): NSNumber(value: integer)
         case .number(let number): NSNumber(value: number)
         case .bool(let bool): NSNumber(value: bool)
         case .null: NSNull()

@@ -1,13 +1,16 @@
-/// A JSON document read in one pass over its bytes: how ``TokenVerifier`` reads a token's claims.
+/// A JSON document read in one pass over its bytes: how a JSON-RPC message and a token's claims are read.
 ///
-/// Introduced in step 6. A new token's claims are the one JSON document every
-/// first request parses, so the verifier reads them with this small, strict
-/// RFC 8259 parser instead of a `Decodable` pass (which costs several times
-/// the parse itself). Strict means: UTF-8 only, no control characters or lone
-/// surrogates in strings, no leading zeros, nothing after the value, at most
+/// Introduced in step 2, where every message body goes through it once
+/// (``JSONRPCMessage/parse(_:)``; typed params are then read from the parsed
+/// value by ``JSONValueDecoder``), and used again in step 6 for a new token's
+/// claims. Both are the JSON every request parses, so they are read by this
+/// small, strict RFC 8259 parser instead of `JSONDecoder` (which costs several
+/// times the parse itself). Strict means: UTF-8 only, no control characters or
+/// lone surrogates in strings, no leading zeros, nothing after the value, at most
 /// ``maximumDepth`` nested arrays and objects, and no member name twice in one
 /// object (RFC 7519 §4 lets a JWT parser refuse duplicate claim names; taking
-/// the first or the last would let two readers of one token disagree).
+/// the first or the last would let two readers of one message disagree).
+/// Integers keep every digit (``integer(_:)``); other numbers are `Double`s.
 ///
 /// ```swift
 /// guard case .object(let members)? = JSONValue.parse(payload) else { … }
@@ -16,19 +19,21 @@
 /// - SeeAlso: RFC 8259 (JSON), RFC 7519 §7.2 step 10 (the claims must be a JSON object)
 import Foundation
 
-enum JSONValue: Equatable, Sendable {
+package enum JSONValue: Equatable, Sendable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)
+    /// A number written without a fraction or an exponent that fits in `Int`.
+    case integer(Int)
     case number(Double)
     case bool(Bool)
     case null
 
-    /// Deeper nesting than this is refused: claims are flat, and recursion must stay bounded.
-    static let maximumDepth = 32
+    /// Deeper nesting than this is refused: messages and claims are shallow, and recursion must stay bounded.
+    package static let maximumDepth = 32
 
     /// The document in `json`, or nil when it is not exactly one JSON value under the rules above.
-    static func parse(_ json: Data) -> JSONValue? {
+    package static func parse(_ json: Data) -> JSONValue? {
         json.withUnsafeBytes { bytes in
             var reader = Reader(bytes: bytes)
             guard let value = reader.value(depth: 0) else { return nil }
@@ -37,7 +42,7 @@ enum JSONValue: Equatable, Sendable {
         }
     }
 
-    var string: String? { if case .string(let value) = self { value } else { nil } }
+    package var string: String? { if case .string(let value) = self { value } else { nil } }
 
     /// The reading position in the document's bytes.
     struct Reader {
@@ -72,7 +77,7 @@ enum JSONValue: Equatable, Sendable {
             case UInt8(ascii: "t")?: return consume("true") ? .bool(true) : nil
             case UInt8(ascii: "f")?: return consume("false") ? .bool(false) : nil
             case UInt8(ascii: "n")?: return consume("null") ? .null : nil
-            case .some: return number().map(JSONValue.number)
+            case .some: return number()
             case nil: return nil
             }
         }
@@ -195,8 +200,8 @@ enum JSONValue: Equatable, Sendable {
             return value
         }
 
-        /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, as a Double.
-        mutating func number() -> Double? {
+        /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`: an ``integer(_:)`` when it is one that fits, else a finite ``number(_:)``.
+        mutating func number() -> JSONValue? {
             let start = index
             if current == UInt8(ascii: "-") { index += 1 }
             if current == UInt8(ascii: "0") {
@@ -204,17 +209,21 @@ enum JSONValue: Equatable, Sendable {
             } else {
                 guard digits() else { return nil }
             }
+            var isInteger = true
             if current == UInt8(ascii: ".") {
                 index += 1
+                isInteger = false
                 guard digits() else { return nil }
             }
             if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
                 index += 1
+                isInteger = false
                 if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
                 guard digits() else { return nil }
             }
             guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else { return nil }
-            return Double(text).flatMap { $0.isFinite ? $0 : nil }
+            if isInteger, let integer = Int(text) { return .integer(integer) }
+            return Double(text).flatMap { $0.isFinite ? .number($0) : nil }
         }
 
         /// One or more decimal digits.
