@@ -65,21 +65,28 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
         guard let space = bytes.firstIndex(of: UInt8(ascii: " ")), value[..<space].lowercased() == "bearer" else {
             throw .malformedHeader("Authorization header must be: Bearer <token>")
         }
-        var token = String(value[bytes.index(after: space)...])
+        let token = String(value[bytes.index(after: space)...])
         guard !token.isEmpty else { throw .malformedHeader("Bearer token is empty") }
-        guard token.withUTF8({ $0.allSatisfy(isB64TokenByte) }) else {
+        guard B64Token.isValid(token.utf8) else {
             throw .malformedHeader("Bearer token has characters a token cannot have (spaces?)")
         }
         return token
     }
+}
 
-    /// RFC 6750 b64token: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" / "=".
-    /// Checked on bytes: a token is hundreds of characters, and Unicode character properties cost.
-    static func isB64TokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
+/// RFC 6750's b64token: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" / "=", checked on bytes with one table
+/// lookup per byte (a token is hundreds of bytes, checked on every request; Unicode character properties cost).
+enum B64Token {
+    static let bytes: [Bool] = (0...255).map { byte in
+        switch UInt8(byte) {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
         case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="): true
         default: false
         }
+    }
+
+    /// Whether every byte of `utf8` is a b64token byte.
+    static func isValid(_ utf8: some Sequence<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { table in utf8.allSatisfy { table[Int($0)] } }
     }
 }

@@ -99,7 +99,9 @@ struct TokenBytes: Hashable, Sendable {
     static func == (lhs: TokenBytes, rhs: TokenBytes) -> Bool {
         guard lhs.digest == rhs.digest else { return false }
         var (left, right) = (lhs.token, rhs.token)
-        return left.withUTF8 { left in right.withUTF8 { right in left.elementsEqual(right) } }
+        return left.withUTF8 { left in
+            right.withUTF8 { right in left.count == right.count && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0) }
+        }
     }
 
     func hash(into hasher: inout Hasher) {

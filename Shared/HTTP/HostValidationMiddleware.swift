@@ -39,10 +39,13 @@ public struct HostValidationMiddleware<Context: RequestContext>: RouterMiddlewar
 
     /// `host[:port]` → `host`, lower-cased; IPv6 literals keep their brackets.
     static func hostName(of hostAndPort: String) -> String {
-        let value = hostAndPort.lowercased()
-        if value.hasPrefix("["), let end = value.firstIndex(of: "]") {
-            return String(value[...end])
-        }
-        return String(value.split(separator: ":", maxSplits: 1).first ?? "")
+        let utf8 = hostAndPort.utf8
+        let end =
+            if utf8.first == UInt8(ascii: "["), let bracket = utf8.firstIndex(of: UInt8(ascii: "]")) {
+                utf8.index(after: bracket)
+            } else {
+                utf8.firstIndex(of: UInt8(ascii: ":")) ?? utf8.endIndex
+            }
+        return hostAndPort[..<end].lowercased()
     }
 }

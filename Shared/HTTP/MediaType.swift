@@ -7,27 +7,48 @@
 ///
 /// - SeeAlso: RFC 9110 §8.3 (Content-Type), §12.5.1 (Accept)
 enum MediaType {
-    /// `type/subtype` in lower case, parameters dropped.
-    static func essence(of value: String) -> String {
-        lowercased(trimmed(value.utf8.split(separator: semicolon, maxSplits: 1, omittingEmptySubsequences: false)[0]))
+    typealias Bytes = Substring.UTF8View
+
+    /// Whether `value`'s `type/subtype` is `essence` (given in lower case): parameters dropped, spaces and tabs
+    /// trimmed, ASCII case folded. `application/JSON; charset=utf-8` has the essence `application/json`.
+    static func hasEssence(_ value: String, _ essence: String) -> Bool {
+        equalFoldingCase(typeAndSubtype(of: value.utf8[...]), essence.utf8[...])
     }
 
     /// Whether an `Accept` header value admits `type` (e.g. `application/json`).
     static func accepts(_ accept: String, _ type: String) -> Bool {
-        let major = type.split(separator: "/").first.map(String.init) ?? type
-        return accept.utf8.split(separator: UInt8(ascii: ",")).contains { range in
-            let parts = range.split(separator: semicolon, omittingEmptySubsequences: false).map(trimmed)
-            let essence = lowercased(parts[0])
-            guard essence == type || essence == "\(major)/*" || essence == "*/*" else { return false }
-            let quality = parts.dropFirst().first { $0.starts(with: "q=".utf8) }.flatMap { Double(String(decoding: $0.dropFirst(2), as: UTF8.self)) }
-            return (quality ?? 1) > 0
+        var ranges = accept.utf8[...]
+        while true {
+            let comma = ranges.firstIndex(of: UInt8(ascii: ",")) ?? ranges.endIndex
+            if admits(ranges[..<comma], type.utf8[...]) { return true }
+            guard comma < ranges.endIndex else { return false }
+            ranges = ranges[ranges.index(after: comma)...]
         }
+    }
+
+    /// Whether one media range (`application/*;q=0.5`) admits `type`: it names it, its major type with `/*`, or
+    /// `*/*`, with a quality above 0.
+    private static func admits(_ range: Bytes, _ type: Bytes) -> Bool {
+        let essence = typeAndSubtype(of: range)
+        let major = type.prefix { $0 != UInt8(ascii: "/") }
+        let named =
+            equalFoldingCase(essence, type) || essence.elementsEqual("*/*".utf8)
+            || (essence.count == major.count + 2 && equalFoldingCase(essence.prefix(major.count), major) && essence.suffix(2).elementsEqual("/*".utf8))
+        guard named else { return false }
+        let parameters = range.split(separator: semicolon, omittingEmptySubsequences: false).dropFirst().map(trimmed)
+        let quality = parameters.first { $0.starts(with: "q=".utf8) }.flatMap { Double(String(decoding: $0.dropFirst(2), as: UTF8.self)) }
+        return (quality ?? 1) > 0
     }
 
     private static let semicolon = UInt8(ascii: ";")
 
+    /// The `type/subtype` of a media type or range: what comes before the first `;`, trimmed.
+    private static func typeAndSubtype(of value: Bytes) -> Bytes {
+        trimmed(value.prefix { $0 != semicolon })
+    }
+
     /// `bytes` without leading and trailing spaces and tabs (RFC 9110's OWS).
-    private static func trimmed(_ bytes: Substring.UTF8View.SubSequence) -> Substring.UTF8View.SubSequence {
+    private static func trimmed(_ bytes: Bytes) -> Bytes {
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
             return bytes[bytes.endIndex...]
@@ -35,7 +56,8 @@ enum MediaType {
         return bytes[first...last]
     }
 
-    private static func lowercased(_ bytes: Substring.UTF8View.SubSequence) -> String {
-        String(decoding: bytes.lazy.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+    /// Whether `bytes` equals `lowercase` once ASCII upper case is folded.
+    private static func equalFoldingCase(_ bytes: Bytes, _ lowercase: Bytes) -> Bool {
+        bytes.elementsEqual(lowercase) { byte, lower in ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte) == lower }
     }
 }

@@ -93,10 +93,10 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
     /// The header rules of the table above, before any body is read.
     func checkHeaders(_ headers: HTTPFields) throws(HTTPRequestError) {
         let contentType = headers[.contentType]
-        guard let contentType, MediaType.essence(of: contentType) == "application/json" else {
+        guard let contentType, MediaType.hasEssence(contentType, "application/json") else {
             throw .unsupportedMediaType(contentType)
         }
-        if let accept = headers[values: .accept].joined(separator: ",").nilIfEmpty, !MediaType.accepts(accept, "application/json") {
+        if let accept = headers[.accept]?.nilIfEmpty, !MediaType.accepts(accept, "application/json") {
             throw .notAcceptable(accept)
         }
         if let version = headers[.mcpProtocolVersion], !ProtocolVersion.supported.contains(version) {

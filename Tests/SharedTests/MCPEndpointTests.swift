@@ -52,7 +52,7 @@ struct MCPEndpointTests {
             ("application/*", true), ("text/event-stream, application/json;q=0.5", true),
             ("APPLICATION/JSON", true), ("text/html ,\tapplication/json ; q=1", true), ("application/json;q=0.001", true),
             ("text/html", false), ("text/event-stream", false), ("application/json;q=0", false), ("application/json ; q=0.0", false),
-            ("application/xml", false), ("application/jsonx", false), ("", true),
+            ("application/xml", false), ("application/jsonx", false), ("", true), ("Application/*", true), ("text/*", false),
         ] as [(String?, Bool)])
     func accept(value: String?, accepted: Bool) throws {
         var headers: HTTPFields = [.contentType: "application/json"]

@@ -124,7 +124,7 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
         let name = scheme == .dpop ? "DPoP" : "Bearer"
         let token = space == value.endIndex ? "" : value[value.index(after: space)...]
         guard !token.isEmpty else { throw Refusal(failure: .malformedHeader("\(name) token is empty"), scheme: scheme) }
-        guard token.utf8.allSatisfy(BearerTokenMiddleware<Context>.isB64TokenByte) else {
+        guard B64Token.isValid(token.utf8) else {
             throw Refusal(failure: .malformedHeader("\(name) token has characters a token cannot have (spaces?)"), scheme: scheme)
         }
         return (scheme, String(token))
