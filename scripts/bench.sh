@@ -4,10 +4,12 @@
 #   scripts/bench.sh                          step 8 and step 10 (behind `step9 serve`), release builds
 #   scripts/bench.sh --against URL [--token T]  the same load against any other MCP endpoint, side by side
 #
-# For tools/call (echo) and ping at 1, 16 and 64 connections (DURATION seconds each, default 10), it prints
-# requests per second, p50 and p99 latency, errors (non-2xx answers and socket errors), the server's peak RSS, and
-# how much of its memory is its own (RssAnon: heap and stacks; the rest of RSS is code pages of the binary and the
-# shared libraries, mapped from files). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a
+# For tools/call (echo) and ping at 1, 16 and 64 connections (DURATION seconds each, default 10), and step 8's
+# GET /health as the floor of the same server (no token, no body, no JSON), it prints
+# requests per second, p50 and p99 latency, errors (non-2xx answers and socket errors), the server's CPU time per
+# request (user + system, the kernel's networking included; it depends less than req/s on how wrk and the server
+# shared the cores), the server's peak RSS, and how much of its memory is its own (RssAnon: heap and stacks; the
+# rest of RSS is code pages of the binary and the shared libraries, mapped from files). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a
 # second load thread takes CPU from the server it measures.
 # Then a soak: SOAK seconds (default 60) of tools/call at c=64 on step 8, with its RSS before and after; and the
 # JWKS fetches step 10 made during its load, read from its /health (0: the request path never calls the server).
@@ -40,35 +42,42 @@ CALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arg
 PING='{"jsonrpc":"2.0","id":1,"method":"ping"}'
 ROWS=()
 
-# load NAME URL TOKEN PID: runs every load against URL; PID (or empty) is the server whose peak RSS is read.
+# load NAME URL TOKEN PID [METHODS]: runs every load against URL; PID (or empty) is the server whose peak RSS is read.
+# METHODS defaults to "tools/call ping"; "health" is GET /health on the same server: no token, no body, no JSON,
+# what Hummingbird and the server's first middleware cost alone on this machine.
 load() {
-    local name=$1 url=$2 token=$3 pid=$4 method body c out rps p50 p99 bad rss own
-    for method in tools/call ping; do
-        body=$CALL
+    local name=$1 url=$2 token=$3 pid=$4 methods=${5:-tools/call ping} method body c out rps p50 p99 bad rss own target script cpu busy
+    # The server's CPU time (user + system, in clock ticks) so far: per request, it does not depend on how wrk was scheduled.
+    cpu_ticks() { [[ -n "$pid" ]] && awk '{print $14 + $15}' "/proc/$pid/stat" || echo 0; }
+    for method in $methods; do
+        body=$CALL target=$url script=(-s "$WORK/post.lua")
         [[ $method == ping ]] && body=$PING
+        [[ $method == health ]] && target=${url%/mcp}/health script=()
         for c in 1 16 64; do
-            out=$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < WRK_THREADS ? c : WRK_THREADS))" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url")
+            busy=$(cpu_ticks)
+            out=$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < WRK_THREADS ? c : WRK_THREADS))" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$target")
             rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
             p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
             p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
             bad=$(awk '/Non-2xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
-            rss="" own=""
+            rss="" own="" cpu=""
             if [[ -n "$pid" ]]; then
+                cpu=$(awk -v ticks=$(($(cpu_ticks) - busy)) -v hz="$(getconf CLK_TCK)" '/requests in/ {printf "%.0f µs", ticks * 1e6 / hz / $1}' <<<"$out")
                 rss="$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
                 own="$(awk '/RssAnon/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
             fi
-            ROWS+=("$(printf '%-10s %-11s %4s %10s %9s %9s %7s %9s %7s' "$name" "$method" "$c" "$rps" "$p50" "$p99" "$bad" "$rss" "$own")")
+            ROWS+=("$(printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s' "$name" "$method" "$c" "$rps" "$p50" "$p99" "$bad" "$cpu" "$rss" "$own")")
             echo "${ROWS[-1]}"
         done
     done
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load, wrk with $WRK_THREADS thread(s)"
-printf '%-10s %-11s %4s %10s %9s %9s %7s %9s %7s\n' server method c req/s p50 p99 errors "peak RSS" "own"
+printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own"
 
 start_step 8 --log-level warning
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
-load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}"
+load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call ping health"
 STEP8_RPS=$(awk '$2 == "tools/call" && $3 == 16 {print $4}' <<<"$(printf '%s\n' "${ROWS[@]}")")
 rss() { awk '/VmRSS/ {total = $2} /RssAnon/ {own = $2} END {printf "%.1f MB (own %.1f MB)", total / 1024, own / 1024}' "/proc/$1/status"; }
 BEFORE=$(rss "${SERVER_PIDS[-1]}")

@@ -70,33 +70,16 @@ public struct JSONWriter {
         followsValue = true
     }
 
-    public mutating func beginObject() {
-        separate()
-        buffer.writeInteger(UInt8(ascii: "{"))
-        followsValue = false
-    }
+    public mutating func beginObject() { open("{") }
+    public mutating func endObject() { close("}") }
+    public mutating func beginArray() { open("[") }
+    public mutating func endArray() { close("]") }
 
     /// The name of the next member; a conformance names its members in sorted order, as `.sortedKeys` does.
     public mutating func key(_ name: String) {
         string(name)
         buffer.writeInteger(UInt8(ascii: ":"))
         followsValue = false
-    }
-
-    public mutating func endObject() {
-        buffer.writeInteger(UInt8(ascii: "}"))
-        followsValue = true
-    }
-
-    public mutating func beginArray() {
-        separate()
-        buffer.writeInteger(UInt8(ascii: "["))
-        followsValue = false
-    }
-
-    public mutating func endArray() {
-        buffer.writeInteger(UInt8(ascii: "]"))
-        followsValue = true
     }
 
     public mutating func null() {
@@ -150,6 +133,17 @@ public struct JSONWriter {
     private mutating func scalar(_ text: String) {
         separate()
         buffer.writeString(text)
+        followsValue = true
+    }
+
+    private mutating func open(_ bracket: Unicode.Scalar) {
+        separate()
+        buffer.writeInteger(UInt8(ascii: bracket))
+        followsValue = false
+    }
+
+    private mutating func close(_ bracket: Unicode.Scalar) {
+        buffer.writeInteger(UInt8(ascii: bracket))
         followsValue = true
     }
 
