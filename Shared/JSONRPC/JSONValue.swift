@@ -23,7 +23,7 @@ package enum JSONValue: Equatable, Sendable {
     case object([String: JSONValue])
     case array([JSONValue])
     case string(String)
-    /// A number written without a fraction or an exponent that fits in `Int`.
+    /// A number written without a fraction or an exponent that fits in `Int` (but `-0`, which keeps its sign as a Double).
     case integer(Int)
     case number(Double)
     case bool(Bool)
@@ -222,7 +222,8 @@ package enum JSONValue: Equatable, Sendable {
                 guard digits() else { return nil }
             }
             guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else { return nil }
-            if isInteger, let integer = Int(text) { return .integer(integer) }
+            // -0 stays a Double: as an integer it would lose its sign.
+            if isInteger, let integer = Int(text), integer != 0 || bytes[start] != UInt8(ascii: "-") { return .integer(integer) }
             return Double(text).flatMap { $0.isFinite ? .number($0) : nil }
         }
 

@@ -66,6 +66,17 @@ struct TokenDecodingTests {
         }
     }
 
+    @Test("integers keep every digit; a fraction, an exponent or a value past Int makes a Double")
+    func jsonNumbers() {
+        #expect(JSONValue.parse(Data("9007199254740993".utf8)) == .integer(9_007_199_254_740_993))
+        #expect(JSONValue.parse(Data("-9223372036854775808".utf8)) == .integer(.min))
+        #expect(JSONValue.parse(Data("9223372036854775808".utf8)) == .number(9_223_372_036_854_775_808))
+        #expect(JSONValue.parse(Data("1.0".utf8)) == .number(1))
+        #expect(JSONValue.parse(Data("1e2".utf8)) == .number(100))
+        #expect(JSONValue.parse(Data("-0".utf8)) == .number(-0.0))
+        #expect(JSONValue.parse(Data("-0".utf8)).map { if case .number(let zero) = $0 { zero.sign == .minus } else { false } } == true)
+    }
+
     @Test("the claims parser refuses anything RFC 8259 does not allow, duplicate names, and deep nesting")
     func jsonRefused() {
         let refused = [
