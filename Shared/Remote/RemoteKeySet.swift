@@ -23,6 +23,7 @@
 public import Foundation
 import Logging
 public import ServiceLifecycle
+import Synchronization
 
 public actor RemoteKeySet: VerificationKeyProvider, Service {
     public nonisolated let issuer: String
@@ -35,7 +36,11 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    private var keys: [VerificationKey] = []
+    private var keys: [VerificationKey] = [] {
+        didSet { published.withLock { $0 = keys } }
+    }
+    /// The same keys, readable without entering the actor: a request whose `kid` is known never waits for it.
+    private nonisolated let published = Mutex<[VerificationKey]>([])
     private var keysFetchedAt: Date?
     private var metadata: AuthorizationServerMetadata?
     private var metadataFetchedAt: Date?
@@ -62,7 +67,17 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
 
     // MARK: Request path
 
-    public func key(for kid: String?) async throws(AuthFailure) -> VerificationKey {
+    /// A known `kid` is answered from ``published``, on the caller's executor; only an unknown `kid` or no keys at
+    /// all enter the actor, which may refetch.
+    public nonisolated func key(for kid: String?) async throws(AuthFailure) -> VerificationKey {
+        let current = published.withLock { $0 }
+        if !current.isEmpty, kid == nil || current.contains(where: { $0.id == kid }) {
+            return try LocalKeySet.select(kid, from: current)
+        }
+        return try await keyAfterRefetch(for: kid)
+    }
+
+    private func keyAfterRefetch(for kid: String?) async throws(AuthFailure) -> VerificationKey {
         guard !keys.isEmpty else {
             throw .keysUnavailable("No signing keys from \(issuer) yet (\(lastError ?? "first fetch in progress")); try again shortly")
         }

@@ -122,11 +122,11 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
             throw Refusal(failure: .malformedHeader("Authorization header must be: \(expected)"), scheme: nil)
         }
         let name = scheme == .dpop ? "DPoP" : "Bearer"
-        let token = space == value.endIndex ? "" : value[value.index(after: space)...]
+        let token = space == value.endIndex ? "" : String(value[value.index(after: space)...])
         guard !token.isEmpty else { throw Refusal(failure: .malformedHeader("\(name) token is empty"), scheme: scheme) }
-        guard B64Token.isValid(token.utf8) else {
+        guard B64Token.isValid(token) else {
             throw Refusal(failure: .malformedHeader("\(name) token has characters a token cannot have (spaces?)"), scheme: scheme)
         }
-        return (scheme, String(token))
+        return (scheme, token)
     }
 }
