@@ -155,6 +155,9 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 
     /// Every scope granted, from `scope` and `scopes` together.
     public var grantedScopes: Set<String> {
-        Set((scope ?? "").split(separator: " ").map(String.init)).union(scopes ?? [])
+        // Split on the UTF-8 spaces (RFC 6749 §3.3: scopes are separated by %x20): String's split compares Characters.
+        var granted = Set(scopes ?? [])
+        for name in (scope ?? "").utf8.split(separator: UInt8(ascii: " ")) { granted.insert(String(Substring(name))) }
+        return granted
     }
 }
