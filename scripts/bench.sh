@@ -11,6 +11,8 @@
 # shared the cores), the server's peak RSS, and how much of its memory is its own (RssAnon: heap and stacks; the
 # rest of RSS is code pages of the binary and the shared libraries, mapped from files). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a
 # second load thread takes CPU from the server it measures.
+# REPEAT (default 1) runs each load that many times and shows the run with the median req/s: on a shared VM whose
+# speed drifts, REPEAT=3 shows a steadier table (and takes three times as long).
 # Then a soak: SOAK seconds (default 60) of tools/call at c=64 on step 8, with its RSS before and after; and the
 # JWKS fetches step 10 made during its load, read from its /health (0: the request path never calls the server).
 # Servers log at warning level here (per-request info lines cost throughput). Numbers, not assertions: the tests never time anything.
@@ -19,6 +21,7 @@ source "$(dirname "$0")/lib.sh"
 command -v wrk >/dev/null || { echo "❌ wrk is required: apt-get install wrk"; exit 1; }
 
 DURATION=${DURATION:-10}
+REPEAT=${REPEAT:-1}
 WRK_THREADS=${WRK_THREADS:-1}
 SOAK=${SOAK:-60}
 AGAINST="" AGAINST_TOKEN=""
@@ -46,7 +49,7 @@ ROWS=()
 # METHODS defaults to "tools/call ping"; "health" is GET /health on the same server: no token, no body, no JSON,
 # what Hummingbird and the server's first middleware cost alone on this machine.
 load() {
-    local name=$1 url=$2 token=$3 pid=$4 methods=${5:-tools/call ping} method body c out rps p50 p99 bad rss own target script cpu busy
+    local name=$1 url=$2 token=$3 pid=$4 methods=${5:-tools/call ping} method body c out rps p50 p99 bad rss own target script cpu busy run
     # The server's CPU time (user + system, in clock ticks) so far: per request, it does not depend on how wrk was scheduled.
     cpu_ticks() { [[ -n "$pid" ]] && awk '{print $14 + $15}' "/proc/$pid/stat" || echo 0; }
     for method in $methods; do
@@ -54,15 +57,22 @@ load() {
         [[ $method == ping ]] && body=$PING
         [[ $method == health ]] && target=${url%/mcp}/health script=()
         for c in 1 16 64; do
-            busy=$(cpu_ticks)
-            out=$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < WRK_THREADS ? c : WRK_THREADS))" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$target")
+            # REPEAT runs of the same load; the row shows the one with the median req/s, and the errors of all of them.
+            local outs=() ticks=() pick
+            for ((run = 0; run < REPEAT; run++)); do
+                busy=$(cpu_ticks)
+                outs+=("$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < WRK_THREADS ? c : WRK_THREADS))" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$target")")
+                ticks+=($(($(cpu_ticks) - busy)))
+            done
+            pick=$(for run in "${!outs[@]}"; do awk -v run="$run" '/Requests\/sec/ {print $2, run}' <<<"${outs[$run]}"; done | sort -n | awk -v middle=$((REPEAT / 2 + 1)) 'NR == middle {print $2}')
+            out=${outs[$pick]}
             rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
             p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
             p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-            bad=$(awk '/Non-2xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")
+            bad=$(printf '%s\n' "${outs[@]}" | awk '/Non-2xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
             rss="" own="" cpu=""
             if [[ -n "$pid" ]]; then
-                cpu=$(awk -v ticks=$(($(cpu_ticks) - busy)) -v hz="$(getconf CLK_TCK)" '/requests in/ {printf "%.0f µs", ticks * 1e6 / hz / $1}' <<<"$out")
+                cpu=$(awk -v ticks="${ticks[$pick]}" -v hz="$(getconf CLK_TCK)" '/requests in/ {printf "%.0f µs", ticks * 1e6 / hz / $1}' <<<"$out")
                 rss="$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
                 own="$(awk '/RssAnon/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
             fi
@@ -72,7 +82,7 @@ load() {
     done
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load, wrk with $WRK_THREADS thread(s)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load, the median of $REPEAT run(s), wrk with $WRK_THREADS thread(s)"
 printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own"
 
 start_step 8 --log-level warning
