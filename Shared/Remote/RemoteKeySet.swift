@@ -36,11 +36,12 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    private var keys: [VerificationKey] = [] {
-        didSet { published.withLock { $0 = keys } }
-    }
-    /// The same keys, readable without entering the actor: a request whose `kid` is known never waits for it.
+    /// The keys, behind a lock rather than the actor: a request whose `kid` is known reads them without waiting for it.
     private nonisolated let published = Mutex<[VerificationKey]>([])
+    private var keys: [VerificationKey] {
+        get { published.withLock { $0 } }
+        set { published.withLock { $0 = newValue } }
+    }
     private var keysFetchedAt: Date?
     private var metadata: AuthorizationServerMetadata?
     private var metadataFetchedAt: Date?
