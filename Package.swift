@@ -6,35 +6,51 @@ import PackageDescription
 let steps = (1...11).map { (number: $0, target: "step\($0)") }
 
 /// The auth layer a real MCP server needs, as the `MCPAuth` library: token verification (bearer and DPoP,
-/// local or remote keys), protected resource metadata and challenges, the scope policy. Its files live in
+/// against keys the server holds), protected resource metadata and challenges, the scope policy. Its files live in
 /// Shared/ beside the concepts of the steps that introduce them; `Shared` builds on it and re-exports it.
 let mcpAuthSources = [
     "Auth/AccessTokenClaims.swift", "Auth/AuthFailure.swift", "Auth/AuthRejection.swift", "Auth/AuthenticatedRequestContext.swift",
     "Auth/AuthenticatedUser.swift", "Auth/BearerChallenge.swift", "Auth/BearerTokenMiddleware.swift", "Auth/CompactJWS.swift",
     "Auth/DPoP", "Auth/JOSEHeader.swift", "Auth/LogSafe.swift", "Auth/ResourceChallenge.swift", "Auth/ScopePolicy.swift",
     "Auth/TokenVerifier.swift", "Auth/VerificationKey.swift", "Auth/VerifiedTokenCache.swift",
-    "Keys/Base64URL.swift", "Keys/JSONWebKey+Thumbprint.swift", "Keys/JSONWebKeySet.swift",
-    "OAuth/AuthorizationServerDiscovery.swift", "OAuth/AuthorizationServerMetadata.swift", "OAuth/ProtectedResource.swift",
-    "OAuth/ProtectedResourceMetadata.swift", "Remote/JSONWebKey+Verification.swift", "Remote/RemoteKeySet.swift",
+    "Keys/Base64URL.swift", "Keys/JSONWebKey+Thumbprint.swift", "Keys/JSONWebKeySet.swift", "Keys/KeySetStatus.swift",
+    "OAuth/AuthorizationServerMetadata.swift", "OAuth/ProtectedResource.swift",
+    "OAuth/ProtectedResourceMetadata.swift", "Remote/JSONWebKey+Verification.swift",
     "HTTP/JSONResponse.swift", "JSONRPC/JSONRPCError.swift", "JSONRPC/JSONRPCResponse.swift", "JSONRPC/JSONValue.swift", "JSONRPC/JSONWriter.swift",
 ]
 
-/// The rest of Shared/, which the MCPAuth target leaves out of its view of the folder.
-let sharedOnlySources: [String] = {
+/// The part of the auth layer that talks to the authorization server, as `MCPAuthRemote` (in the `MCPAuth`
+/// product): its metadata by discovery and its published keys, over AsyncHTTPClient. A server that holds its keys
+/// (steps 5 to 9) links neither these files nor the HTTP client and its TLS stack.
+let mcpAuthRemoteSources = ["OAuth/AuthorizationServerDiscovery.swift", "Remote/RemoteKeySet.swift"]
+
+/// The building blocks of steps 10 and 11, as `SharedRemote`: the env file configuration, the server that trusts a
+/// remote authorization server, and the OAuth client. Steps 1 to 9 build on `Shared` alone.
+let sharedRemoteSources = ["Config", "Client", "Remote/Exports.swift", "Remote/ProtectedMCPServer.swift"]
+
+/// Every Swift file under Shared/, for the targets that take a part of the folder to exclude the rest.
+let sharedSources: [String] = {
     let root = Context.packageDirectory + "/Shared"
-    let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }
-    return files.filter { file in !mcpAuthSources.contains { file == $0 || file.hasPrefix($0 + "/") } }.sorted()
+    return (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }.sorted()
 }()
 
-/// What a step needs beyond Shared: step 9 talks to Keycloak's admin REST API over HTTP.
-let stepDependencies: [Int: [Target.Dependency]] = [9: [.product(name: "AsyncHTTPClient", package: "async-http-client")]]
+/// The files of `sharedSources` that none of `lists` names (a list names a file or a folder).
+func sources(outside lists: [String]...) -> [String] {
+    sharedSources.filter { file in !lists.joined().contains { file == $0 || file.hasPrefix($0 + "/") } }
+}
+
+/// What a step needs beyond Shared: step 9 talks to Keycloak's admin REST API over HTTP; steps 10 and 11 trust a
+/// remote authorization server.
+let stepDependencies: [Int: [Target.Dependency]] = [
+    9: [.product(name: "AsyncHTTPClient", package: "async-http-client")], 10: ["SharedRemote"], 11: ["SharedRemote"],
+]
 
 let package = Package(
     name: "mcp-auth-step-by-step",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "MCPAuth", targets: ["MCPAuth"]),
-        .library(name: "Shared", targets: ["Shared"]),
+        .library(name: "MCPAuth", targets: ["MCPAuth", "MCPAuthRemote"]),
+        .library(name: "Shared", targets: ["Shared", "SharedRemote"]),
         .executable(name: "gen-token", targets: ["gen-token"]),
     ] + steps.map { .executable(name: $0.target, targets: [$0.target]) },
     dependencies: [
@@ -58,12 +74,22 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Shared",
+            exclude: sources(outside: mcpAuthSources),
+            sources: mcpAuthSources
+        ),
+        .target(
+            name: "MCPAuthRemote",
+            dependencies: [
+                "MCPAuth",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared",
-            exclude: sharedOnlySources,
-            sources: mcpAuthSources
+            exclude: sources(outside: mcpAuthRemoteSources),
+            sources: mcpAuthRemoteSources
         ),
         .target(
             name: "Shared",
@@ -76,17 +102,29 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Shared",
-            exclude: mcpAuthSources
+            exclude: mcpAuthSources + mcpAuthRemoteSources + sharedRemoteSources
+        ),
+        .target(
+            name: "SharedRemote",
+            dependencies: [
+                "Shared", "MCPAuthRemote",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
+            path: "Shared",
+            exclude: sources(outside: sharedRemoteSources),
+            sources: sharedRemoteSources
         ),
         .target(
             name: "TestSupport",
             dependencies: [
-                "Shared",
+                "Shared", "SharedRemote",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -99,12 +137,12 @@ let package = Package(
         .executableTarget(name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken"),
         .testTarget(
             name: "MCPAuthTests",
-            dependencies: ["MCPAuth", "TestSupport", .product(name: "MCP", package: "swift-sdk"), .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["MCPAuth", "MCPAuthRemote", "TestSupport", .product(name: "MCP", package: "swift-sdk"), .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/MCPAuthTests"),
         .testTarget(
             name: "SharedTests",
             dependencies: [
-                "Shared", "TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+                "Shared", "SharedRemote", "TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             path: "Tests/SharedTests"),
     ]

@@ -13,6 +13,7 @@
 /// - SeeAlso: RFC 9449 §7.1 (the DPoP authentication scheme)
 import Foundation
 public import MCP
+public import Shared
 
 public struct MCPHTTPSession: Sendable {
     let http: ClientHTTP

@@ -26,6 +26,8 @@
 /// ```
 import Foundation
 import MCP
+public import MCPAuthRemote
+public import Shared
 
 public struct MCPOAuthClient: Sendable {
     /// How the user signs in at the authorization endpoint.

@@ -20,6 +20,7 @@
 /// None of these is a secret.
 import Configuration
 public import Foundation
+public import Shared
 import SystemPackage
 
 public struct KeycloakConfiguration: Sendable, Equatable {

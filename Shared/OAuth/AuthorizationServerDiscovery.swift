@@ -15,6 +15,7 @@
 /// - SeeAlso: RFC 8414 §3; OpenID Connect Discovery 1.0 §4; MCP 2025-11-25 Authorization › Authorization Server Metadata Discovery
 import AsyncHTTPClient
 import Foundation
+public import MCPAuth
 import NIOCore
 import NIOHTTP1
 

@@ -16,6 +16,8 @@
 /// ```
 public import Hummingbird
 public import Logging
+public import MCPAuthRemote
+public import Shared
 
 public struct ProtectedMCPServer: Sendable {
     public let configuration: KeycloakConfiguration

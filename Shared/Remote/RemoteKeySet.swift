@@ -22,6 +22,7 @@
 /// ```
 public import Foundation
 import Logging
+public import MCPAuth
 public import ServiceLifecycle
 import Synchronization
 
@@ -160,23 +161,7 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     // MARK: Status
 
     /// What /health reports about the keys.
-    public struct Status: Encodable, Sendable, Equatable {
-        /// `fresh`; `stale` when the last refresh failed (the last good keys still serve); `unavailable` before any fetch.
-        public let state: String
-        public let count: Int
-        public let ageSeconds: Int?
-        public let lastError: String?
-        /// JWKS fetches since start: flat under load once the keys are warm (the request path never fetches).
-        public let fetches: Int
-        /// Where the keys come from (shown beside them in /health).
-        package let jwksURI: String?
-
-        enum CodingKeys: String, CodingKey {
-            case state, count, fetches
-            case ageSeconds = "age_seconds"
-            case lastError = "last_error"
-        }
-    }
+    public typealias Status = KeySetStatus
 
     public func status() -> Status {
         let age = keysFetchedAt.map { now().timeIntervalSince($0) }

@@ -47,9 +47,9 @@ public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
         public let realm: String
         public let issuer: String
         public let jwksURI: String?
-        public let keys: RemoteKeySet.Status
+        public let keys: KeySetStatus
 
-        public init(realm: String, issuer: String, keys: RemoteKeySet.Status) {
+        public init(realm: String, issuer: String, keys: KeySetStatus) {
             self.realm = realm
             self.issuer = issuer
             self.jwksURI = keys.jwksURI

@@ -18,6 +18,7 @@ import ArgumentParser
 import Hummingbird
 import Logging
 import Shared
+import SharedRemote
 
 // MARK: Options
 

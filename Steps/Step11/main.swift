@@ -18,6 +18,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Shared
+import SharedRemote
 
 // MARK: Options
 

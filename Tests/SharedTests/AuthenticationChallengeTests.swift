@@ -1,5 +1,6 @@
 /// The WWW-Authenticate parser on the headers real servers send, and on tricky ones.
 import Shared
+import SharedRemote
 import Testing
 
 @Suite("AuthenticationChallenge")

@@ -9,6 +9,7 @@ import HummingbirdTesting
 import Logging
 import MCP
 import Shared
+import SharedRemote
 import TestSupport
 import Testing
 

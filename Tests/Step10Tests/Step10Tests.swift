@@ -7,6 +7,7 @@ import Logging
 import ServiceLifecycle
 import MCP
 import Shared
+import SharedRemote
 import TestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Shared
+import SharedRemote
 import Synchronization
 import TestSupport
 import Testing

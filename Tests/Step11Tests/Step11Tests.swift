@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Synchronization
 import Shared
+import SharedRemote
 import TestSupport
 import Testing
 
