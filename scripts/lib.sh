@@ -21,6 +21,7 @@ PASSED=0
 FAILED=0
 SERVER_PIDS=()
 CONFIGURATION=${CONFIGURATION:-debug}  # release for scripts/bench.sh
+BUILD_FLAGS=(${BUILD_FLAGS[@]+"${BUILD_FLAGS[@]}"})  # more `swift build` flags (scripts/bench.sh sets them)
 BASE=""
 
 for tool in curl jq; do
@@ -76,13 +77,22 @@ start_step_at() {
     exit 1
 }
 
+# build PRODUCT: builds it (CONFIGURATION, BUILD_FLAGS), or shows the build log and exits.
+build() {
+    swift build -c "$CONFIGURATION" ${BUILD_FLAGS[@]+"${BUILD_FLAGS[@]}"} --product "$1" >"$WORK/build.log" 2>&1 \
+        || { cat "$WORK/build.log"; echo "❌ build of $1 failed"; exit 1; }
+}
+
+# build_path: the folder the products of `build` are in.
+build_path() { swift build -c "$CONFIGURATION" ${BUILD_FLAGS[@]+"${BUILD_FLAGS[@]}"} --show-bin-path; }
+
 # launch PORT N [ARGS...]: starts stepN on PORT; true once it answers /health.
 launch() {
     local port=$1 step=$2
     shift 2
-    swift build -c "$CONFIGURATION" --product "step$step" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of step$step failed"; exit 1; }
+    build "step$step"
     : >"$WORK/step$step.log"
-    "$(swift build -c "$CONFIGURATION" --show-bin-path)/step$step" "$@" --port "$port" >>"$WORK/step$step.log" 2>&1 &
+    "$(build_path)/step$step" "$@" --port "$port" >>"$WORK/step$step.log" 2>&1 &
     SERVER_PIDS+=($!)
     wait_for_listening "$port" $! || return 1
     PORT=$port
@@ -109,8 +119,8 @@ wait_for_listening() {
 gen_token() {
     local user=$1 scopes=$2
     shift 2
-    swift build -c "$CONFIGURATION" --product gen-token >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of gen-token failed"; exit 1; }
-    "$(swift build -c "$CONFIGURATION" --show-bin-path)/gen-token" --username "$user" --scopes "$scopes" --out "$WORK/token_$user.json" "$@" 2>/dev/null
+    build gen-token
+    "$(build_path)/gen-token" --username "$user" --scopes "$scopes" --out "$WORK/token_$user.json" "$@" 2>/dev/null
 }
 
 # request METHOD PATH [CURL ARGS...]: sets STATUS, BODY and HEADERS.
