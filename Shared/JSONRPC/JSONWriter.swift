@@ -25,7 +25,7 @@
 /// part inside the encoding of the whole.
 ///
 /// - SeeAlso: RFC 8259 §7 (strings)
-public import Foundation
+import Foundation
 public import MCP
 public import NIOCore
 

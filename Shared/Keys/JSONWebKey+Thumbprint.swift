@@ -20,7 +20,7 @@
 ///
 /// - SeeAlso: RFC 7638 §3, RFC 9449 §6.1
 import Crypto
-public import Foundation
+import Foundation
 
 extension JSONWebKey {
     /// The base64url SHA-256 thumbprint; nil for a key type other than EC P-256 and RSA, or one missing a required member.
