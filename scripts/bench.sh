@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load benchmark of the authenticated request path, with wrk (apt-get install wrk libcurl4-openssl-dev).
+# Load benchmark of the authenticated request path, with wrk (apt-get install wrk).
 #
 #   scripts/bench.sh                          step 8 and step 10 (behind `step9 serve`), release builds
 #   scripts/bench.sh --against URL [--token T]  the same load against any other MCP endpoint, side by side
@@ -18,16 +18,18 @@
 # Servers log at warning level here (per-request info lines cost throughput). Numbers, not assertions: the tests never time anything.
 CONFIGURATION=release
 # The servers are built as one deploys a Swift server: the Swift runtime and Foundation linked into the binary
-# (--static-swift-stdlib, which needs libcurl's development files), linked by lld with relative relocations packed
-# (glibc 2.36 and later) and without exporting the binary's symbols, so that the loader has fewer pages to touch
-# when it starts. In their own build folder (.build-bench), so the tests' builds are left as they are.
-# DEPLOY_BUILD=0 benchmarks a plain `swift build -c release` instead.
+# (--static-swift-stdlib), linked by lld with relative relocations packed (glibc 2.36 and later) and without exporting
+# the binary's symbols, so that the loader has fewer pages to touch when it starts. In their own build folder
+# (.build-bench), so the tests' builds are left as they are. DEPLOY_BUILD=0 benchmarks a plain `swift build -c release`.
 if [[ ${DEPLOY_BUILD:-1} == 1 ]]; then
-    compgen -G "/usr/lib/*/libcurl.so" >/dev/null || compgen -G "/usr/lib*/libcurl.so" >/dev/null \
-        || { echo "❌ --static-swift-stdlib needs libcurl's development files: apt-get install libcurl4-openssl-dev (or DEPLOY_BUILD=0)"; exit 1; }
     BUILD_FLAGS=(--scratch-path .build-bench --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic)
     glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
     [[ "$(printf '%s\n' 2.36 "$glibc" | sort -V | head -1)" == 2.36 ]] && BUILD_FLAGS+=(-Xlinker -z -Xlinker pack-relative-relocs)
+    # Foundation's networking, linked in, asks the linker for libcurl.so, which only libcurl's development package
+    # installs: the linker is shown the runtime library the toolchain already needs instead.
+    mkdir -p .build-bench/lib
+    ln -sf "$(ldconfig -p | awk '/libcurl\.so\.4 / {print $NF; exit}')" .build-bench/lib/libcurl.so
+    BUILD_FLAGS+=(-Xlinker -L"$PWD/.build-bench/lib")
 fi
 source "$(dirname "$0")/lib.sh"
 command -v wrk >/dev/null || { echo "❌ wrk is required: apt-get install wrk"; exit 1; }
