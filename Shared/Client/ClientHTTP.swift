@@ -7,7 +7,7 @@ import AsyncHTTPClient
 public import Foundation
 import NIOCore
 import NIOHTTP1
-public import Shared
+import Shared
 
 public struct ClientHTTP: Sendable {
     let http: HTTPClient

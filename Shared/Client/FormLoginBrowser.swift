@@ -6,7 +6,6 @@
 /// hidden fields) from the HTML, posts the username and password, and follows
 /// the one redirect, which lands on the client's loopback receiver.
 import Foundation
-public import Shared
 
 public struct FormLoginBrowser: Sendable {
     let http: ClientHTTP

@@ -7,7 +7,7 @@
 /// after the answer.
 import Foundation
 import Hummingbird
-public import Shared
+import Shared
 
 public final class LoopbackReceiver: Sendable {
     public let redirectURI: String

@@ -5,7 +5,7 @@
 ///
 /// - SeeAlso: RFC 7591 §3.1, RFC 6749 §4.1, RFC 7636 §4, RFC 8707 §2, RFC 9207 §2.4, RFC 8252 §7.3
 import Foundation
-public import Shared
+import Shared
 
 extension MCPOAuthClient {
     /// The token endpoint's answer (RFC 6749 §5.1).

@@ -22,7 +22,7 @@
 ///
 /// - SeeAlso: RFC 9449 §5 (DPoP Access Token Request), §6.1 (JWK Thumbprint Confirmation Method), RFC 7638
 import Foundation
-public import Shared
+import Shared
 
 extension MCPOAuthClient {
     /// The `DPoP` header of a token request to `endpoint`; none without a key.

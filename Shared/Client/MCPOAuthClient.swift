@@ -26,7 +26,6 @@
 /// ```
 import Foundation
 import MCP
-public import MCPAuthRemote
 public import Shared
 
 public struct MCPOAuthClient: Sendable {

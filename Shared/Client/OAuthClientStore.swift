@@ -12,7 +12,6 @@
 /// that still holds that key (step 11 makes a new key each run, so it
 /// discards the DPoP entry of an earlier run and authorizes again).
 public import Foundation
-public import Shared
 
 public struct OAuthClientStore: Sendable {
     public let directory: String

@@ -5,7 +5,6 @@
 /// DPoP adds the checks of a DPoP client: a resource that requires DPoP, and a
 /// token response that is not bound to this client's key.
 import Foundation
-public import Shared
 
 public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
     case unexpectedStatus(String, Int)
