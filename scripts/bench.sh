@@ -26,9 +26,12 @@ if [[ ${DEPLOY_BUILD:-1} == 1 ]]; then
     glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
     [[ "$(printf '%s\n' 2.36 "$glibc" | sort -V | head -1)" == 2.36 ]] && BUILD_FLAGS+=(-Xlinker -z -Xlinker pack-relative-relocs)
     # Foundation's networking, linked in, asks the linker for libcurl.so, which only libcurl's development package
-    # installs: the linker is shown the runtime library the toolchain already needs instead.
+    # installs: the linker is shown the libcurl the toolchain's own FoundationNetworking loads instead.
+    toolchain_lib="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/linux"
+    curl_lib=$(ldd "$toolchain_lib/libFoundationNetworking.so" 2>/dev/null | awk '/libcurl/ {print $3; exit}')
+    [[ -e "$curl_lib" ]] || { echo "❌ no libcurl found for --static-swift-stdlib: apt-get install libcurl4-openssl-dev, or DEPLOY_BUILD=0"; exit 1; }
     mkdir -p .build-bench/lib
-    ln -sf "$(ldconfig -p | awk '/libcurl\.so\.4 / {print $NF; exit}')" .build-bench/lib/libcurl.so
+    ln -sf "$curl_lib" .build-bench/lib/libcurl.so
     BUILD_FLAGS+=(-Xlinker -L"$PWD/.build-bench/lib")
 fi
 source "$(dirname "$0")/lib.sh"
