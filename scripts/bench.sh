@@ -9,8 +9,10 @@
 # requests per second, p50 and p99 latency, errors (non-2xx answers and socket errors), the server's CPU time per
 # request (user + system, the kernel's networking included; it depends less than req/s on how wrk and the server
 # shared the cores), the server's peak RSS, and how much of its memory is its own (RssAnon: heap and stacks; the
-# rest of RSS is code pages of the binary and the shared libraries, mapped from files). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a
-# second load thread takes CPU from the server it measures.
+# rest of RSS is code pages of the binary and the shared libraries, mapped from files), and the share of the
+# machine's CPU time the hypervisor gave to other guests during the run (steal: well above 0, the row measured them
+# too). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a second load thread takes CPU from
+# the server it measures.
 # REPEAT (default 1) runs each load that many times and shows the run with the median req/s: on a shared VM whose
 # speed drifts, REPEAT=3 shows a steadier table (and takes three times as long).
 # Then a soak: SOAK seconds (default 60) of tools/call at c=64 on step 8, with its RSS before and after; and the
@@ -66,20 +68,25 @@ ROWS=()
 # METHODS defaults to "tools/call ping"; "health" is GET /health on the same server: no token, no body, no JSON,
 # what Hummingbird and the server's first middleware cost alone on this machine.
 load() {
-    local name=$1 url=$2 token=$3 pid=$4 methods=${5:-tools/call ping} method body c out rps p50 p99 bad rss own target script cpu busy run
+    local name=$1 url=$2 token=$3 pid=$4 methods=${5:-tools/call ping} method body c out rps p50 p99 bad rss own target script cpu busy run machine
     # The server's CPU time (user + system, in clock ticks) so far: per request, it does not depend on how wrk was scheduled.
     cpu_ticks() { [[ -n "$pid" ]] && awk '{print $14 + $15}' "/proc/$pid/stat" || echo 0; }
+    # The machine's stolen and total CPU time so far (/proc/stat): steal is the time the hypervisor gave the cores to
+    # other guests. On a shared VM, a run with steal well above 0 measured the neighbours too.
+    cpu_stat() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
     for method in $methods; do
         body=$CALL target=$url script=(-s "$WORK/post.lua")
         [[ $method == ping ]] && body=$PING
         [[ $method == health ]] && target=${url%/mcp}/health script=()
         for c in 1 16 64; do
             # REPEAT runs of the same load; the row shows the one with the median req/s, and the errors of all of them.
-            local outs=() ticks=() pick
+            local outs=() ticks=() steals=() pick
             for ((run = 0; run < REPEAT; run++)); do
-                busy=$(cpu_ticks)
+                busy=$(cpu_ticks) machine=$(cpu_stat)
                 outs+=("$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < WRK_THREADS ? c : WRK_THREADS))" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$target")")
                 ticks+=($(($(cpu_ticks) - busy)))
+                steals+=("$(awk -v before="$machine" -v after="$(cpu_stat)" 'BEGIN { split(before, a); split(after, b)
+                    printf "%.1f%%", (b[2] > a[2] ? 100 * (b[1] - a[1]) / (b[2] - a[2]) : 0) }')")
             done
             pick=$(for run in "${!outs[@]}"; do awk -v run="$run" '/Requests\/sec/ {print $2, run}' <<<"${outs[$run]}"; done | sort -n | awk -v middle=$((REPEAT / 2 + 1)) 'NR == middle {print $2}')
             out=${outs[$pick]}
@@ -93,7 +100,7 @@ load() {
                 rss="$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
                 own="$(awk '/RssAnon/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
             fi
-            ROWS+=("$(printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s' "$name" "$method" "$c" "$rps" "$p50" "$p99" "$bad" "$cpu" "$rss" "$own")")
+            ROWS+=("$(printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s %6s' "$name" "$method" "$c" "$rps" "$p50" "$p99" "$bad" "$cpu" "$rss" "$own" "${steals[$pick]}")")
             echo "${ROWS[-1]}"
         done
     done
@@ -101,7 +108,7 @@ load() {
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load, the median of $REPEAT run(s), wrk with $WRK_THREADS thread(s)"
 echo "build: swift build -c $CONFIGURATION ${BUILD_FLAGS[*]}"
-printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own"
+printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s %6s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own" steal
 
 start_step 8 --log-level warning
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
