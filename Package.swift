@@ -21,11 +21,12 @@ let mcpAuthSources = [
 
 /// The part of the auth layer that talks to the authorization server, as `MCPAuthRemote` (in the `MCPAuth`
 /// product): its metadata by discovery and its published keys, over AsyncHTTPClient. A server that holds its keys
-/// (steps 5 to 9) links neither these files nor the HTTP client and its TLS stack.
+/// (steps 5 to 8) links neither these files nor the HTTP client and its TLS stack.
 let mcpAuthRemoteSources = ["OAuth/AuthorizationServerDiscovery.swift", "Remote/RemoteKeySet.swift"]
 
 /// The building blocks of steps 10 and 11, as `SharedRemote`: the env file configuration, the server that trusts a
-/// remote authorization server, and the OAuth client. Steps 1 to 9 build on `Shared` alone.
+/// remote authorization server, and the OAuth client. Steps 1 to 9 build on `Shared` alone (step 9 adds the HTTP client
+/// it drives Keycloak's admin API with).
 let sharedRemoteSources = ["Config", "Client", "Remote/Exports.swift", "Remote/ProtectedMCPServer.swift"]
 
 /// Every Swift file under Shared/, for the targets that take a part of the folder to exclude the rest.
