@@ -4,6 +4,7 @@
 #   start_step 4                  build if needed, start step4 on a free port, wait for /health
 #   start_step_at 9123 10 …       the same on a given port
 #   gen_token alice mcp:read      a demo token from gen-token
+#   build step11; $(build_path)/step11  build a product (as start_step does), and where it is
 #   get /health                   GET; sets STATUS, BODY and HEADERS
 #   post_mcp '{"jsonrpc":…}'      POST to /mcp as an MCP client would (extra curl args may follow)
 #   wait_until /health '.ok'      GET until the jq test passes (bounded)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Step 11: the whole story, non-interactively: `step11 --demo` for mcp-user and for mcp-admin, and `--demo --dpop` for mcp-admin.
 source "$(dirname "$0")/lib.sh"
-swift build --product step11 >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; echo "❌ build of step11 failed"; exit 1; }
-STEP11="$(swift build --show-bin-path)/step11"
+build step11
+STEP11="$(build_path)/step11"
 
 check_line() { # check_line WHAT TEXT: the transcript has a line containing TEXT
     if grep -qF -- "$2" "$WORK/transcript"; then report "$1" yes "" ""; else report "$1" no "a line with: $2" "$(tail -n 5 "$WORK/transcript")"; fi
