@@ -18,6 +18,7 @@
 /// Throws ``AuthRejection`` (401; 503 when no keys are loaded).
 /// - SeeAlso: RFC 6750 §2.1 (Authorization Request Header Field), §3 (WWW-Authenticate), RFC 9449 §7.2
 public import Hummingbird
+import Logging
 
 public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: RouterMiddleware {
     let verifier: TokenVerifier
@@ -31,16 +32,24 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.method == .options { return try await next(request, context) }
         var context = context
+        context.caller = try await caller(of: request, logger: context.logger)
+        return try await next(request, context)
+    }
+
+    /// Who sent `request`, or the 401 (503) it gets; both logged.
+    ///
+    /// Apart from ``handle(_:context:next:)``, whose frame stays allocated while the rest of the request runs: this
+    /// one's, with the token, the verified claims and the log lines, is freed before `next` starts.
+    func caller(of request: Request, logger: Logger) async throws(AuthRejection) -> AuthenticatedUser {
         do {
             let user = try await verifier.verify(try Self.bearerToken(in: request.headers[values: .authorization]))
             try Self.refuseBound(user)
-            context.logger.info("authenticated \(user.username) scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")")
-            context.caller = user
+            logger.info("authenticated \(user.username) scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")")
+            return user
         } catch {
-            context.logger.notice("refused \(request.method) \(request.uri.path): \(error.detail)")
+            logger.notice("refused \(request.method) \(request.uri.path): \(error.detail)")
             throw AuthRejection(error, challenge: challenge)
         }
-        return try await next(request, context)
     }
 
     /// Why a DPoP-bound token (`cnf.jkt`) is refused as a bearer token (RFC 9449 §7.2): without its proof, anyone holding it could use it.

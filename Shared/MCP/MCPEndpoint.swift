@@ -25,6 +25,7 @@ import NIOCore
 public import HTTPTypes
 public import Hummingbird
 import MCP
+import Logging
 
 public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
     public let handler: Handler
@@ -63,30 +64,42 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
             context.logger.notice("refused message: \(error.detail)")
             return try JSONRPCResponse.error(error, id: nil).response(status: .badRequest)
         }
-        switch message {
-        case .notification(let method):
-            context.logger.debug("notification \(method)")
+        guard case .request(let rpc) = message else {
+            if case .notification(let method) = message { context.logger.debug("notification \(method)") }
             return Response(status: .accepted)
-        case .response:
-            return Response(status: .accepted)
-        case .request(let rpc):
-            let who = caller.map { " user=\($0.username)" } ?? ""
-            context.logger.info("\(rpc.method) id=\(rpc.id)\(who)")
-            do {
-                let result = try await handler.handle(rpc, caller: caller)
-                return try JSONRPCResponse.result(result, id: rpc.id).response()
-            } catch let error as JSONRPCError {
-                context.logger.notice("\(rpc.method) id=\(rpc.id) failed: \(error.message): \(error.detail)")
-                return try JSONRPCResponse.error(error, id: rpc.id).response(status: error.rejectsMessage ? .badRequest : .ok)
-            } catch let rejection as AuthRejection {
-                context.logger.notice("\(rpc.method) id=\(rpc.id)\(who) refused: \(rejection.failure.detail)")
-                throw rejection
-            } catch let error as any HTTPResponseError {
-                throw error
-            } catch {
-                context.logger.error("\(rpc.method) id=\(rpc.id) crashed: \(error)")
-                return try JSONRPCResponse.error(.internalError("The server failed to answer \(rpc.method)"), id: rpc.id).response()
-            }
+        }
+        return try await answer(rpc, caller: caller, logger: context.logger)
+    }
+
+    /// The handler's answer to `rpc`, as a response.
+    ///
+    /// Apart from ``post(_:context:caller:)``, and only the handler's result or error kept across its `await`: this
+    /// function's frame stays allocated while the handler runs, for every request in flight.
+    func answer(_ rpc: JSONRPCRequest, caller: AuthenticatedUser?, logger: Logger) async throws -> Response {
+        logger.info("\(rpc.method) id=\(rpc.id)\(caller.map { " user=\($0.username)" } ?? "")")
+        let result: any Encodable & Sendable
+        do {
+            result = try await handler.handle(rpc, caller: caller)
+        } catch {
+            return try failure(error, answering: rpc, caller: caller, logger: logger)
+        }
+        return try JSONRPCResponse.result(result, id: rpc.id).response()
+    }
+
+    /// What the caller of `rpc` gets when the handler threw `error`: a JSON-RPC error, or the HTTP error it carries.
+    func failure(_ error: any Error, answering rpc: JSONRPCRequest, caller: AuthenticatedUser?, logger: Logger) throws -> Response {
+        switch error {
+        case let error as JSONRPCError:
+            logger.notice("\(rpc.method) id=\(rpc.id) failed: \(error.message): \(error.detail)")
+            return try JSONRPCResponse.error(error, id: rpc.id).response(status: error.rejectsMessage ? .badRequest : .ok)
+        case let rejection as AuthRejection:
+            logger.notice("\(rpc.method) id=\(rpc.id)\(caller.map { " user=\($0.username)" } ?? "") refused: \(rejection.failure.detail)")
+            throw rejection
+        case let error as any HTTPResponseError:
+            throw error
+        default:
+            logger.error("\(rpc.method) id=\(rpc.id) crashed: \(error)")
+            return try JSONRPCResponse.error(.internalError("The server failed to answer \(rpc.method)"), id: rpc.id).response()
         }
     }
 
