@@ -73,10 +73,10 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
 
     /// The handler's answer to `rpc`, as a response.
     ///
-    /// Apart from ``post(_:context:caller:)``, and only the handler's result or error kept across its `await`: this
-    /// function's frame stays allocated while the handler runs, for every request in flight.
+    /// Kept apart from ``post(_:context:caller:)``, with little more than the handler's result across its `await`:
+    /// this frame stays allocated while the handler runs, for every request in flight.
     func answer(_ rpc: JSONRPCRequest, caller: AuthenticatedUser?, logger: Logger) async throws -> Response {
-        logger.info("\(rpc.method) id=\(rpc.id)\(caller.map { " user=\($0.username)" } ?? "")")
+        logger.info("\(rpc.method) id=\(rpc.id)\(Self.who(caller))")
         let result: any Encodable & Sendable
         do {
             result = try await handler.handle(rpc, caller: caller)
@@ -93,7 +93,7 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
             logger.notice("\(rpc.method) id=\(rpc.id) failed: \(error.message): \(error.detail)")
             return try JSONRPCResponse.error(error, id: rpc.id).response(status: error.rejectsMessage ? .badRequest : .ok)
         case let rejection as AuthRejection:
-            logger.notice("\(rpc.method) id=\(rpc.id)\(caller.map { " user=\($0.username)" } ?? "") refused: \(rejection.failure.detail)")
+            logger.notice("\(rpc.method) id=\(rpc.id)\(Self.who(caller)) refused: \(rejection.failure.detail)")
             throw rejection
         case let error as any HTTPResponseError:
             throw error
@@ -102,6 +102,9 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
             return try JSONRPCResponse.error(.internalError("The server failed to answer \(rpc.method)"), id: rpc.id).response()
         }
     }
+
+    /// ` user=NAME` for the log line of an authenticated request; nothing before step 6.
+    static func who(_ caller: AuthenticatedUser?) -> String { caller.map { " user=\($0.username)" } ?? "" }
 
     /// The header rules of the table above, before any body is read.
     func checkHeaders(_ headers: HTTPFields) throws(HTTPRequestError) {
