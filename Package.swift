@@ -15,7 +15,7 @@ let mcpAuthSources = [
     "Auth/TokenVerifier.swift", "Auth/VerificationKey.swift", "Auth/VerifiedTokenCache.swift",
     "Keys/Base64URL.swift", "Keys/JSONWebKey+Thumbprint.swift", "Keys/JSONWebKeySet.swift", "Keys/KeySetStatus.swift",
     "OAuth/AuthorizationServerMetadata.swift", "OAuth/ProtectedResource.swift",
-    "OAuth/ProtectedResourceMetadata.swift", "Remote/JSONWebKey+Verification.swift",
+    "OAuth/ProtectedResourceMetadata.swift", "Keys/JSONWebKey+Verification.swift",
     "HTTP/JSONResponse.swift", "JSONRPC/JSONRPCError.swift", "JSONRPC/JSONRPCResponse.swift", "JSONRPC/JSONValue.swift", "JSONRPC/JSONWriter.swift",
 ]
 

@@ -8,10 +8,10 @@
 # GET /health as the floor of the same server (no token, no body, no JSON), it prints
 # requests per second, p50 and p99 latency, errors (non-2xx answers and socket errors), the server's CPU time per
 # request (user + system, the kernel's networking included; it depends less than req/s on how wrk and the server
-# shared the cores), the server's peak RSS, and how much of its memory is its own (RssAnon: heap and stacks; the
-# rest of RSS is code pages of the binary and the shared libraries, mapped from files), and the share of the
-# machine's CPU time the hypervisor gave to other guests during the run (steal: well above 0, the row measured them
-# too). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a second load thread takes CPU from
+# shared the cores), the server's peak RSS, and how much of its memory is its own (RssAnon: heap, stacks, and the
+# pages of data the loader relocated; the rest of RSS is code and data of the binary and the shared libraries, mapped
+# from files), and the share of the machine's CPU time the hypervisor gave to other guests during the run (steal:
+# well above 0, the row measured them too). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a second load thread takes CPU from
 # the server it measures.
 # REPEAT (default 1) runs each load that many times and shows the run with the median req/s: on a shared VM whose
 # speed drifts, REPEAT=3 shows a steadier table (and takes three times as long).

@@ -161,12 +161,10 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     // MARK: Status
 
     /// What /health reports about the keys.
-    public typealias Status = KeySetStatus
-
-    public func status() -> Status {
+    public func status() -> KeySetStatus {
         let age = keysFetchedAt.map { now().timeIntervalSince($0) }
         let state = keys.isEmpty ? "unavailable" : (lastError != nil || (age ?? .infinity) > jwksLifetime) ? "stale" : "fresh"
-        return Status(state: state, count: keys.count, ageSeconds: age.map { Int($0) }, lastError: lastError, fetches: jwksFetches,
+        return KeySetStatus(state: state, count: keys.count, ageSeconds: age.map { Int($0) }, lastError: lastError, fetches: jwksFetches,
             jwksURI: metadata?.jwksURI)
     }
 }
