@@ -10,7 +10,7 @@ let steps = (1...11).map { (number: $0, target: "step\($0)") }
 /// Shared/ beside the concepts of the steps that introduce them; `Shared` builds on it and re-exports it.
 let mcpAuthSources = [
     "Auth/AccessTokenClaims.swift", "Auth/AuthFailure.swift", "Auth/AuthRejection.swift", "Auth/AuthenticatedRequestContext.swift",
-    "Auth/AuthenticatedUser.swift", "Auth/BearerChallenge.swift", "Auth/BearerTokenMiddleware.swift", "Auth/CompactJWS.swift",
+    "Auth/AuthenticatedUser.swift", "Auth/AuthorizationHeader.swift", "Auth/BearerChallenge.swift", "Auth/BearerTokenMiddleware.swift", "Auth/CompactJWS.swift",
     "Auth/DPoP", "Auth/JOSEHeader.swift", "Auth/LogSafe.swift", "Auth/ResourceChallenge.swift", "Auth/ScopePolicy.swift",
     "Auth/TokenVerifier.swift", "Auth/VerificationKey.swift", "Auth/VerifiedTokenCache.swift",
     "Keys/Base64URL.swift", "Keys/JSONWebKey+Thumbprint.swift", "Keys/JSONWebKeySet.swift", "Keys/KeySetStatus.swift",

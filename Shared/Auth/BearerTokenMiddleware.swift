@@ -62,19 +62,18 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
         if user.boundKeyThumbprint != nil { throw .invalidToken(boundTokenAsBearer) }
     }
 
-    /// The token of the one `Authorization: Bearer <token>` header.
+    /// The token of the one `Authorization: Bearer <token>` header (one or more spaces after `Bearer`).
     ///
     /// - Throws: ``AuthFailure/missingToken`` or ``AuthFailure/malformedHeader(_:)``.
     package static func bearerToken(in values: [String]) throws(AuthFailure) -> String {
         guard let value = values.first else { throw .missingToken }
         guard values.count == 1 else { throw .malformedHeader("More than one Authorization header") }
         // On bytes, and lower-casing only the scheme: the header is hundreds of bytes, and this runs on every request.
-        let bytes = value.utf8
-        if bytes.count == 6, value.lowercased() == "bearer" { throw .malformedHeader("Bearer token is empty") }
-        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")), value[..<space].lowercased() == "bearer" else {
+        let (scheme, credentials) = AuthorizationHeader.split(value)
+        guard scheme.utf8.count == 6, scheme.lowercased() == "bearer" else {
             throw .malformedHeader("Authorization header must be: Bearer <token>")
         }
-        let token = String(value[bytes.index(after: space)...])
+        let token = String(credentials)
         guard !token.isEmpty else { throw .malformedHeader("Bearer token is empty") }
         guard B64Token.isValid(token) else {
             throw .malformedHeader("Bearer token has characters a token cannot have (spaces?)")

@@ -16,9 +16,13 @@ public struct ClientHTTP: Sendable {
         self.http = http
     }
 
-    /// A client that does not follow redirects; shut it down with ``shutdown()``.
+    /// A client that does not follow redirects, and reports a server that is not there at once (no retrying of
+    /// refused connections until the timeout); shut it down with ``shutdown()``.
     public static func make() -> ClientHTTP {
-        ClientHTTP(http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(redirectConfiguration: .disallow)))
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(5)
+        return ClientHTTP(http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration))
     }
 
     public func shutdown() async {
@@ -45,14 +49,20 @@ public struct ClientHTTP: Sendable {
     }
 
     /// Sends one request (1 MiB of answer at most, 10 s).
+    ///
+    /// - Throws: ``OAuthFlowError/unreachable(_:_:)`` when no answer comes (refused, timed out, too large).
     public func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil) async throws -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await http.execute(request, timeout: .seconds(10))
-        let data = try await response.body.collect(upTo: 1 << 20)
-        return Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: data))
+        do {
+            let response = try await http.execute(request, timeout: .seconds(10))
+            let data = try await response.body.collect(upTo: 1 << 20)
+            return Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: data))
+        } catch {
+            throw OAuthFlowError.unreachable(url, AuthorizationServerDiscovery.describe(error))
+        }
     }
 
     /// POSTs `fields` as a form, with `headers` besides (a `DPoP` proof, say).

@@ -25,13 +25,13 @@ public struct FormLoginBrowser: Sendable {
             _ = try await http.send("GET", location)
             return location
         }
-        guard page.status == 200 else { throw OAuthFlowError.authorizationRefused(Self.firstParagraph(page.text) ?? "HTTP \(page.status)") }
+        guard page.status == 200 else { throw OAuthFlowError.authorizationRefused(Self.message(in: page.text) ?? "HTTP \(page.status)") }
         guard let action = Self.attribute("action", in: page.text), let requestID = Self.hiddenValue("request_id", in: page.text) else {
             throw OAuthFlowError.authorizationRefused("the authorization endpoint did not show a login form")
         }
         let submitted = try await http.postForm(action, [("request_id", requestID), ("username", username), ("password", password)])
         guard submitted.status == 302 || submitted.status == 303, let location = submitted.header("Location") else {
-            throw OAuthFlowError.authorizationRefused(Self.firstParagraph(submitted.text) ?? "login failed (HTTP \(submitted.status))")
+            throw OAuthFlowError.authorizationRefused(Self.message(in: submitted.text) ?? "login failed (HTTP \(submitted.status))")
         }
         _ = try await http.send("GET", location)
         return location
@@ -47,8 +47,14 @@ public struct FormLoginBrowser: Sendable {
         return unescape(String(html[field.upperBound...].prefix { $0 != "\"" }))
     }
 
-    static func firstParagraph(_ html: String) -> String? {
-        guard let start = html.range(of: "<p"), let open = html[start.upperBound...].firstIndex(of: ">"),
+    /// What the page says went wrong: its error paragraph (`<p class="error">`, as the realm server and
+    /// Keycloak's themes mark it), else its first paragraph.
+    static func message(in html: String) -> String? {
+        paragraph(in: html, opening: "<p class=\"error\"") ?? paragraph(in: html, opening: "<p")
+    }
+
+    static func paragraph(in html: String, opening: String) -> String? {
+        guard let start = html.range(of: opening), let open = html[start.upperBound...].firstIndex(of: ">"),
             let end = html[open...].range(of: "</p>")
         else { return nil }
         return unescape(String(html[html.index(after: open)..<end.lowerBound]))

@@ -125,10 +125,11 @@ extension MCPOAuthClient {
             say("   opening your browser (if it does not open, open the URL above yourself)")
             Self.openBrowser(url)
             guard let receiver else { throw OAuthFlowError.noRedirect(.zero) }
-            return try await receiver.wait()
+            say("   waiting up to 5 minutes for the browser to come back to \(receiver.redirectURI)")
+            return try await receiver.wait(timeout: .seconds(300))
         case .paste:
-            say("   open the URL above, sign in, then paste here the address your browser was sent to:")
-            let pasted = readLine(strippingNewline: true) ?? ""
+            say("   open the URL above, sign in, then paste here the address your browser was sent to (Ctrl-D to give up):")
+            guard let pasted = readLine(strippingNewline: true), !pasted.isEmpty else { throw OAuthFlowError.authorizationRefused("nothing was pasted") }
             return URLComponents(string: pasted).map { Dictionary(($0.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { first, _ in first } } ?? [:]
         }
     }

@@ -60,7 +60,7 @@ public struct MCPOAuthClient: Sendable {
 
     public init(
         mcpURL: String, store: OAuthClientStore, login: Login, http: ClientHTTP, clientName: String = "step11 MCP client",
-        message: String = "hello from step 11", dpop: DPoPKey? = nil, say: @escaping @Sendable (String) -> Void = { print($0) }
+        message: String = "hello from step 11", dpop: DPoPKey? = nil, say: @escaping @Sendable (String) -> Void = { printLine($0) }
     ) {
         self.mcpURL = mcpURL
         self.store = store

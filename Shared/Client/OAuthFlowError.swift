@@ -7,6 +7,7 @@
 import Foundation
 
 public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
+    case unreachable(String, String)
     case unexpectedStatus(String, Int)
     case noResourceMetadata(String)
     case resourceMismatch(expected: String, got: String)
@@ -27,6 +28,7 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .unreachable(let url, let reason): "Cannot reach \(url): \(reason) (10 s at most per request)"
         case .unexpectedStatus(let what, let status): "\(what) answered HTTP \(status)"
         case .noResourceMetadata(let detail): "No protected resource metadata found (\(detail))"
         case .resourceMismatch(let expected, let got):
@@ -39,7 +41,7 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
         case .authorizationRefused(let detail): "The authorization server refused: \(detail)"
         case .stateMismatch: "The redirect's state is not the one sent: possible CSRF, stopping"
         case .issuerMismatch(let expected, let got): "The redirect's iss is \(got), not \(expected) (RFC 9207): possible mix-up attack, stopping"
-        case .noRedirect(let timeout): "No redirect arrived within \(timeout)"
+        case .noRedirect(let timeout): "No redirect came back to this client within \(timeout): the sign-in was not finished"
         case .tokenRefused(let detail): "Token request refused: \(detail)"
         case .scopeNotGranted(let scope): "The authorization server did not grant \(scope): this user may not have it"
         case .stillForbidden(let detail): "Still forbidden after two step-up authorizations: \(detail)"

@@ -1,21 +1,29 @@
 /// Step 10's configuration: where the authorization server is, and who this server is.
 ///
-/// Introduced in step 10. Read from the env file (`--env`, default
-/// `scripts/keycloak/keycloak_direct.env`), then the process environment,
-/// then the defaults, the first that has a value winning (swift-configuration
-/// providers, in that order). A missing env file is a notice, not an error; a
-/// malformed value is an error naming the variable.
+/// Introduced in step 10. Each value comes from the first of these that has it
+/// (swift-configuration providers, in this order):
 ///
-/// | variable | meaning | default |
-/// |---|---|---|
-/// | `KEYCLOAK_URL` | the authorization server's base URL | `http://localhost:8080` |
-/// | `KEYCLOAK_REALM` | the realm | `mcp-realm` |
-/// | `MCP_SERVER_URL` | this server's public URL; the resource is `<url>/mcp` | `http://localhost:9000` |
-/// | `JWT_ISSUER` | the `iss` tokens must carry | `<KEYCLOAK_URL>/realms/<KEYCLOAK_REALM>` |
-/// | `JWT_AUDIENCE` | accepted `aud` values, comma-separated (the resource is always accepted too) | `echo-mcp-server` |
-/// | `JWKS_CACHE_SECONDS` | how long fetched keys are fresh | `300` |
-/// | `METADATA_CACHE_SECONDS` | how long the authorization server's metadata is fresh | `3600` |
-/// | `DPOP_REQUIRED` | `true`: accept DPoP-bound tokens only, refuse `Bearer` (Going further: DPoP) | `false` |
+/// 1. a command-line flag (`--keycloak-url`, `--public-url`);
+/// 2. the process environment;
+/// 3. the env file (`--env`, default `scripts/keycloak/keycloak_direct.env`),
+///    which fills in what the environment does not set, as the Python
+///    original's `load_dotenv` does;
+/// 4. the default.
+///
+/// A missing default env file is a notice; a missing file named with `--env`
+/// is an error naming it; a malformed value is an error naming the variable.
+///
+/// | variable | flag | meaning | default |
+/// |---|---|---|---|
+/// | `KEYCLOAK_URL` | `--keycloak-url` | the authorization server's base URL | `http://localhost:8080` |
+/// | `KEYCLOAK_REALM` | | the realm | `mcp-realm` |
+/// | `MCP_SERVER_URL` | `--public-url` | this server's public URL; the resource is `<url>/mcp` | `http://localhost:<port it listens on>` |
+/// | `JWT_ISSUER` | | the `iss` tokens must carry | `<KEYCLOAK_URL>/realms/<KEYCLOAK_REALM>` |
+/// | `JWT_AUDIENCE` | | accepted `aud` values, comma-separated (the resource is always accepted too) | `echo-mcp-server` |
+/// | `JWKS_CACHE_SECONDS` | | how long fetched keys are fresh | `300` |
+/// | `METADATA_CACHE_SECONDS` | | how long the authorization server's metadata is fresh | `3600` |
+/// | `DPOP_REQUIRED` | | `true`: accept DPoP-bound tokens only, refuse `Bearer` (Going further: DPoP) | `false` |
+/// | `ALLOWED_ORIGINS`, `ALLOWED_HOSTS` | `--allowed-origin`, `--allowed-host` | browser origins and `Host` values allowed besides localhost, comma-separated | none |
 ///
 /// None of these is a secret.
 import Configuration
@@ -34,6 +42,12 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     public let metadataCacheSeconds: TimeInterval
     /// `DPOP_REQUIRED`: whether bearer tokens are refused. DPoP-bound tokens with proofs are accepted either way.
     public let dpopRequired: Bool
+    /// `ALLOWED_ORIGINS` and `ALLOWED_HOSTS` from the environment or the env file (the server's flags beat them).
+    public var allowedOrigins: [String] = []
+    public var allowedHosts: [String] = []
+
+    /// The env file step 10 reads when `--env` names none.
+    public static let defaultEnvFile = "scripts/keycloak/keycloak_direct.env"
 
     /// A configuration given in code, as the demo of step 11 makes one.
     public init(
@@ -75,30 +89,45 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     }
 
     /// Reads the configuration; `notice` says when the env file was not there.
+    ///
+    /// - Parameters:
+    ///   - envFile: the env file; when `required` (named with `--env`), its absence is an error.
+    ///   - flags: values given on the command line, by variable name (`KEYCLOAK_URL`, `MCP_SERVER_URL`); they win.
+    ///   - listenPort: the port the server listens on, for the default `MCP_SERVER_URL`.
+    /// - Throws: ``InvalidValue`` naming a malformed variable; `InputFileError` for a missing required env file.
     public static func load(
-        envFile: String, environment: [String: String] = ProcessInfo.processInfo.environment
+        envFile: String, required: Bool = false, flags: [String: String] = [:], listenPort: Int = 9000,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> (configuration: KeycloakConfiguration, notice: String?) {
         let fileExists = FileManager.default.fileExists(atPath: envFile)
+        if required { _ = try InputFile.read(envFile, what: "env file", option: "--env") }
         let file = try await EnvironmentVariablesProvider(environmentFilePath: FilePath(envFile), allowMissing: true)
-        let config = ConfigReader(providers: [file, EnvironmentVariablesProvider(environmentVariables: environment)])
+        let config = ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: flags), EnvironmentVariablesProvider(environmentVariables: environment), file,
+        ])
         func value(_ key: String, _ fallback: String) -> String {
             (config.string(forKey: ConfigKey(key)) ?? fallback).trimmingCharacters(in: .whitespaces)
+        }
+        func list(_ key: String) -> [String] {
+            value(key, "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         let keycloakURL = try url("KEYCLOAK_URL", value("keycloak.url", "http://localhost:8080"))
         let realm = value("keycloak.realm", "mcp-realm")
         guard !realm.isEmpty, !realm.contains("/"), !realm.contains(" ") else {
             throw InvalidValue(variable: "KEYCLOAK_REALM", value: realm, expected: "a realm name without '/' or spaces")
         }
-        let serverURL = try url("MCP_SERVER_URL", value("mcp.server.url", "http://localhost:9000"))
+        let serverURL = try url("MCP_SERVER_URL", value("mcp.server.url", "http://localhost:\(listenPort)"))
         let issuer = try url("JWT_ISSUER", value("jwt.issuer", "\(keycloakURL)/realms/\(realm)"))
         let audiences = value("jwt.audience", "echo-mcp-server").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
         guard !audiences.isEmpty else { throw InvalidValue(variable: "JWT_AUDIENCE", value: "", expected: "one or more audiences, comma-separated") }
-        let configuration = KeycloakConfiguration(
+        var configuration = KeycloakConfiguration(
             keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: issuer, audiences: audiences + [serverURL + "/mcp"],
             jwksCacheSeconds: try seconds("JWKS_CACHE_SECONDS", value("jwks.cache.seconds", "300")),
             metadataCacheSeconds: try seconds("METADATA_CACHE_SECONDS", value("metadata.cache.seconds", "3600")),
             dpopRequired: try boolean("DPOP_REQUIRED", value("dpop.required", "false")))
+        configuration.allowedOrigins = list("allowed.origins")
+        configuration.allowedHosts = list("allowed.hosts")
         return (configuration, fileExists ? nil : "No env file at \(envFile); using the environment and defaults.")
     }
 

@@ -5,11 +5,12 @@
 /// `repeat_count` an integer 1–10, default 1), a schema for output, and
 /// annotations. Because it declares an `outputSchema`, a result carries
 /// `structuredContent` conforming to it, and the same JSON as text for clients
-/// that read only `content`.
+/// that read only `content`. The message is repeated with no separator, as in
+/// the posts: `"Hello World"` × 3 is `"Hello WorldHello WorldHello World"`.
 ///
 /// ```json
 /// {"name":"echo","arguments":{"message":"hi","repeat_count":2}}
-/// → {"content":[{"type":"text","text":"{\"echo\":\"hi hi\",\"repeat_count\":2}"}],"structuredContent":{"echo":"hi hi","repeat_count":2}}
+/// → {"content":[{"type":"text","text":"{\"echo\":\"hihi\",\"repeat_count\":2}"}],"structuredContent":{"echo":"hihi","repeat_count":2}}
 /// ```
 ///
 /// - SeeAlso: MCP 2025-06-18, Server › Tools › Structured Content
@@ -34,7 +35,7 @@ public struct EchoTool: MCPTool {
     public let definition = Tool(
         name: "echo",
         title: "Echo Tool",
-        description: "Echoes a message back, repeated repeat_count times (separated by spaces).",
+        description: "Echoes a message back, repeated repeat_count times.",
         inputSchema: [
             "type": "object",
             "properties": [
@@ -62,7 +63,7 @@ public struct EchoTool: MCPTool {
         guard Self.repeatRange.contains(count) else {
             throw JSONRPCError.invalidParams("\"repeat_count\" must be between 1 and 10, got \(count)")
         }
-        let echo = Array(repeating: arguments.message, count: count).joined(separator: " ")
+        let echo = String(repeating: arguments.message, count: count)
         // The output as a JSON value, built directly (the SDK's generic initialiser round-trips it through JSON),
         // and the same JSON as text.
         let structured: Value = ["echo": .string(echo), "repeat_count": .int(count)]

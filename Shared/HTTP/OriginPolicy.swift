@@ -2,10 +2,11 @@
 ///
 /// Introduced in step 1. The MCP Streamable HTTP transport says servers MUST
 /// validate `Origin` to stop a web page from driving a local server through DNS
-/// rebinding. The origin is *parsed*, never prefix-matched: scheme `http` or
-/// `https`, host exactly `localhost`, `127.0.0.1` or `[::1]`, any port, plus the
-/// configured extra origins. So `http://localhost.evil.com`, `null` and
-/// `http://127.0.0.1.nip.io` are refused.
+/// rebinding. The origin is *parsed*, never prefix-matched: scheme `http`, host
+/// exactly `localhost`, `127.0.0.1` or `[::1]`, any port (as the posts allow),
+/// plus the configured extra origins. So `http://localhost.evil.com`, `null` and
+/// `http://127.0.0.1.nip.io` are refused, and so is `https://localhost:3000`
+/// unless it is named in `--allowed-origin` / `ALLOWED_ORIGINS`.
 ///
 /// Steps 1 and 2 refuse a request with no `Origin` at all, as the first post
 /// does; from step 3 on, non-browser MCP clients (which send none) are let in:
@@ -52,7 +53,7 @@ public struct OriginPolicy: Sendable {
             throw .originMissing
         }
         guard let parsed = WebOrigin(origin) else { throw .originNotAllowed(origin) }
-        if LoopbackHost.names.contains(parsed.host) || extraOrigins.contains(parsed.serialised) { return }
+        if parsed.scheme == "http" && LoopbackHost.names.contains(parsed.host) || extraOrigins.contains(parsed.serialised) { return }
         throw .originNotAllowed(origin)
     }
 

@@ -73,6 +73,9 @@ public struct JSONRPCRequest: Sendable, Equatable {
         self.params = params == .null ? nil : params
     }
 
+    /// Whether the request carries `params` (not absent, not null).
+    public var hasParams: Bool { params != nil }
+
     /// Whether `params` is there and is not an object (MCP sends named params only).
     var paramsAreMalformed: Bool {
         switch params {

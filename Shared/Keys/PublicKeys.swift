@@ -1,8 +1,10 @@
 /// The demo public key, read once at start: published as a JWKS (step 5), verified with (step 6).
 ///
-/// Introduced in step 5. Loading never fails the server: with no usable key,
-/// ``jwks`` is empty, ``problem`` says why (shown at `/.well-known/jwks.json`
-/// with 503, and in the start-up log), and token checks answer 503.
+/// Introduced in step 5. Loading itself never throws: with no usable key,
+/// ``jwks`` is empty and ``problem`` says why in one line. The steps stop there
+/// with that line (a learner who started a step from another folder is told
+/// where the keys are); a server that chooses to run on answers
+/// `/.well-known/jwks.json` and token checks with 503 and the same reason.
 ///
 /// ```swift
 /// let keys = await PublicKeys.load(from: options.keys.directory)
@@ -22,7 +24,8 @@ public struct PublicKeys: Sendable {
         guard let pem = directory.publicKeyPEM() else {
             return PublicKeys(
                 jwks: JSONWebKeySet(keys: []), verificationKeys: [],
-                problem: "No public key at \(directory.publicKeyPath); create one with: swift run gen-token --generate-keys")
+                problem: "no public key at \(directory.publicKeyPath): run from the repository's top folder (the demo keys are in keys/), "
+                    + "or give --keys DIR (or KEYS_DIR)")
         }
         do {
             let jwk = try JSONWebKey.rsa(publicKeyPEM: pem, kid: keyID)

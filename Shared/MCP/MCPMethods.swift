@@ -6,8 +6,7 @@
 ///
 /// | set | methods | step |
 /// |---|---|---|
-/// | ``pingOnly`` | `ping` | 2 |
-/// | ``discovery`` | `ping`, `tools/list`, `prompts/list` | 3 |
+/// | ``pingOnly`` | `ping` | 2, 3 (step 3 defines its tool and prompt, but does not dispatch them yet) |
 /// | ``all`` | `initialize`, `ping`, `tools/list`, `tools/call`, `prompts/list`, `prompts/get` | 4 on |
 import MCP
 
@@ -19,7 +18,6 @@ public struct MCPMethods: Sendable, Equatable {
     }
 
     public static let pingOnly = MCPMethods([Ping.name])
-    public static let discovery = MCPMethods([Ping.name, ListTools.name, ListPrompts.name])
     public static let all = MCPMethods([
         Initialize.name, Ping.name, ListTools.name, CallTool.name, ListPrompts.name, GetPrompt.name,
     ])

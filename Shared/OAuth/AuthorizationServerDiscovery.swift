@@ -10,7 +10,9 @@
 /// 3. OpenID Connect, appended: `http://localhost:8080/realms/mcp-realm/.well-known/openid-configuration` (Keycloak's)
 ///
 /// The first document that parses is checked: its `issuer` must be exactly the
-/// issuer asked for (RFC 8414 §3.3), or it is refused.
+/// issuer asked for (RFC 8414 §3.3), or it is refused. When the server cannot be
+/// reached at all (refused, timed out), the other URLs, on the same host, are
+/// not tried: the failure is said at once, in a few words.
 ///
 /// - SeeAlso: RFC 8414 §3; OpenID Connect Discovery 1.0 §4; MCP 2025-11-25 Authorization › Authorization Server Metadata Discovery
 import AsyncHTTPClient
@@ -23,10 +25,20 @@ public struct AuthorizationServerDiscovery: Sendable {
     let http: HTTPClient
     let timeout: TimeAmount
 
-    public init(http: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
+    public init(http: HTTPClient = Self.failFastClient, timeout: TimeAmount = .seconds(5)) {
         self.http = http
         self.timeout = timeout
     }
+
+    /// An HTTP client that reports a refused connection at once. AsyncHTTPClient retries connection
+    /// establishment until the request's deadline by default, so a server that is down would cost the
+    /// whole timeout per URL, and a server shutting down would wait for it.
+    public static let failFastClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(3)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// Why discovery failed, with each URL tried.
     public struct Failure: Error, CustomStringConvertible {
@@ -63,10 +75,29 @@ public struct AuthorizationServerDiscovery: Sendable {
                 }
                 return metadata
             } catch {
-                attempts.append("\(url): \(error)")
+                attempts.append("\(url): \(Self.describe(error))")
+                if Self.isUnreachable(error) { break }
             }
         }
         throw Failure(issuer: issuer, attempts: attempts)
+    }
+
+    /// Whether `error` says the host could not be reached at all (as opposed to an answer that was wrong).
+    static func isUnreachable(_ error: any Error) -> Bool {
+        !(error is HTTPStatusError || error is DecodingError || (error as? HTTPClientError) == .remoteConnectionClosed)
+    }
+
+    /// `error` in a few words: `connection refused`, `timed out`, `HTTP 404`, `not JSON metadata`.
+    public static func describe(_ error: any Error) -> String {
+        if let status = error as? HTTPStatusError { return status.description }
+        if error is DecodingError { return "not a JSON document of the expected shape" }
+        if let client = error as? HTTPClientError, [.deadlineExceeded, .connectTimeout, .readTimeout].contains(client) { return "timed out" }
+        let text = "\(error)"
+        for (needle, words) in [("Connection refused", "connection refused"), ("No route to host", "no route to host"),
+            ("lookup", "host name not found"), ("Network is unreachable", "network unreachable")] where text.contains(needle) {
+            return words
+        }
+        return text
     }
 
     /// A JSON document from `url` (1 MiB at most), or an error naming the status.

@@ -20,6 +20,9 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
     public var tokenEndpointAuthMethodsSupported: [String]?
     public var codeChallengeMethodsSupported: [String]?
     public var authorizationResponseIssParameterSupported: Bool?
+    /// `resource_indicators_supported`: that the token endpoint honours RFC 8707 `resource`. Not a registered
+    /// RFC 8414 field (metadata may carry others), but the posts' demo server publishes it, so step 7 does too.
+    public var resourceIndicatorsSupported: Bool?
     /// The DPoP proof algorithms the token endpoint accepts (RFC 9449 §5.1); step 10, Going further: DPoP.
     public var dpopSigningAlgValuesSupported: [String]?
 
@@ -30,7 +33,8 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
         issuer: String, authorizationEndpoint: String? = nil, tokenEndpoint: String? = nil, jwksURI: String? = nil,
         registrationEndpoint: String? = nil, userinfoEndpoint: String? = nil, scopesSupported: [String]? = nil,
         responseTypesSupported: [String], grantTypesSupported: [String]? = nil, tokenEndpointAuthMethodsSupported: [String]? = nil,
-        codeChallengeMethodsSupported: [String]? = nil, authorizationResponseIssParameterSupported: Bool? = nil
+        codeChallengeMethodsSupported: [String]? = nil, authorizationResponseIssParameterSupported: Bool? = nil,
+        resourceIndicatorsSupported: Bool? = nil
     ) {
         self.issuer = issuer
         self.authorizationEndpoint = authorizationEndpoint
@@ -44,6 +48,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
         self.tokenEndpointAuthMethodsSupported = tokenEndpointAuthMethodsSupported
         self.codeChallengeMethodsSupported = codeChallengeMethodsSupported
         self.authorizationResponseIssParameterSupported = authorizationResponseIssParameterSupported
+        self.resourceIndicatorsSupported = resourceIndicatorsSupported
     }
 
     enum CodingKeys: String, CodingKey {
@@ -59,6 +64,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
         case codeChallengeMethodsSupported = "code_challenge_methods_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
+        case resourceIndicatorsSupported = "resource_indicators_supported"
         case dpopSigningAlgValuesSupported = "dpop_signing_alg_values_supported"
     }
 

@@ -15,7 +15,9 @@
 /// Requests are checked: an unknown user or a wrong password (compared in
 /// constant time) → `invalid_grant`; a grant other than `password` →
 /// `unsupported_grant_type`; a scope it does not know → `invalid_scope`; a
-/// `resource` (RFC 8707) other than this server's → `invalid_target`. Scopes
+/// `resource` (RFC 8707) other than this server's → `invalid_target`; this server's
+/// resource becomes the token's `aud`, and the metadata says
+/// `"resource_indicators_supported":true`, as the posts show. Scopes
 /// are those asked for that the user holds (all of them when none are asked).
 ///
 /// - SeeAlso: RFC 6749 §4.3 (password grant), §5 (token response and errors); RFC 8707 §2
@@ -55,7 +57,7 @@ public struct DemoAuthorizationServer: Sendable {
         AuthorizationServerMetadata(
             issuer: issuer, tokenEndpoint: issuer + Self.tokenPath, jwksURI: issuer + "/.well-known/jwks.json",
             scopesSupported: scopesSupported, responseTypesSupported: [], grantTypesSupported: ["password"],
-            tokenEndpointAuthMethodsSupported: ["none"])
+            tokenEndpointAuthMethodsSupported: ["none"], resourceIndicatorsSupported: true)
     }
 
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -95,7 +97,7 @@ public struct DemoAuthorizationServer: Sendable {
             guard resource == self.resource else { throw .invalidTarget("This server issues tokens for \(self.resource) only") }
             audience = [resource]
         }
-        guard let signer else { throw .temporarilyUnavailable("No private key to sign with; create one with: swift run gen-token --generate-keys") }
+        guard let signer else { throw .temporarilyUnavailable("No private key to sign with in the keys folder (--keys, $KEYS_DIR); the demo key pair is keys/mcp_private_key.pem in the repository") }
         do {
             return try await signer.issue(username: user.username, scopes: granted, roles: user.roles, audience: audience)
         } catch {

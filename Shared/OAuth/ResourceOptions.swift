@@ -14,7 +14,7 @@ public struct ResourceOptions: ParsableArguments, Sendable {
     @Option(
         name: .customLong("public-url"),
         help: "The URL clients use to reach this server; the MCP resource is <url>/mcp. (default: $MCP_SERVER_URL, else http://localhost:<port>)")
-    var publicURL: String?
+    public var publicURL: String?
 
     public init() {}
 

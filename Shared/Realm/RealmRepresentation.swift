@@ -27,8 +27,15 @@ public struct RealmRepresentation: Codable, Sendable, Equatable {
     public var components: [String: [ComponentRepresentation]]?
 
     /// Reads and decodes a realm file.
-    public static func load(from path: String) throws -> RealmRepresentation {
-        try JSONDecoder().decode(RealmRepresentation.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    ///
+    /// - Throws: ``InputFileError`` when the file is missing or is not a realm export.
+    public static func load(from path: String) throws(InputFileError) -> RealmRepresentation {
+        let data = try InputFile.read(path, what: "realm file", option: "--realm-file")
+        do {
+            return try JSONDecoder().decode(RealmRepresentation.self, from: data)
+        } catch {
+            throw InputFileError("\(path) is not a realm file (Keycloak's realm export JSON)")
+        }
     }
 
     /// The realm file of this repository, relative to the working directory.

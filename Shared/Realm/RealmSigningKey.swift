@@ -18,7 +18,9 @@ public struct RealmSigningKey: Sendable {
 
     /// A new key, or the PKCS#8 PEM given.
     public init(privateKeyPEM: String? = nil) async throws {
-        let key = try privateKeyPEM.map { try _RSA.Signing.PrivateKey(pemRepresentation: $0) } ?? _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let key = try privateKeyPEM.map { pem in
+            do { return try _RSA.Signing.PrivateKey(pemRepresentation: pem) } catch { throw RealmSigningKeyError.notRSAPrivateKey }
+        } ?? _RSA.Signing.PrivateKey(keySize: .bits2048)
         let primitives = try key.publicKey.getKeyPrimitives()
         var jwk = JSONWebKey(
             kty: "RSA", use: "sig", alg: "RS256", n: Data(primitives.modulus).base64URLEncodedString(),
@@ -45,6 +47,14 @@ public struct RealmSigningKey: Sendable {
 }
 
 /// The RSA key's JWK had no modulus or exponent to take a thumbprint of (not expected to happen).
-enum RealmSigningKeyError: Error {
+enum RealmSigningKeyError: Error, CustomStringConvertible {
     case noThumbprint
+    case notRSAPrivateKey
+
+    var description: String {
+        switch self {
+        case .noThumbprint: "the signing key has no JWK thumbprint"
+        case .notRSAPrivateKey: "the key given with --key is not an RSA private key in PEM (PKCS#8 or PKCS#1)"
+        }
+    }
 }

@@ -12,7 +12,7 @@
 /// ```swift
 /// let protected = ProtectedMCPServer(configuration: configuration)
 /// protected.addRoutes(to: router, serving: MCPDispatcher(methods: .all, tools: [EchoTool()]))
-/// try await makeApplication(…, services: [protected.keys]).runService()
+/// await makeApplication(…, services: [protected.keys]).run()
 /// ```
 public import Hummingbird
 public import Logging
@@ -59,10 +59,14 @@ public struct ProtectedMCPServer: Sendable {
         MCPEndpoint(handler: ScopeEnforcingHandler(dispatcher, policy: policy, challenge: challenge)).addRoutes(to: authenticated)
     }
 
-    /// `/health` for this server: the metadata links, the authorization server and the freshness of its keys.
+    /// `/health` for this server: the metadata links, the authorization server and the freshness of its keys;
+    /// `"status":"degraded"`, with the reason in `keys.last_error`, while it has no keys to verify with.
     public func health() async -> HealthStatus {
-        HealthStatus(
+        let keys = await keys.status()
+        var health = HealthStatus(
             authRequired: true, oauthMetadata: resource.healthLinks, scopeBasedAuth: true,
-            keycloakIntegration: .init(realm: configuration.realm, issuer: configuration.issuer, keys: await keys.status()))
+            keycloakIntegration: .init(realm: configuration.realm, issuer: configuration.issuer, keys: keys))
+        if keys.count == 0 { health.status = "degraded" }
+        return health
     }
 }

@@ -10,15 +10,16 @@
 ///   it stops with the server;
 /// - on a `kid` it does not know (the server rotated keys), refetches once, at
 ///   most once every 30 s however many such tokens arrive, then answers;
-/// - when the server is unreachable, keeps the last good keys (``Status`` says
-///   they are stale) and retries every 5 s;
+/// - when the server is unreachable, says so at once in the log (URL and
+///   reason), keeps the last good keys (``KeySetStatus`` says they are stale)
+///   and retries after 1 s, 2 s, 4 s … up to 30 s, logging each retry;
 /// - with no keys ever fetched, answers ``AuthFailure/keysUnavailable(_:)``
 ///   (503), never a 401 that would blame the token.
 ///
 /// ```swift
 /// let keys = RemoteKeySet(issuer: "http://localhost:8080/realms/mcp-realm")
 /// let verifier = TokenVerifier(keys: keys, issuers: [keys.issuer], audiences: ["echo-mcp-server"])
-/// try await makeApplication(…, services: [keys]).runService()
+/// await makeApplication(…, services: [keys]).run()
 /// ```
 public import Foundation
 import Logging
@@ -34,6 +35,7 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     /// The least time between two refetches caused by unknown `kid`s.
     let unknownKeyInterval: TimeInterval
     let retryInterval: TimeInterval
+    let maxRetryInterval: TimeInterval
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -47,6 +49,7 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     private var metadata: AuthorizationServerMetadata?
     private var metadataFetchedAt: Date?
     private var lastError: String?
+    private var consecutiveFailures = 0
     private var lastUnknownKeyRefetch: Date?
     private var refreshing: Task<Void, Never>?
     /// How many times the JWKS was fetched (for tests and benchmarks).
@@ -54,8 +57,8 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
 
     public init(
         issuer: String, discovery: AuthorizationServerDiscovery = AuthorizationServerDiscovery(), jwksCacheSeconds: TimeInterval = 300,
-        metadataCacheSeconds: TimeInterval = 3600, unknownKeyInterval: TimeInterval = 30, retryInterval: TimeInterval = 5,
-        logger: Logger = Logger(label: "keys"), now: @escaping @Sendable () -> Date = { Date() }
+        metadataCacheSeconds: TimeInterval = 3600, unknownKeyInterval: TimeInterval = 30, retryInterval: TimeInterval = 1,
+        maxRetryInterval: TimeInterval = 30, logger: Logger = Logger(label: "keys"), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.issuer = issuer
         self.discovery = discovery
@@ -63,6 +66,7 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
         self.metadataLifetime = metadataCacheSeconds
         self.unknownKeyInterval = unknownKeyInterval
         self.retryInterval = retryInterval
+        self.maxRetryInterval = max(maxRetryInterval, retryInterval)
         self.logger = logger
         self.now = now
     }
@@ -100,7 +104,7 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
 
     // MARK: Background
 
-    /// Fetches now, then keeps the keys fresh until the server shuts down.
+    /// Fetches now, then keeps the keys fresh until the server shuts down (at once, even mid-fetch).
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
@@ -111,11 +115,14 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
         }
     }
 
-    private func nextRefreshDelay() -> TimeInterval {
-        keys.isEmpty || lastError != nil ? retryInterval : jwksLifetime
+    /// The keys' lifetime while all is well; after failures, `retryInterval` doubling up to `maxRetryInterval`.
+    func nextRefreshDelay() -> TimeInterval {
+        guard consecutiveFailures > 0 else { return jwksLifetime }
+        return min(retryInterval * pow(2, Double(min(consecutiveFailures - 1, 30))), maxRetryInterval)
     }
 
-    /// One fetch at a time: callers arriving while one runs wait for it.
+    /// One fetch at a time: callers arriving while one runs wait for it. Cancelling the caller
+    /// (the server shutting down) cancels the fetch.
     public func refresh() async {
         if let refreshing {
             await refreshing.value
@@ -123,7 +130,7 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
         }
         let task = Task { await self.fetch() }
         refreshing = task
-        await task.value
+        await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         refreshing = nil
     }
 
@@ -132,7 +139,12 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
             let metadata = try await currentMetadata()
             guard let jwksURI = metadata.jwksURI else { throw RemoteKeyError("The metadata of \(issuer) names no jwks_uri") }
             jwksFetches += 1
-            let set = try await discovery.getJSON(JSONWebKeySet.self, from: jwksURI)
+            let set: JSONWebKeySet
+            do {
+                set = try await discovery.getJSON(JSONWebKeySet.self, from: jwksURI)
+            } catch {
+                throw RemoteKeyError("\(jwksURI): \(AuthorizationServerDiscovery.describe(error))")
+            }
             var fetched: [VerificationKey] = []
             for jwk in set.keys {
                 if let key = jwk.verificationKey() { fetched.append(key) }
@@ -144,9 +156,14 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
             keys = fetched
             keysFetchedAt = now()
             lastError = nil
+            consecutiveFailures = 0
         } catch {
+            guard !Task.isCancelled else { return }
             lastError = "\(error)"
-            logger.warning("could not refresh keys from \(issuer): \(error)\(keys.isEmpty ? "" : "; keeping the last good keys")")
+            consecutiveFailures += 1
+            let kept = keys.isEmpty ? "no keys yet, so tokens get 503" : "keeping the last good keys"
+            let retry = String(format: "%g", nextRefreshDelay())
+            logger.warning("cannot fetch signing keys: \(lastError ?? ""); \(kept); retrying in \(retry) s")
         }
     }
 

@@ -18,7 +18,8 @@
 public import Hummingbird
 
 public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
-    public let status = "healthy"
+    /// `healthy`; `degraded` when the server runs but cannot do its job yet (step 10 without keys from the authorization server).
+    public var status = "healthy"
     public var jwtEnabled: Bool?
     public var jwksAvailable: Bool?
     public var authRequired: Bool?
@@ -27,7 +28,7 @@ public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
     public var keycloakIntegration: KeycloakIntegration?
 
     /// Where a step's OAuth metadata documents are (step 7 on).
-    public struct OAuthMetadataLinks: Encodable, Sendable {
+    public struct OAuthMetadataLinks: Encodable, Sendable, Equatable {
         public let protectedResource: String
         public let authorizationServer: String
 

@@ -60,6 +60,12 @@ public struct ServerOptions: ParsableArguments, Sendable {
         extraHosts.isEmpty ? Self.commaSeparated("ALLOWED_HOSTS") : extraHosts
     }
 
+    /// Uses `origins` and `hosts` (step 10's env file) where neither a flag nor the environment names any.
+    public mutating func addDefaults(origins: [String], hosts: [String]) {
+        if allowedOrigins.isEmpty { extraOrigins = origins }
+        if allowedHosts.isEmpty { extraHosts = hosts }
+    }
+
     /// The level for the server's logger.
     public var resolvedLogLevel: Logger.Level {
         (logLevel ?? Self.environment["LOG_LEVEL"]).flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info

@@ -8,7 +8,10 @@
 ///
 ///     swift run gen-token --username alice --scopes mcp:read,mcp:tools
 ///     swift run gen-token --username admin --scopes mcp:read,mcp:tools,mcp:prompts --roles admin
-///     swift run gen-token --generate-keys          # a new demo key pair in keys/
+///     swift run gen-token --generate-keys --keys my-keys   # a new key pair in my-keys/
+///
+/// `--generate-keys` never replaces a key pair that is there (the committed
+/// demo pair in keys/ included) unless `--force` says so.
 ///
 /// Read: Shared/Auth/TokenIssuer.swift, Shared/Keys/KeyDirectory.swift
 import ArgumentParser
@@ -38,6 +41,8 @@ struct Options: ParsableCommand {
     @OptionGroup var keys: KeyOptions
     @Flag(help: "Write a new RSA-2048 key pair to the keys directory first (servers must restart to use it).")
     var generateKeys = false
+    @Flag(help: "With --generate-keys: replace a key pair that is already there.")
+    var force = false
     @Option(help: "Where to write the token and its claims as JSON. (default: token_<username>.json)")
     var out: String?
 
@@ -62,23 +67,42 @@ func note(_ text: String) {
 let options = Options.parseOrExit()
 let directory = options.keys.directory
 if options.generateKeys {
-    try directory.generateKeyPair()
+    if !options.force, directory.privateKeyPEM() != nil || directory.publicKeyPEM() != nil {
+        note("a key pair is already in \(directory.path)/; keeping it (--force replaces it; --keys DIR writes elsewhere)")
+        exit(1)
+    }
+    do {
+        try directory.generateKeyPair()
+    } catch {
+        note("could not write a key pair to \(directory.path)/: \(error.localizedDescription)")
+        exit(1)
+    }
     note("wrote a new key pair: \(directory.privateKeyPath), \(directory.publicKeyPath)")
 }
 guard let username = options.username else { exit(0) }
 guard let pem = directory.privateKeyPEM() else {
-    note("no private key at \(directory.privateKeyPath); run: swift run gen-token --generate-keys")
+    note("no private key at \(directory.privateKeyPath): run from the repository's top folder (the demo keys are in keys/), or give --keys DIR")
     exit(1)
 }
 
 // MARK: Run
 
-let signer = try await TokenIssuer(privateKeyPEM: pem, keyID: options.kid, issuer: options.issuer)
-let issued = try await signer.issue(
-    username: username, scopes: list(options.scopes), roles: list(options.roles), audience: list(options.audience),
-    lifetime: TimeInterval(options.expires))
-let file = TokenFile(token: issued.token)
+let issued: TokenIssuer.IssuedToken
+do {
+    let signer = try await TokenIssuer(privateKeyPEM: pem, keyID: options.kid, issuer: options.issuer)
+    issued = try await signer.issue(
+        username: username, scopes: list(options.scopes), roles: list(options.roles), audience: list(options.audience),
+        lifetime: TimeInterval(options.expires))
+} catch {
+    note("\(directory.privateKeyPath) is not an RSA private key in PEM; the demo pair is in keys/")
+    exit(1)
+}
 let path = options.out ?? "token_\(username).json"
-try JSONEncoder.pretty.encode(file).write(to: URL(fileURLWithPath: path))
+do {
+    try JSONEncoder.pretty.encode(TokenFile(token: issued.token)).write(to: URL(fileURLWithPath: path))
+} catch {
+    note("could not write \(path): \(error.localizedDescription)")
+    exit(1)
+}
 note("wrote \(path): \(username), scopes [\(issued.claims.scope ?? "")], expires in \(options.expires) s")
 print(issued.token)

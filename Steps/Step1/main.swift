@@ -31,4 +31,4 @@ func makeRouter(_ server: ServerOptions) -> Router<BasicRequestContext> {
 // MARK: Run
 
 let options = Options.parseOrExit()
-try await makeApplication(name: "step1", router: makeRouter(options.server), options: options.server).runService()
+await makeApplication(name: "step1", router: makeRouter(options.server), options: options.server).run()

@@ -24,10 +24,25 @@ import SharedRemote
 
 struct Options: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "step10", abstract: "Step 10: the MCP server trusting Keycloak (or step9 serve), configured from an env file.")
+        commandName: "step10", abstract: "Step 10: the MCP server trusting Keycloak (or step9 serve), configured from an env file.",
+        discussion: """
+            Each setting comes from the first of: a flag, the process environment, the env file, the default.
+            Variables: KEYCLOAK_URL (--keycloak-url; default http://localhost:8080), KEYCLOAK_REALM (mcp-realm),
+            MCP_SERVER_URL (--public-url; default http://localhost:<port>), JWT_ISSUER (<KEYCLOAK_URL>/realms/<realm>),
+            JWT_AUDIENCE (echo-mcp-server), JWKS_CACHE_SECONDS (300), METADATA_CACHE_SECONDS (3600), DPOP_REQUIRED (false),
+            ALLOWED_ORIGINS (--allowed-origin), ALLOWED_HOSTS (--allowed-host), PORT (--port; 9000), LOG_LEVEL (--log-level).
+            """)
     @OptionGroup var server: ServerOptions
-    @Option(help: "The env file to read first (then the environment, then defaults).")
-    var env: String = "scripts/keycloak/keycloak_direct.env"
+    @OptionGroup var resource: ResourceOptions
+    @Option(name: .customLong("keycloak-url"), help: "The authorization server's base URL. (default: $KEYCLOAK_URL, else http://localhost:8080)")
+    var keycloakURL: String?
+    @Option(help: "The env file that fills in what the environment does not set. (default: \(KeycloakConfiguration.defaultEnvFile))")
+    var env: String?
+
+    /// The settings given as flags, by variable name: they win over the environment and the env file.
+    var flags: [String: String] {
+        ["KEYCLOAK_URL": keycloakURL, "MCP_SERVER_URL": resource.publicURL].compactMapValues { $0 }
+    }
 }
 
 // MARK: Router
@@ -50,13 +65,16 @@ let options = Options.parseOrExit()
 let logger = Logger(label: "step10")
 let configuration: KeycloakConfiguration
 do {
-    let (loaded, notice) = try await KeycloakConfiguration.load(envFile: options.env)
+    let (loaded, notice) = try await KeycloakConfiguration.load(
+        envFile: options.env ?? KeycloakConfiguration.defaultEnvFile, required: options.env != nil, flags: options.flags,
+        listenPort: options.server.listenPort)
     if let notice { logger.notice("\(notice)") }
     configuration = loaded
 } catch {
-    Options.exit(withError: ValidationError("\(error)"))
+    Options.exit(withError: error)
 }
 logger.info("configuration:\n\(configuration.summary)")
+var server = options.server
+server.addDefaults(origins: configuration.allowedOrigins, hosts: configuration.allowedHosts)
 let protected = ProtectedMCPServer(configuration: configuration, logger: logger)
-try await makeApplication(name: "step10", router: makeRouter(options.server, protected: protected), options: options.server, services: [protected.keys])
-    .runService()
+await makeApplication(name: "step10", router: makeRouter(server, protected: protected), options: server, services: [protected.keys]).run()

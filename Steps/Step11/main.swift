@@ -35,7 +35,7 @@ struct Options: ParsableCommand {
     var password: String?
     @Flag(help: "Print the authorization URL and read the redirect URL pasted back (no browser, no listener).")
     var paste = false
-    @Option(help: "Where the registration and tokens are kept (0600). (default: .step11; a fresh temporary directory with --demo)")
+    @Option(help: "Where the registration and tokens are kept (0600). (default: .step11; with --demo, a temporary directory removed at the end)")
     var stateDir: String?
     @Option(help: "The realm file (for --demo).")
     var realmFile: String = RealmRepresentation.defaultPath
@@ -68,7 +68,7 @@ func withDemoServers<T>(
     protected.addRoutes(to: mcpRouter, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
     let mcp = try await BackgroundServer.start(mcpRouter, port: mcpPort)
     let required = dpopRequired ? " (DPOP_REQUIRED=true)" : ""
-    print("demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)\(required)")
+    printLine("demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)\(required)")
     defer { Task { await mcp.stop(); await realm.stop() } }
     return try await body("http://127.0.0.1:\(mcpPort)/mcp", representation)
 }
@@ -83,10 +83,11 @@ do {
     if options.demo {
         outcomes = try await withDemoServers(realmFile: options.realmFile, dpopRequired: options.dpop) { mcpURL, realm in
             let password = options.password ?? realm.users?.first { $0.username == options.user }?.credentials?.first?.value ?? ""
-            let directory = options.stateDir ?? FileManager.default.temporaryDirectory.appendingPathComponent("step11-\(UUID().uuidString)").path
+            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("step11-\(UUID().uuidString)").path
+            defer { if options.stateDir == nil { try? FileManager.default.removeItem(atPath: temporary) } }
             let client = MCPOAuthClient(
-                mcpURL: mcpURL, store: OAuthClientStore(directory: directory), login: .form(username: options.user, password: password), http: clientHTTP,
-                message: options.message, dpop: dpopKey)
+                mcpURL: mcpURL, store: OAuthClientStore(directory: options.stateDir ?? temporary),
+                login: .form(username: options.user, password: password), http: clientHTTP, message: options.message, dpop: dpopKey)
             return try await client.run()
         }
     } else {
@@ -96,11 +97,18 @@ do {
             message: options.message, dpop: dpopKey)
         outcomes = try await client.run()
     }
-    print("Result:")
-    for outcome in outcomes { print("  \(outcome)") }
+    printLine("Result:")
+    for outcome in outcomes { printLine("  \(outcome)") }
+    if options.demo, options.user != "mcp-admin", outcomes.contains(where: { !$0.succeeded }) {
+        printLine("The refusal is expected: \(options.user) holds no role for that scope in the realm. --user mcp-admin holds them all.")
+    }
     await clientHTTP.shutdown()
 } catch {
-    print("✘ \(error)")
+    var hint = ""
+    if case OAuthFlowError.unreachable(let url, _) = error, url == options.server, !options.demo {
+        hint = " Is the MCP server running (swift run step10)? Another one: --server URL"
+    }
+    printLine("✘ \(error)\(hint)")
     await clientHTTP.shutdown()
     Options.exit(withError: ExitCode.failure)
 }

@@ -33,4 +33,4 @@ func makeRouter(_ server: ServerOptions) -> Router<BasicRequestContext> {
 // MARK: Run
 
 let options = Options.parseOrExit()
-try await makeApplication(name: "step4", router: makeRouter(options.server), options: options.server).runService()
+await makeApplication(name: "step4", router: makeRouter(options.server), options: options.server).run()

@@ -2,13 +2,13 @@
 ///
 /// New here: the demo RSA key pair in keys/, read once at start, and
 /// `GET /.well-known/jwks.json`, where anyone can fetch the public half to check
-/// the server's tokens (kid `mcp-key-1`, RS256). Without a key the endpoint says
-/// why with 503. /health reports `jwt_enabled` and `jwks_available`.
+/// the server's tokens (kid `mcp-key-1`, RS256). Without a key the server stops at
+/// once, saying where it looked. /health reports `jwt_enabled` and `jwks_available`;
+/// `initialize` says `jwt_enabled` in its `serverInfo`, as the posts show.
 ///
 /// Read: Shared/Keys/PublicKeys.swift, Shared/Keys/JSONWebKeySet.swift, Shared/Keys/KeyDirectory.swift
 import ArgumentParser
 import Hummingbird
-import Logging
 import Shared
 
 // MARK: Options
@@ -29,7 +29,7 @@ func makeRouter(_ server: ServerOptions, keys: PublicKeys) -> Router<BasicReques
     router.add(middleware: MCPCORSMiddleware())
     router.get("/health") { _, _ in HealthStatus(jwtEnabled: true, jwksAvailable: keys.isAvailable) }
     router.get("/.well-known/jwks.json") { _, _ in JWKSResponse(keys) }
-    let mcp = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
+    let mcp = MCPDispatcher(methods: .all, serverInfo: ServerInfo(jwtEnabled: keys.isAvailable), tools: [EchoTool()], prompts: [EchoPrompt()])
     MCPEndpoint(handler: mcp).addRoutes(to: router.group("/mcp"))
     return router
 }
@@ -38,5 +38,5 @@ func makeRouter(_ server: ServerOptions, keys: PublicKeys) -> Router<BasicReques
 
 let options = Options.parseOrExit()
 let keys = await PublicKeys.load(from: options.keys.directory)
-if let problem = keys.problem { Logger(label: "step5").warning("\(problem)") }
-try await makeApplication(name: "step5", router: makeRouter(options.server, keys: keys), options: options.server).runService()
+if let problem = keys.problem { Options.exit(withError: InputFileError(problem)) }
+await makeApplication(name: "step5", router: makeRouter(options.server, keys: keys), options: options.server).run()

@@ -11,7 +11,6 @@
 /// Read: Shared/Auth/BearerTokenMiddleware.swift, Shared/Auth/TokenVerifier.swift, Shared/Auth/AuthRejection.swift
 import ArgumentParser
 import Hummingbird
-import Logging
 import Shared
 
 // MARK: Options
@@ -35,7 +34,7 @@ func makeRouter(_ server: ServerOptions, keys: PublicKeys) -> Router<MCPRequestC
     let verifier = TokenVerifier(
         keys: LocalKeySet(keys.verificationKeys), issuers: [TokenIssuer.demoIssuer], audiences: [TokenIssuer.demoAudience])
     let authenticated = router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: BearerChallenge()))
-    let mcp = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
+    let mcp = MCPDispatcher(methods: .all, serverInfo: ServerInfo(jwtEnabled: keys.isAvailable), tools: [EchoTool()], prompts: [EchoPrompt()])
     MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
     return router
 }
@@ -44,5 +43,5 @@ func makeRouter(_ server: ServerOptions, keys: PublicKeys) -> Router<MCPRequestC
 
 let options = Options.parseOrExit()
 let keys = await PublicKeys.load(from: options.keys.directory)
-if let problem = keys.problem { Logger(label: "step6").warning("\(problem)") }
-try await makeApplication(name: "step6", router: makeRouter(options.server, keys: keys), options: options.server).runService()
+if let problem = keys.problem { Options.exit(withError: InputFileError(problem)) }
+await makeApplication(name: "step6", router: makeRouter(options.server, keys: keys), options: options.server).run()

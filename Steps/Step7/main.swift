@@ -10,7 +10,6 @@
 /// Read: Shared/OAuth/ProtectedResource.swift, Shared/OAuth/DemoAuthorizationServer.swift, Shared/Auth/BearerChallenge.swift
 import ArgumentParser
 import Hummingbird
-import Logging
 import Shared
 
 // MARK: Options
@@ -42,7 +41,8 @@ func makeRouter(_ server: ServerOptions, keys: PublicKeys, authorizationServer: 
         keys: LocalKeySet(keys.verificationKeys), issuers: [TokenIssuer.demoIssuer, authorizationServer.issuer],
         audiences: [TokenIssuer.demoAudience, resource.identifier])
     let authenticated = router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: resource.challenge))
-    let mcp = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
+    let serverInfo = ServerInfo(jwtEnabled: keys.isAvailable, oauthMetadata: resource.healthLinks)
+    let mcp = MCPDispatcher(methods: .all, serverInfo: serverInfo, tools: [EchoTool()], prompts: [EchoPrompt()])
     MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
     return router
 }
@@ -56,8 +56,8 @@ func makeAuthorizationServer(serverURL: String, keys: KeyDirectory) async throws
 
 let options = Options.parseOrExit()
 let keys = await PublicKeys.load(from: options.keys.directory)
-if let problem = keys.problem { Logger(label: "step7").warning("\(problem)") }
+if let problem = keys.problem { Options.exit(withError: InputFileError(problem)) }
 let serverURL = options.resource.serverURL(port: options.server.listenPort)
 let authorizationServer = try await makeAuthorizationServer(serverURL: serverURL, keys: options.keys.directory)
 let router = makeRouter(options.server, keys: keys, authorizationServer: authorizationServer)
-try await makeApplication(name: "step7", router: router, options: options.server).runService()
+await makeApplication(name: "step7", router: router, options: options.server).run()

@@ -9,7 +9,6 @@
 /// Read: Shared/Auth/ScopePolicy.swift, Shared/Auth/ScopeEnforcingHandler.swift, Shared/Echo/ServerStatsTool.swift
 import ArgumentParser
 import Hummingbird
-import Logging
 import Shared
 
 // MARK: Options
@@ -42,7 +41,8 @@ func makeRouter(_ server: ServerOptions, keys: PublicKeys, authorizationServer: 
         keys: LocalKeySet(keys.verificationKeys), issuers: [TokenIssuer.demoIssuer, authorizationServer.issuer],
         audiences: [TokenIssuer.demoAudience, resource.identifier])
     let authenticated = router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: resource.challenge))
-    let dispatcher = MCPDispatcher(methods: .all, tools: [EchoTool(), ServerStatsTool()], prompts: [EchoPrompt()])
+    let serverInfo = ServerInfo(jwtEnabled: keys.isAvailable, oauthMetadata: resource.healthLinks)
+    let dispatcher = MCPDispatcher(methods: .all, serverInfo: serverInfo, tools: [EchoTool(), ServerStatsTool()], prompts: [EchoPrompt()])
     let mcp = ScopeEnforcingHandler(dispatcher, policy: .step8, challenge: resource.challenge)
     MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
     return router
@@ -58,8 +58,8 @@ func makeAuthorizationServer(serverURL: String, keys: KeyDirectory) async throws
 
 let options = Options.parseOrExit()
 let keys = await PublicKeys.load(from: options.keys.directory)
-if let problem = keys.problem { Logger(label: "step8").warning("\(problem)") }
+if let problem = keys.problem { Options.exit(withError: InputFileError(problem)) }
 let serverURL = options.resource.serverURL(port: options.server.listenPort)
 let authorizationServer = try await makeAuthorizationServer(serverURL: serverURL, keys: options.keys.directory)
 let router = makeRouter(options.server, keys: keys, authorizationServer: authorizationServer)
-try await makeApplication(name: "step8", router: router, options: options.server).runService()
+await makeApplication(name: "step8", router: router, options: options.server).run()

@@ -95,12 +95,12 @@ func makeRouter(_ server: ServerOptions, realmServer: RealmServer) -> Router<Bas
 /// Serves the realm of `realmFile` until stopped.
 func serve(_ server: ServerOptions, realmFile: String, keyPath: String?, publicURL: String?) async throws {
     let port = server.port(default: 8080)
-    let keyPEM = try keyPath.map { try String(contentsOfFile: $0, encoding: .utf8) }
+    let keyPEM = try keyPath.map { path throws(InputFileError) in try InputFile.text(path, what: "private key", option: "--key") }
     let realmServer = try await makeRealmServer(
         realmFile: realmFile, baseURL: publicURL ?? "http://localhost:\(port)", signingKey: RealmSigningKey(privateKeyPEM: keyPEM))
     Logger(label: "step9").info(
         "serving realm \(realmServer.realm.name) at \(realmServer.issuer) (kid \(realmServer.signingKey.keyID)); codes, sessions and registered clients live in memory only")
-    try await makeApplication(name: "step9", router: makeRouter(server, realmServer: realmServer), options: server, port: port).runService()
+    await makeApplication(name: "step9", router: makeRouter(server, realmServer: realmServer), options: server, port: port).run()
 }
 
 let command: any ParsableCommand

@@ -78,6 +78,21 @@ let plainDPoP = #"DPoP algs="ES256 RS256", resource_metadata="\#(metadataURL)""#
 
 @Suite("DPoP middleware (step 10, Going further)")
 struct DPoPTokenMiddlewareTests {
+    @Test("more than one space after the scheme is accepted, for DPoP and Bearer alike (RFC 6750 §2.1: 1*SP)")
+    func spacesAfterScheme() async throws {
+        let issuer = TestTokenIssuer()
+        let key = DPoPKey()
+        let bound = issuer.token("alice", boundTo: key)
+        let plain = issuer.token("bob")
+        try await dpopApp(issuer).test(.router) { client in
+            var headers = HTTPFields.mcpPost.with(.authorization, "DPoP   \(bound)")
+            headers.append(HTTPField(name: .dpop, value: try resourceProof(key, token: bound)))
+            #expect(try await client.postMCP(RPC.echo("a"), headers: headers).status == .ok)
+            let bearer = try await client.postMCP(RPC.echo("b"), headers: HTTPFields.mcpPost.with(.authorization, "Bearer  \(plain)"))
+            #expect(bearer.status == .ok)
+        }
+    }
+
     @Test("a bound token with a fresh proof of its key passes, once per proof; the caller knows the binding")
     func boundTokenWithProof() async throws {
         let issuer = TestTokenIssuer()

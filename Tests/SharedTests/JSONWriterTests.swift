@@ -87,7 +87,7 @@ struct JSONWriterTests {
     @Test("ping results, with and without a caller, and the empty result")
     func pingResults() throws {
         let alice = AuthenticatedUser(username: "alice", subject: "a1", scopes: [], issuer: "i", expiresAt: .distantFuture)
-        for result in [PingResult(caller: nil), PingResult(caller: alice)] {
+        for result in [PingResult(caller: nil), PingResult(caller: alice), PingResult(caller: alice, metadataAvailable: true)] {
             #expect(try result.jsonText() == Self.foundation(result))
         }
         #expect(try EmptyResult().jsonText() == "{}")

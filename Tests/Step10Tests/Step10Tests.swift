@@ -30,7 +30,7 @@ func configuration(realmPort: Int) async throws -> KeycloakConfiguration {
 
 /// Step 10's key set for `configuration`, on `clock`.
 func keySet(_ configuration: KeycloakConfiguration, clock: TestClock = TestClock(), retry: TimeInterval = 5) -> RemoteKeySet {
-    RemoteKeySet(issuer: configuration.issuer, retryInterval: retry, logger: Logger(label: "test"), now: { clock.now })
+    RemoteKeySet(issuer: configuration.issuer, retryInterval: retry, maxRetryInterval: retry, logger: Logger(label: "test"), now: { clock.now })
 }
 
 func step10App(_ configuration: KeycloakConfiguration, keys: RemoteKeySet, services: [any Service] = []) throws -> some ApplicationProtocol {
@@ -206,20 +206,32 @@ struct Step10Tests {
         await realm.stop()
     }
 
-    @Test("configuration: env file, then environment, then defaults; a malformed value names its variable")
+    @Test("configuration: flags, then the environment, then the env file, then defaults; a malformed value names its variable")
     func configurationOrder() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("step10-\(UUID().uuidString).env")
-        try "KEYCLOAK_URL=http://kc.example:8080\nJWT_AUDIENCE=a, b\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "KEYCLOAK_URL=http://kc.example:8080\nKEYCLOAK_REALM=from-file\nJWT_AUDIENCE=a, b\nALLOWED_ORIGINS=https://app.example\n"
+            .write(to: file, atomically: true, encoding: .utf8)
         let (loaded, notice) = try await KeycloakConfiguration.load(
-            envFile: file.path, environment: ["KEYCLOAK_URL": "http://ignored:1", "KEYCLOAK_REALM": "other"])
+            envFile: file.path, environment: ["KEYCLOAK_URL": "http://env.example:1", "KEYCLOAK_REALM": "other"])
         #expect(notice == nil)
-        #expect(loaded.keycloakURL == "http://kc.example:8080")
+        #expect(loaded.keycloakURL == "http://env.example:1")  // the environment beats the file (load_dotenv)
         #expect(loaded.realm == "other")
-        #expect(loaded.issuer == "http://kc.example:8080/realms/other")
-        #expect(loaded.audiences == ["a", "b", "http://localhost:9000/mcp"])
-        let (defaults, missing) = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", environment: [:])
+        #expect(loaded.issuer == "http://env.example:1/realms/other")
+        #expect(loaded.audiences == ["a", "b", "http://localhost:9000/mcp"])  // the file fills in the rest
+        #expect(loaded.allowedOrigins == ["https://app.example"])
+        let (flagged, _) = try await KeycloakConfiguration.load(
+            envFile: file.path, flags: ["KEYCLOAK_URL": "http://flag.example:2", "MCP_SERVER_URL": "http://public.example"],
+            environment: ["KEYCLOAK_URL": "http://env.example:1"])
+        #expect(flagged.keycloakURL == "http://flag.example:2")
+        #expect(flagged.resource == "http://public.example/mcp")
+        let (defaults, missing) = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", listenPort: 29000, environment: [:])
         #expect(missing == "No env file at /nonexistent.env; using the environment and defaults.")
         #expect(defaults.issuer == "http://localhost:8080/realms/mcp-realm")
+        #expect(defaults.resource == "http://localhost:29000/mcp")  // MCP_SERVER_URL follows the port it listens on
+        await #expect(throws: InputFileError.self) {
+            _ = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", required: true, environment: [:])
+        }
         await #expect(throws: KeycloakConfiguration.InvalidValue.self) {
             _ = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", environment: ["MCP_SERVER_URL": "localhost:9000"])
         }

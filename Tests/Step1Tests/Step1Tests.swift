@@ -60,12 +60,26 @@ struct Step1Tests {
 
     @Test(
         "loopback origins on any port pass the check",
-        arguments: ["http://localhost", "http://localhost:6274", "https://127.0.0.1:8443", "http://[::1]:3000", "HTTP://LOCALHOST:80"])
+        arguments: ["http://localhost", "http://localhost:6274", "http://127.0.0.1:8080", "http://[::1]:3000", "HTTP://LOCALHOST:80"])
     func loopbackOrigins(origin: String) async throws {
         try await step1App().test(.router) { client in
             // Step 1 serves nothing but /health, so a request that passes the check finds no route.
             let response = try await client.get("/anything", headers: [.origin: origin])
             #expect(response.status == .notFound)
+        }
+    }
+
+    @Test("https on loopback is refused by default, as in the posts, and allowed once named")
+    func httpsLoopback() async throws {
+        try await step1App().test(.router) { client in
+            let response = try await client.get("/anything", headers: [.origin: "https://localhost:3000"])
+            #expect(response.status == .forbidden)
+        }
+        try await step1App("--allowed-origin", "https://localhost:3000").test(.router) { client in
+            let named = try await client.get("/anything", headers: [.origin: "https://localhost:3000"])
+            #expect(named.status == .notFound)
+            let other = try await client.get("/anything", headers: [.origin: "https://localhost:3001"])
+            #expect(other.status == .forbidden)
         }
     }
 

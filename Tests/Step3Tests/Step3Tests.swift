@@ -1,4 +1,4 @@
-/// Step 3: the echo tool and echo_prompt, discoverable but not yet callable.
+/// Step 3: the echo tool and echo_prompt, defined but not yet dispatched.
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -27,42 +27,51 @@ struct Step3Tests {
         }
     }
 
-    @Test("tools/list shows echo with its schemas and annotations")
-    func toolsList() async throws {
-        try await step3App().test(.router) { client in
-            let tools = try #require(try await client.postMCP(RPC.request("tools/list")).json()["result"]?["tools"]?.arrayValue)
-            #expect(tools.count == 1)
-            let echo = try #require(tools.first)
-            #expect(echo["name"] == "echo")
-            #expect(echo["inputSchema"]?["required"] == ["message"])
-            #expect(echo["inputSchema"]?["properties"]?["message"]?["type"] == "string")
-            let repeatCount = echo["inputSchema"]?["properties"]?["repeat_count"]
-            #expect(repeatCount?["type"] == "integer")
-            #expect(repeatCount?["minimum"] == 1)
-            #expect(repeatCount?["maximum"] == 10)
-            #expect(repeatCount?["default"] == 1)
-            #expect(echo["outputSchema"]?["type"] == "object")
-            #expect(
-                echo["annotations"]
-                    == ["title": "Echo Tool", "readOnlyHint": false, "destructiveHint": false, "idempotentHint": true, "openWorldHint": false])
-        }
+    @Test("the echo tool is defined with its schemas and annotations")
+    func echoDefinition() throws {
+        let tools = makeDispatcher().tools.map(\.definition)
+        #expect(tools.map(\.name) == ["echo"])
+        let echo = try #require(tools.first)
+        let input = try #require(echo.inputSchema.objectValue)
+        #expect(input["required"] == ["message"])
+        #expect(input["properties"]?.objectValue?["message"]?.objectValue?["type"] == "string")
+        let repeatCount = try #require(input["properties"]?.objectValue?["repeat_count"]?.objectValue)
+        #expect(repeatCount["type"] == "integer")
+        #expect(repeatCount["minimum"] == 1)
+        #expect(repeatCount["maximum"] == 10)
+        #expect(repeatCount["default"] == 1)
+        #expect(echo.outputSchema?.objectValue?["type"] == "object")
+        #expect(echo.annotations.readOnlyHint == false)
+        #expect(echo.annotations.idempotentHint == true)
     }
 
-    @Test("prompts/list shows echo_prompt with its required message argument")
-    func promptsList() async throws {
-        try await step3App().test(.router) { client in
-            let prompts = try #require(try await client.postMCP(RPC.request("prompts/list")).json()["result"]?["prompts"]?.arrayValue)
-            #expect(prompts.count == 1)
-            #expect(prompts.first?["name"] == "echo_prompt")
-            #expect(prompts.first?["arguments"]?[0]?["name"] == "message")
-            #expect(prompts.first?["arguments"]?[0]?["required"] == true)
-        }
+    @Test("echo_prompt is defined with its required message argument")
+    func promptDefinition() {
+        let prompts = makeDispatcher().prompts.map(\.definition)
+        #expect(prompts.map(\.name) == ["echo_prompt"])
+        #expect(prompts.first?.arguments?.first?.name == "message")
+        #expect(prompts.first?.arguments?.first?.required == true)
     }
 
-    @Test("calling is step 4's lesson: tools/call, prompts/get and initialize get -32601 here")
-    func notYetCallable() async throws {
+    @Test("the start-up log names each definition and its arguments")
+    func definitionSummary() {
+        let lines = makeDispatcher().definitionSummary
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("tool echo (Echo Tool): ") == true)
+        #expect(lines.first?.hasSuffix("[arguments: message (required), repeat_count]") == true)
+        #expect(lines.last?.hasPrefix("prompt echo_prompt: ") == true)
+        #expect(lines.last?.hasSuffix("[arguments: message (required)]") == true)
+    }
+
+    @Test("dispatch is step 4's lesson: tools/list, tools/call, prompts/list, prompts/get and initialize get -32601 here")
+    func notYetDispatched() async throws {
         try await step3App().test(.router) { client in
-            for body in [RPC.echo("hi"), RPC.getPrompt("echo_prompt", arguments: ["message": "hi"]), RPC.initialize()] {
+            #expect(try await client.postMCP(RPC.ping).status == .ok)
+            let bodies = [
+                RPC.request("tools/list"), RPC.echo("hi"), RPC.request("prompts/list"), RPC.getPrompt("echo_prompt", arguments: ["message": "hi"]),
+                RPC.initialize(),
+            ]
+            for body in bodies {
                 let response = try await client.postMCP(body)
                 #expect(response.rpcErrorCode == -32601)
             }

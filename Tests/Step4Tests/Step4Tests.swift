@@ -41,11 +41,35 @@ struct Step4Tests {
         }
     }
 
-    @Test("initialize without protocolVersion gets -32602")
-    func initializeWithoutVersion() async throws {
+    @Test("initialize without params, as the posts send it, is answered with the latest version")
+    func initializeWithoutParams() async throws {
         try await step4App().test(.router) { client in
-            let response = try await client.postMCP(RPC.request("initialize", params: [:]))
-            #expect(response.rpcErrorCode == -32602)
+            for body in [#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#, #"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": null}"#] {
+                let result = try await client.postMCP(body).json()["result"]
+                #expect(result?["protocolVersion"] == .string(ProtocolVersion.latest))
+                #expect(result?["serverInfo"]?["name"] == "mcp-echo")
+                #expect(result?["serverInfo"]?["jwt_enabled"] == nil)
+            }
+        }
+    }
+
+    @Test("initialize with params that are there but malformed gets -32602")
+    func initializeWithMalformedParams() async throws {
+        try await step4App().test(.router) { client in
+            for params in [#"{}"#, #"{"protocolVersion":7}"#, #"[]"#, #""2025-06-18""#] {
+                let response = try await client.postMCP(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":\#(params)}"#)
+                #expect(response.rpcErrorCode == -32602)
+            }
+        }
+    }
+
+    @Test("echo concatenates as the posts do: Hello World × 3, in the text and in structuredContent")
+    func echoAsThePosts() async throws {
+        try await step4App().test(.router) { client in
+            let body = #"{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "Hello World", "repeat_count": 3}}}"#
+            let result = try await client.postMCP(body).json()["result"]
+            #expect(result?["structuredContent"]?["echo"] == "Hello WorldHello WorldHello World")
+            #expect(result?["content"]?[0]?["text"]?.stringValue?.contains("Hello WorldHello WorldHello World") == true)
         }
     }
 
@@ -53,9 +77,9 @@ struct Step4Tests {
     func echo() async throws {
         try await step4App().test(.router) { client in
             let result = try #require(try await client.postMCP(RPC.echo("hi", repeatCount: 3)).json()["result"])
-            #expect(result["structuredContent"] == ["echo": "hi hi hi", "repeat_count": 3])
+            #expect(result["structuredContent"] == ["echo": "hihihi", "repeat_count": 3])
             #expect(result["content"]?[0]?["type"] == "text")
-            #expect(result["content"]?[0]?["text"] == #"{"echo":"hi hi hi","repeat_count":3}"#)
+            #expect(result["content"]?[0]?["text"] == #"{"echo":"hihihi","repeat_count":3}"#)
             #expect(result["isError"] == nil)
             let once = try await client.postMCP(RPC.echo("solo")).json()["result"]
             #expect(once?["structuredContent"]?["echo"] == "solo")
@@ -171,7 +195,7 @@ struct Step4Tests {
             let call = try await client.callTool(name: "echo", arguments: ["message": "sdk", "repeat_count": 2])
             #expect(call.isError != true)
             guard case .text(let text, _, _) = call.content.first else { Issue.record("no text content"); return }
-            #expect(text == #"{"echo":"sdk sdk","repeat_count":2}"#)
+            #expect(text == #"{"echo":"sdksdk","repeat_count":2}"#)
             let prompts = try await client.listPrompts().prompts
             #expect(prompts.map(\.name) == ["echo_prompt"])
             let prompt = try await client.getPrompt(name: "echo_prompt", arguments: ["message": "sdk"])

@@ -56,7 +56,7 @@ struct Step5Tests {
         try await step5App(keys: keys).test(.router) { client in
             let jwks = try await client.get("/.well-known/jwks.json")
             #expect(jwks.status == .serviceUnavailable)
-            #expect(jwks.detail?.contains("No public key at \(empty)/mcp_public_key.pem") == true)
+            #expect(jwks.detail?.hasPrefix("no public key at \(empty)/mcp_public_key.pem: run from the repository's top folder") == true)
             let health = try await client.get("/health")
             #expect(try health.json()["jwks_available"] == false)
         }
@@ -70,6 +70,15 @@ struct Step5Tests {
         let keys = await PublicKeys.load(from: KeyDirectory(path: directory.path))
         #expect(!keys.isAvailable)
         #expect(keys.problem?.contains("is not an RSA public key") == true)
+    }
+
+    @Test("initialize, sent without params as the posts do, says jwt_enabled in serverInfo")
+    func serverInfoSaysJWT() async throws {
+        try await step5App(keys: await DemoKeys.publicKeys()).test(.router) { client in
+            let result = try await client.postMCP(#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#).json()["result"]
+            #expect(result?["serverInfo"]?["jwt_enabled"] == true)
+            #expect(result?["serverInfo"]?["authenticatedUser"] == nil)
+        }
     }
 
     @Test("/mcp is still open in step 5: keys are published, not yet checked")

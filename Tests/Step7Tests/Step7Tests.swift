@@ -62,8 +62,25 @@ struct Step7Tests {
             #expect(metadata["authorization_endpoint"] == nil)
             #expect(metadata["registration_endpoint"] == nil)
             #expect(metadata["grant_types_supported"] == ["password"])
+            #expect(metadata["resource_indicators_supported"] == true)  // as the posts show: the token endpoint honours RFC 8707
+            #expect(metadata["response_types_supported"] == [])
             #expect(try await client.get("/.well-known/jwks.json").status == .ok)
             #expect(try await tokenRequest(client, "").status == .badRequest)
+        }
+    }
+
+    @Test("initialize names the metadata documents in serverInfo, and ping says they are there, as the posts' step 7 does")
+    func metadataInResults() async throws {
+        let token = try await DemoKeys.token("alice", scopes: ["mcp:read", "mcp:tools"])
+        let headers = HTTPFields.mcpPost.with(.authorization, "Bearer \(token)")
+        try await step7App().test(.router) { client in
+            let serverInfo = try await client.postMCP(#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#, headers: headers).json()["result"]?["serverInfo"]
+            #expect(serverInfo?["jwt_enabled"] == true)
+            #expect(serverInfo?["authenticatedUser"] == "alice")
+            #expect(serverInfo?["oauth_metadata"]?["protected_resource"] == "http://localhost:9000/.well-known/oauth-protected-resource/mcp")
+            #expect(serverInfo?["oauth_metadata"]?["authorization_server"] == "http://localhost:9000/.well-known/oauth-authorization-server")
+            let ping = try await client.postMCP(RPC.ping, headers: headers).json()["result"]
+            #expect(ping == ["_meta": ["user": "alice", "authenticated": true, "oauth_metadata_available": true]])
         }
     }
 

@@ -121,9 +121,9 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
     func credentials(in values: [String]) throws(Refusal) -> (DPoPChallenge.Scheme, String) {
         guard let value = values.first else { throw Refusal(failure: .missingToken, scheme: nil) }
         guard values.count == 1 else { throw Refusal(failure: .malformedHeader("More than one Authorization header"), scheme: nil) }
-        let space = value.firstIndex(of: " ") ?? value.endIndex
+        let (schemeName, credentials) = AuthorizationHeader.split(value)
         let scheme: DPoPChallenge.Scheme
-        switch value[..<space].lowercased() {
+        switch schemeName.lowercased() {
         case "bearer": scheme = .bearer
         case "dpop": scheme = .dpop
         default:
@@ -131,7 +131,7 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
             throw Refusal(failure: .malformedHeader("Authorization header must be: \(expected)"), scheme: nil)
         }
         let name = scheme == .dpop ? "DPoP" : "Bearer"
-        let token = space == value.endIndex ? "" : String(value[value.index(after: space)...])
+        let token = String(credentials)
         guard !token.isEmpty else { throw Refusal(failure: .malformedHeader("\(name) token is empty"), scheme: scheme) }
         guard B64Token.isValid(token) else {
             throw Refusal(failure: .malformedHeader("\(name) token has characters a token cannot have (spaces?)"), scheme: scheme)
