@@ -7,6 +7,9 @@
 #   build step11; $(build_path)/step11  build a product (as start_step does), and where it is
 #   get /health                   GET; sets STATUS, BODY and HEADERS
 #   post_mcp '{"jsonrpc":…}'      POST to /mcp as an MCP client would (extra curl args may follow)
+#   post_as_posts '{"jsonrpc":…}' POST to /mcp exactly as the posts' curl does (Content-Type only)
+#   expect_contains "what" TEXT   the last body contains TEXT, as the posts' own scripts grep for it
+#   expect_log "what" N TEXT      stepN's log has a line containing TEXT
 #   wait_until /health '.ok'      GET until the jq test passes (bounded)
 #   expect "what" 200 '.jq test'  ✅ when the status matches and the jq test is true, else ❌
 #   expect_header "what" Name value
@@ -135,6 +138,13 @@ request() {
 
 get() { request GET "$@"; }
 
+# post_as_posts JSON [CURL ARGS...]: the posts' curl, verbatim: -H "Content-Type: application/json" -d JSON, no Accept.
+post_as_posts() {
+    local json=$1
+    shift
+    request POST /mcp -H "Content-Type: application/json" -d "$json" "$@"
+}
+
 # wait_until PATH JQ_TEST: GETs PATH until its body passes the jq test (15 s at most); the last answer stays in STATUS/BODY.
 wait_until() {
     local path=$1 test=$2 deadline=$((SECONDS + 15))
@@ -187,6 +197,20 @@ expect_body() {
     local what=$1 text=$2 ok=no
     [[ "$BODY" == "$text" ]] && ok=yes
     report "$what" "$ok" "$text" "$BODY"
+}
+
+# expect_contains WHAT TEXT: the last body contains TEXT (as the posts' scripts check with grep).
+expect_contains() {
+    local what=$1 text=$2 ok=no
+    [[ "$BODY" == *"$text"* ]] && ok=yes
+    report "$what" "$ok" "a body containing $text" "HTTP $STATUS ${BODY:0:300}"
+}
+
+# expect_log WHAT N TEXT: stepN's log (what it printed since it started) has a line containing TEXT.
+expect_log() {
+    local what=$1 step=$2 text=$3 ok=no
+    grep -qF -- "$text" "$WORK/step$step.log" && ok=yes
+    report "$what" "$ok" "a log line with: $text" "$(tail -n 3 "$WORK/step$step.log")"
 }
 
 finish() {

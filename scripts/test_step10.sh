@@ -5,14 +5,12 @@ start_step 9 serve
 KEYCLOAK_URL="http://localhost:$PORT"
 ISSUER="$KEYCLOAK_URL/realms/mcp-realm"
 
+# The default env file (scripts/keycloak/keycloak_direct.env) with the realm server's URL as a flag: flags beat the
+# file, and MCP_SERVER_URL follows the port step 10 listens on.
 MCP_PORT=$(free_port)
-cat >"$WORK/step10.env" <<ENV
-KEYCLOAK_URL=$KEYCLOAK_URL
-KEYCLOAK_REALM=mcp-realm
-MCP_SERVER_URL=http://localhost:$MCP_PORT
-JWT_AUDIENCE=echo-mcp-server
-ENV
-start_step_at "$MCP_PORT" 10 --env "$WORK/step10.env"
+start_step_at "$MCP_PORT" 10 --keycloak-url "$KEYCLOAK_URL"
+expect_log "the configuration names the moved authorization server" 10 "KEYCLOAK_URL=$KEYCLOAK_URL"
+expect_log "…and the public URL follows --port" 10 "MCP_SERVER_URL=http://localhost:$MCP_PORT"
 
 wait_until /health '.keycloak_integration.keys.state == "fresh"'
 expect "/health names the realm and its issuer" 200 ".keycloak_integration.realm == \"mcp-realm\" and .keycloak_integration.issuer == \"$ISSUER\""
@@ -61,5 +59,17 @@ done
 PRM="http://localhost:$MCP_PORT/.well-known/oauth-protected-resource/mcp"
 NEEDS='error="insufficient_scope", scope="mcp:prompts", error_description="Insufficient scope: this request needs mcp:prompts"'
 expect_header "…a bearer token's 403 is the Bearer scope challenge" WWW-Authenticate "Bearer realm=\"mcp-server\", resource_metadata=\"$PRM\", $NEEDS"
+
+# The posts' own requests, verbatim (their greps: "result" for success, "error.*Forbidden" for a refusal).
+get /health
+expect_contains "posts: /health has keycloak_integration" '"keycloak_integration"'
+USER_TOKEN=$(token mcp-user user123)
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "Hello from user", "repeat_count": 1}}}' \
+    -H "Authorization: Bearer $USER_TOKEN"
+expect_contains "posts: mcp-user calls echo" '"result"'
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "prompts/list"}' -H "Authorization: Bearer $USER_TOKEN"
+[[ "$BODY" =~ error.*Forbidden ]] && report "posts: mcp-user's prompts/list is Forbidden" yes "" "" || report "posts: mcp-user's prompts/list is Forbidden" no "error…Forbidden" "$BODY"
+get /.well-known/oauth-protected-resource
+expect "posts: the root resource metadata names the authorization server" 200 ".authorization_servers[0] == \"$ISSUER\""
 
 finish

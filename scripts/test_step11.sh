@@ -8,6 +8,7 @@ check_line() { # check_line WHAT TEXT: the transcript has a line containing TEXT
     if grep -qF -- "$2" "$WORK/transcript"; then report "$1" yes "" ""; else report "$1" no "a line with: $2" "$(tail -n 5 "$WORK/transcript")"; fi
 }
 
+LEFT_BEFORE=$(ls -d "${TMPDIR:-/tmp}"/step11-* 2>/dev/null | wc -l)
 for user in mcp-user mcp-admin; do
     if timeout 120 "$STEP11" --demo --user "$user" >"$WORK/transcript" 2>&1; then report "step11 --demo --user $user exits 0" yes "" ""; else
         report "step11 --demo --user $user exits 0" no "exit 0" "exit $?: $(tail -n 3 "$WORK/transcript")"
@@ -22,6 +23,10 @@ done
 check_line "mcp-admin may list prompts" "✔ prompts/list → echo_prompt"
 timeout 120 "$STEP11" --demo --user mcp-user >"$WORK/transcript" 2>&1 || true
 check_line "mcp-user: prompts/list is refused after a step-up the realm does not grant" "✘ prompts/list → 403 insufficient_scope: mcp:prompts not granted"
+check_line "…and the demo says that refusal is expected, and how to see the other outcome" "The refusal is expected: mcp-user holds no role for that scope in the realm. --user mcp-admin holds them all."
+LEFT_AFTER=$(ls -d "${TMPDIR:-/tmp}"/step11-* 2>/dev/null | wc -l)
+((LEFT_AFTER <= LEFT_BEFORE)) && report "--demo leaves nothing in the temporary directory" yes "" "" ||
+    report "--demo leaves nothing in the temporary directory" no "$LEFT_BEFORE step11-* folders" "$LEFT_AFTER"
 
 # Going further: DPoP: the same story with tokens bound to a key made for the run, against a step-10 server that requires DPoP.
 if timeout 120 "$STEP11" --demo --dpop --user mcp-admin >"$WORK/transcript" 2>&1; then report "step11 --demo --dpop exits 0" yes "" ""; else
@@ -37,5 +42,25 @@ check_line "--dpop: the token is bound to the client's key" "token_type DPoP ✔
 check_line "--dpop: the MCP session uses DPoP" "⑧ MCP session with DPoP: Authorization: DPoP <token>"
 check_line "--dpop: the echo tool answers" "✔ tools/call echo → hello from step 11"
 check_line "--dpop: mcp-admin may list prompts" "✔ prompts/list → echo_prompt"
+
+# Against servers started on their own (step9 serve and step 10), as a learner runs them.
+start_step 9 serve
+start_step 10 --keycloak-url "http://localhost:$PORT"
+MCP_URL="http://localhost:$PORT/mcp"
+wait_until /health '.keycloak_integration.keys.state == "fresh"'
+timeout 60 "$STEP11" --server "$MCP_URL" --state-dir "$WORK/s11" --password wrong >"$WORK/transcript" 2>&1 || true
+check_line "a wrong password shows the login page's error" "✘ The authorization server refused: Invalid username or password."
+
+# Into a pipe, each stage shows as it happens: the transcript has the browser stage while step 11 still waits for it.
+"$STEP11" --server "$MCP_URL" --state-dir "$WORK/s11b" > >(cat >"$WORK/piped") 2>&1 &
+CLIENT=$!
+deadline=$((SECONDS + 20))
+until grep -qF "waiting up to 5 minutes for the browser" "$WORK/piped" 2>/dev/null || ((SECONDS > deadline)); do sleep 0.1; done
+if kill -0 "$CLIENT" 2>/dev/null && grep -qF "waiting up to 5 minutes for the browser" "$WORK/piped"; then
+    report "into a pipe, the lines arrive while step 11 still runs (and every wait says its limit)" yes "" ""
+else
+    report "into a pipe, the lines arrive while step 11 still runs" no "the waiting line before exit" "$(tail -n 3 "$WORK/piped")"
+fi
+kill "$CLIENT" 2>/dev/null || true
 
 finish

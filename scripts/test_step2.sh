@@ -33,6 +33,22 @@ expect_body "…the body is empty" ''
 post_mcp '{"jsonrpc":"2.0","id":6,"method":"ping"}' "${LOCAL[@]}" -H 'Content-Type: text/plain'
 expect "Content-Type text/plain gets 415" 415
 
+# The posts' own requests, verbatim.
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "ping"}' -H "Origin: http://localhost:3000"
+expect "posts: ping with Origin http://localhost:3000" 200
+expect_contains "…answers \"jsonrpc\":\"2.0\"" '"jsonrpc":"2.0"'
+expect_contains "…and \"id\":1" '"id":1'
+post_as_posts '{"jsonrpc": "2.0", "id": 2, "method": "ping"}' -H "Origin: http://127.0.0.1:8080"
+expect "posts: ping with Origin http://127.0.0.1:8080" 200 '.id == 2 and .result == {}'
+post_as_posts '{"jsonrpc": "2.0", "id": 3, "method": "ping"}'
+expect "posts: ping without Origin is refused" 403
+for origin in http://evil.com https://localhost:3000; do
+    post_as_posts '{"jsonrpc": "2.0", "id": 4, "method": "ping"}' -H "Origin: $origin"
+    expect "posts: ping with Origin $origin is refused" 403
+done
+post_as_posts '{"jsonrpc": "2.0", "id": 6, "method": "unknown_method"}' -H "Origin: http://localhost:5000"
+expect "posts: unknown_method gets -32601" 200 '.error.code == -32601 and .id == 6'
+
 head -c 1100000 /dev/zero | tr '\0' ' ' >"$WORK/big.json"
 request POST /mcp "${LOCAL[@]}" -H 'Content-Type: application/json' --data-binary @"$WORK/big.json"
 expect "a body over 1 MiB gets 413" 413

@@ -14,8 +14,8 @@ post_mcp '{"jsonrpc":"2.0","method":"notifications/initialized"}'
 expect "notifications/initialized gets 202" 202
 
 post_mcp '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"hello","repeat_count":3}}}'
-expect "echo repeats the message 3 times" 200 '.result.structuredContent == {"echo":"hello hello hello","repeat_count":3}'
-expect "…and gives the same JSON as text" 200 '.result.content[0].text | fromjson == {"echo":"hello hello hello","repeat_count":3}'
+expect "echo repeats the message 3 times, as the posts do" 200 '.result.structuredContent == {"echo":"hellohellohello","repeat_count":3}'
+expect "…and gives the same JSON as text" 200 '.result.content[0].text | fromjson == {"echo":"hellohellohello","repeat_count":3}'
 
 post_mcp '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"echo","arguments":{"message":"hi","repeat_count":11}}}'
 expect "repeat_count 11 gets -32602" 200 '.error.code == -32602'
@@ -28,6 +28,22 @@ expect "an unknown tool gets -32602" 200 '.error.code == -32602 and .error.data.
 
 post_mcp '{"jsonrpc":"2.0","id":6,"method":"prompts/get","params":{"name":"echo_prompt","arguments":{"message":"hello"}}}'
 expect "prompts/get fills echo_prompt" 200 '.result.messages[0].content.text == "Please echo: hello"'
+
+# The posts' own requests, verbatim.
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "initialize"}'
+expect "posts: initialize without params is answered with our latest version" 200 '.result.protocolVersion == "2025-11-25"'
+expect_contains "…with \"serverInfo\"" '"serverInfo"'
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}}'
+expect "…but params that are there without protocolVersion get -32602" 200 '.error.code == -32602'
+post_as_posts '{"jsonrpc": "2.0", "id": 2, "method": "tools/list"}'
+expect_contains "posts: tools/list lists echo" '"name":"echo"'
+post_as_posts '{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "Hello World", "repeat_count": 3}}}'
+expect "posts: echo concatenates" 200 '.result.structuredContent.echo == "Hello WorldHello WorldHello World"'
+expect_contains "…and the text has it too" 'Hello WorldHello WorldHello World'
+post_as_posts '{"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "Test", "repeat_count": 2}}}'
+expect_contains "posts: Test × 2" 'TestTest'
+post_as_posts '{"jsonrpc": "2.0", "id": 5, "method": "unknown_method"}'
+expect "posts: unknown_method gets -32601 (the spec's code; the Python original answers -32603)" 200 '.error.code == -32601'
 
 get /mcp
 expect "GET /mcp gets 405" 405

@@ -12,11 +12,14 @@ expect "…for RS256 signatures" 200 '.keys[0].alg == "RS256" and .keys[0].use =
 expect "…with n and e in base64url, unpadded" 200 '.keys[0].e == "AQAB" and (.keys[0].n | test("^[A-Za-z0-9_-]+$"))'
 expect "…and nothing private (no d, p, q)" 200 '.keys[0] | has("d") or has("p") or has("q") | not'
 
-stop_server
-start_step 5 --keys "$WORK/no-such-dir"
-get /.well-known/jwks.json
-expect "without a key file, the JWKS answers 503 and says why" 503 '.detail | startswith("No public key at")'
-get /health
-expect "…and /health says jwks_available false" 200 '.jwks_available == false'
+# The posts' own requests, verbatim.
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "initialize"}'
+expect "posts: initialize says jwt_enabled in serverInfo" 200 '.result.serverInfo.jwt_enabled == true'
+post_as_posts '{"jsonrpc": "2.0", "id": 2, "method": "tools/list"}'
+expect_contains "posts: tools/list lists echo" '"name":"echo"'
+post_as_posts '{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "Hello World", "repeat_count": 3}}}'
+expect_contains "posts: echo concatenates" 'Hello WorldHello WorldHello World'
+
+# Without keys, the server does not start: scripts/test_mistakes.sh checks its one line.
 
 finish

@@ -24,6 +24,9 @@ expect "initialize names the authenticated user" 200 '.result.serverInfo.authent
 post_mcp "$PING" -H "Authorization: bearer $ALICE"
 expect "the scheme is case-insensitive" 200
 
+post_mcp "$PING" -H "Authorization: Bearer    $ALICE"
+expect "more than one space after Bearer is fine (RFC 6750: 1*SP)" 200 '.result._meta.user == "alice"'
+
 post_mcp "$PING" -H "Authorization: Bearer $EXPIRED"
 expect "an expired token: 401 Token expired" 401 '.detail == "Token expired"'
 expect_header "…with error=\"invalid_token\"" WWW-Authenticate 'Bearer realm="mcp-server", error="invalid_token", error_description="Token expired"'
@@ -53,5 +56,22 @@ expect "a token in the query string is ignored: 401" 401 '.detail == "Authorizat
 
 get /health
 expect "/health says auth_required" 200 '.auth_required == true'
+
+# The posts' own requests, verbatim.
+ADMIN=$(gen_token admin mcp:read,mcp:tools,mcp:prompts)
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "initialize"}'
+expect_contains "posts: no token gets their detail" '"detail":"Authorization header missing"'
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "initialize"}' -H "Authorization: Bearer $ALICE"
+expect_contains "posts: initialize names alice" '"authenticatedUser":"alice"'
+post_as_posts '{"jsonrpc": "2.0", "id": 2, "method": "tools/list"}' -H "Authorization: Bearer $ALICE"
+expect_contains "posts: tools/list lists echo" '"name":"echo"'
+post_as_posts '{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "Hello Alice", "repeat_count": 2}}}' -H "Authorization: Bearer $ALICE"
+expect_contains "posts: echo for alice" 'Hello AliceHello Alice'
+post_as_posts '{"jsonrpc": "2.0", "id": 4, "method": "ping"}' -H "Authorization: Bearer $ALICE"
+expect "posts: ping says who and that she is authenticated" 200 '.result._meta == {"user":"alice","authenticated":true}'
+post_as_posts '{"jsonrpc": "2.0", "id": 5, "method": "initialize"}' -H "Authorization: Bearer $ADMIN"
+expect_contains "posts: initialize names admin" '"authenticatedUser":"admin"'
+post_as_posts '{"jsonrpc": "2.0", "id": 6, "method": "initialize"}' -H "Authorization: Bearer invalid.token.here"
+expect_contains "posts: a malformed token gets their detail" '"detail":"Invalid token"'
 
 finish

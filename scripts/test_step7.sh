@@ -45,4 +45,17 @@ expect "…and /mcp accepts that audience" 200
 get /health
 expect "/health links the metadata" 200 ".oauth_metadata.protected_resource == \"$URL/.well-known/oauth-protected-resource/mcp\""
 
+# The posts' own requests, verbatim.
+get /.well-known/oauth-protected-resource
+expect "posts: the resource metadata has their MCP fields" 200 'has("mcp_protocol_version") and has("resource_type")'
+get /.well-known/oauth-authorization-server
+expect "posts: the authorization server metadata says resource_indicators_supported" 200 '.resource_indicators_supported == true and has("response_types_supported")'
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "initialize"}' -H "Authorization: Bearer $TOKEN"
+expect "posts: initialize names the metadata in serverInfo.oauth_metadata" 200 \
+    ".result.serverInfo.oauth_metadata.protected_resource == \"$URL/.well-known/oauth-protected-resource/mcp\" and (.result.serverInfo.oauth_metadata | has(\"authorization_server\"))"
+post_as_posts '{"jsonrpc": "2.0", "id": 2, "method": "ping"}' -H "Authorization: Bearer $TOKEN"
+expect_contains "posts: ping says oauth_metadata_available" '"oauth_metadata_available":true'
+post_as_posts '{"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "Hello OAuth", "repeat_count": 2}}}' -H "Authorization: Bearer $TOKEN"
+expect_contains "posts: echo" 'Hello OAuthHello OAuth'
+
 finish

@@ -42,4 +42,14 @@ expect "…admin (role admin) gets the stats" 200 '.result.structuredContent.cal
 get /health
 expect "/health says scope_based_auth" 200 '.scope_based_auth == true'
 
+# The posts' own requests, verbatim: in step 8, mcp:read also lists (as the posts' step 8).
+post_as_posts '{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}' -H "Authorization: Bearer $ALICE"
+expect_contains "posts: alice lists tools" '"name":"echo"'
+post_as_posts '{"jsonrpc": "2.0", "id": 2, "method": "prompts/list"}' -H "Authorization: Bearer $ALICE"
+expect_contains "posts: alice lists prompts" '"name":"echo_prompt"'
+post_as_posts '{"jsonrpc": "2.0", "id": 3, "method": "tools/list"}' -H "Authorization: Bearer $BOB"
+expect_contains "posts: bob lists tools" '"name":"echo"'
+post_as_posts '{"jsonrpc": "2.0", "id": 7, "method": "tools/list"}' -H "Authorization: Bearer $GUEST"
+expect "posts: guest is Forbidden (-32001)" 403 '.error.code == -32001 and .error.message == "Forbidden"'
+
 finish

@@ -85,7 +85,7 @@ public struct TokenVerifier: Sendable {
             }
             cache.forget(cacheKey)
         }
-        guard let jws = CompactJWS(token) else { throw .invalidToken("Malformed token") }
+        guard let jws = CompactJWS(token) else { throw .invalidToken("Invalid token") }
         let header = try headers.header(of: jws)
         let key = try await keys.key(for: header.kid)
         guard header.alg == key.algorithm else {

@@ -45,7 +45,13 @@ actor KeycloakAdmin {
     }
 
     /// Whether a Keycloak answers at `url`: `GET {url}/realms/master` gets 200 within 2 s.
-    static func isReachable(_ url: String, httpClient: HTTPClient = .shared) async -> Bool {
+    /// Without `httpClient`, a client of its own gives up on a refused connection at once (the shared one retries
+    /// until the timeout), so `step9` decides between set-up and serving without a wait.
+    static func isReachable(_ url: String, httpClient given: HTTPClient? = nil) async -> Bool {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let httpClient = given ?? HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        defer { if given == nil { Task { try? await httpClient.shutdown() } } }
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         guard let response = try? await httpClient.execute(HTTPClientRequest(url: base + "/realms/master"), timeout: .seconds(2)) else {
             return false

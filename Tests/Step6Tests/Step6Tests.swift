@@ -81,7 +81,8 @@ struct Step6Tests {
             ("tampered payload", "Invalid signature"),
             ("tampered signature", "Invalid signature"),
             ("another key", "Invalid signature"),
-            ("garbage", "Malformed token"),
+            ("garbage", "Invalid token"),
+            ("invalid.token.here", "Invalid token"),  // the posts' own malformed token, and their detail
         ])
     func refusedTokens(kind: String, detail: String) async throws {
         let token = try await Self.token(kind)
@@ -170,6 +171,7 @@ struct Step6Tests {
         case "tampered payload": return ForgedToken.tamperedPayload(try await DemoKeys.token("alice"))
         case "tampered signature": return ForgedToken.tamperedSignature(try await DemoKeys.token("alice"))
         case "another key": return try await ForgedToken.signedWithAnotherKey()
+        case "invalid.token.here": return kind
         default: return "not.a.jwt"
         }
     }
