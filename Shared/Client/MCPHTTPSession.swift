@@ -48,7 +48,8 @@ public struct MCPHTTPSession: Sendable {
             return .challenged(status: response.status, challenges: AuthenticationChallenge.parse(response.headers(named: "WWW-Authenticate")))
         }
         guard response.status == 200, let message = try? response.json(Value.self) else {
-            throw OAuthFlowError.unexpectedStatus("POST \(url) (\(method))", response.status)
+            let detail = (try? response.json(Value.self))?.objectValue?["detail"]?.stringValue  // step 10's 503 says why
+            throw OAuthFlowError.unexpectedStatus("POST \(url) (\(method))", response.status, detail: detail)
         }
         if let error = message.objectValue?["error"]?.objectValue {
             return .rpcError(

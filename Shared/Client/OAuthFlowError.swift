@@ -8,7 +8,7 @@ import Foundation
 
 public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
     case unreachable(String, String)
-    case unexpectedStatus(String, Int)
+    case unexpectedStatus(String, Int, detail: String? = nil)
     case noResourceMetadata(String)
     case resourceMismatch(expected: String, got: String)
     case noAuthorizationServer
@@ -29,7 +29,7 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreachable(let url, let reason): "Cannot reach \(url): \(reason) (10 s at most per request)"
-        case .unexpectedStatus(let what, let status): "\(what) answered HTTP \(status)"
+        case .unexpectedStatus(let what, let status, let detail): "\(what) answered HTTP \(status)\(detail.map { ": \($0)" } ?? "")"
         case .noResourceMetadata(let detail): "No protected resource metadata found (\(detail))"
         case .resourceMismatch(let expected, let got):
             "The resource metadata is for \(got), not for \(expected) (RFC 9728 §3.3): refusing to go on"
