@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "── the README's Read lines name what each step's main names"
+bash scripts/check_read_lists.sh
 echo "── swift build"
 swift build
 echo "── swift test"

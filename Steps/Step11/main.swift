@@ -11,8 +11,9 @@
 /// Going further: DPoP, `--dpop` binds the tokens to a key made for the run
 /// and proves it with every request (the demo's server then requires it).
 ///
-/// Read: Shared/Client/MCPOAuthClient.swift, Shared/Client/MCPOAuthClient+Authorize.swift, Shared/Client/AuthenticationChallenge.swift,
-///       Shared/Client/LoopbackReceiver.swift, Shared/Client/OAuthClientStore.swift, Shared/Client/MCPOAuthClient+DPoP.swift
+/// Read: Shared/Client/MCPOAuthClient.swift, Shared/Client/MCPOAuthClient+Authorize.swift,
+///       Shared/Client/AuthenticationChallenge.swift, Shared/Client/LoopbackReceiver.swift,
+///       Shared/Client/OAuthClientStore.swift, Shared/Client/FormLoginBrowser.swift, Shared/OAuth/PKCEVerifier.swift
 import ArgumentParser
 import Foundation
 import Hummingbird

@@ -5,7 +5,8 @@
 /// every other method -32601. Malformed JSON, batches and non-requests get a
 /// JSON-RPC error with HTTP 400.
 ///
-/// Read: Shared/MCP/MCPEndpoint.swift, Shared/JSONRPC/JSONRPCMessage.swift, Shared/MCP/MCPDispatcher.swift
+/// Read: Shared/MCP/MCPEndpoint.swift, Shared/JSONRPC/JSONRPCMessage.swift, Shared/JSONRPC/JSONRPCError.swift,
+///       Shared/MCP/MCPDispatcher.swift
 import ArgumentParser
 import Hummingbird
 import Shared

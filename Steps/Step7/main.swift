@@ -7,7 +7,9 @@
 /// for the demo users. Tokens from `mcp-simple-auth` (gen-token) or the demo
 /// server, for `mcp-server` or for `<public URL>/mcp` (RFC 8707), are accepted.
 ///
-/// Read: Shared/OAuth/ProtectedResource.swift, Shared/OAuth/DemoAuthorizationServer.swift, Shared/Auth/BearerChallenge.swift
+/// Read: Shared/OAuth/ProtectedResource.swift, Shared/OAuth/ProtectedResourceMetadata.swift,
+///       Shared/OAuth/DemoAuthorizationServer.swift, Shared/OAuth/AuthorizationServerMetadata.swift,
+///       Shared/Auth/BearerChallenge.swift
 import ArgumentParser
 import Hummingbird
 import Shared
