@@ -16,8 +16,6 @@
 ///       Shared/Client/OAuthClientStore.swift, Shared/Client/FormLoginBrowser.swift, Shared/OAuth/PKCEVerifier.swift
 import ArgumentParser
 import Foundation
-import Hummingbird
-import Logging
 import Shared
 import SharedRemote
 
@@ -44,34 +42,6 @@ struct Options: ParsableCommand {
     var message: String = "hello from step 11"
     @Flag(help: "Bind the tokens to a P-256 key made for this run (DPoP, RFC 9449); with --demo, the step-10 server requires it.")
     var dpop = false
-}
-
-// MARK: Servers (--demo)
-
-/// The realm server and the step-10 server (DPOP_REQUIRED as `dpopRequired`), in-process on free ports; `body` runs while they serve.
-func withDemoServers<T>(
-    realmFile: String, dpopRequired: Bool, _ body: (_ mcpURL: String, _ realm: RealmRepresentation) async throws -> T
-) async throws -> T {
-    let representation = try RealmRepresentation.load(from: realmFile)
-    let realmPort = try BackgroundServer.freePort()
-    let realmServer = try await RealmServer(realm: Realm(representation), baseURL: "http://127.0.0.1:\(realmPort)")
-    let realmRouter = Router()
-    realmServer.addRoutes(to: realmRouter)
-    let realm = try await BackgroundServer.start(realmRouter, port: realmPort)
-    let mcpPort = try BackgroundServer.freePort()
-    var quiet = Logger(label: "step10")
-    quiet.logLevel = .warning
-    let protected = ProtectedMCPServer(
-        configuration: KeycloakConfiguration(
-            keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: "http://127.0.0.1:\(mcpPort)", dpopRequired: dpopRequired), logger: quiet)
-    await protected.keys.refresh()
-    let mcpRouter = Router(context: MCPRequestContext.self)
-    protected.addRoutes(to: mcpRouter, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
-    let mcp = try await BackgroundServer.start(mcpRouter, port: mcpPort)
-    let required = dpopRequired ? " (DPOP_REQUIRED=true)" : ""
-    printLine("demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)\(required)")
-    defer { Task { await mcp.stop(); await realm.stop() } }
-    return try await body("http://127.0.0.1:\(mcpPort)/mcp", representation)
 }
 
 // MARK: Run

@@ -20,7 +20,7 @@ import Shared
 
 // MARK: Options
 
-struct Step9: ParsableCommand {
+struct Step9: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "step9", abstract: "Step 9: the authorization server (configure Keycloak, or serve the realm ourselves).",
         subcommands: [Automatic.self, Setup.self, Serve.self], defaultSubcommand: Automatic.self)
@@ -31,14 +31,14 @@ struct RealmOptions: ParsableArguments {
     var realmFile: String = RealmRepresentation.defaultPath
 }
 
-struct Automatic: ParsableCommand {
+struct Automatic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "auto", abstract: "Set up the Keycloak at --keycloak-url if one answers; otherwise serve the realm ourselves.")
     @OptionGroup var keycloak: KeycloakOptions
     @OptionGroup var realm: RealmOptions
     @OptionGroup var server: ServerOptions
 
-    func start() async throws {
+    func run() async throws {
         if await KeycloakAdmin.isReachable(keycloak.keycloakURL) {
             try await KeycloakSetup(options: keycloak, realm: RealmRepresentation.load(from: realm.realmFile)).run()
         } else {
@@ -48,18 +48,18 @@ struct Automatic: ParsableCommand {
     }
 }
 
-struct Setup: ParsableCommand {
+struct Setup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Configure a running Keycloak from the realm file through its admin REST API (idempotent), then check it.")
     @OptionGroup var keycloak: KeycloakOptions
     @OptionGroup var realm: RealmOptions
 
-    func start() async throws {
+    func run() async throws {
         try await KeycloakSetup(options: keycloak, realm: RealmRepresentation.load(from: realm.realmFile)).run()
     }
 }
 
-struct Serve: ParsableCommand {
+struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the realm on :8080 as Keycloak would: discovery, JWKS, login, tokens, userinfo, registration.")
     @OptionGroup var server: ServerOptions
@@ -69,7 +69,7 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("public-url"), help: "The URL clients reach this server at. (default: http://localhost:<port>)")
     var publicURL: String?
 
-    func start() async throws {
+    func run() async throws {
         try await serve(server, realmFile: realm.realmFile, keyPath: key, publicURL: publicURL)
     }
 }
@@ -104,21 +104,8 @@ func serve(_ server: ServerOptions, realmFile: String, keyPath: String?, publicU
     await makeApplication(name: "step9", router: makeRouter(server, realmServer: realmServer), options: server, port: port).run()
 }
 
-let command: any ParsableCommand
-do {
-    command = try Step9.parseAsRoot()
-} catch {
-    Step9.exit(withError: error)
-}
-do {
-    switch command {
-    case let command as Automatic: try await command.start()
-    case let command as Setup: try await command.start()
-    case let command as Serve: try await command.start()
-    default:  // `help <subcommand>` and `--help`: ArgumentParser's own help command prints the page asked for
-        var command = command
-        try command.run()
-    }
-} catch {
-    Step9.exit(withError: error)
-}
+/// Parses the command line and runs the subcommand asked for (`step9` alone is `step9 auto`), in an async function:
+/// at the top level of main.swift, Swift would pick ArgumentParser's synchronous `main()`.
+func runStep9() async { await Step9.main() }
+
+await runStep9()

@@ -1,0 +1,36 @@
+/// `step11 --demo`'s servers: the realm server of step 9 and the protected MCP server of step 10, in-process.
+///
+/// Not the lesson of step 11 (the client is), so it stands beside the main:
+/// both servers start on free loopback ports, the step-10 server's keys are
+/// fetched before the client starts, and both stop when the client is done.
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+import SharedRemote
+
+/// The realm server and the step-10 server (DPOP_REQUIRED as `dpopRequired`), in-process on free ports; `body` runs while they serve.
+func withDemoServers<T>(
+    realmFile: String, dpopRequired: Bool, _ body: (_ mcpURL: String, _ realm: RealmRepresentation) async throws -> T
+) async throws -> T {
+    let representation = try RealmRepresentation.load(from: realmFile)
+    let realmPort = try BackgroundServer.freePort()
+    let realmServer = try await RealmServer(realm: Realm(representation), baseURL: "http://127.0.0.1:\(realmPort)")
+    let realmRouter = Router()
+    realmServer.addRoutes(to: realmRouter)
+    let realm = try await BackgroundServer.start(realmRouter, port: realmPort)
+    let mcpPort = try BackgroundServer.freePort()
+    var quiet = Logger(label: "step10")
+    quiet.logLevel = .warning
+    let protected = ProtectedMCPServer(
+        configuration: KeycloakConfiguration(
+            keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: "http://127.0.0.1:\(mcpPort)", dpopRequired: dpopRequired), logger: quiet)
+    await protected.keys.refresh()
+    let mcpRouter = Router(context: MCPRequestContext.self)
+    protected.addRoutes(to: mcpRouter, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
+    let mcp = try await BackgroundServer.start(mcpRouter, port: mcpPort)
+    let required = dpopRequired ? " (DPOP_REQUIRED=true)" : ""
+    printLine("demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)\(required)")
+    defer { Task { await mcp.stop(); await realm.stop() } }
+    return try await body("http://127.0.0.1:\(mcpPort)/mcp", representation)
+}
