@@ -13,7 +13,6 @@
 ///       Shared/Realm/RealmServer+Registration.swift, Shared/OAuth/PKCEVerifier.swift,
 ///       Steps/Step9/KeycloakSetup.swift, Steps/Step9/KeycloakAdmin.swift, Steps/Step9/Drift.swift
 import ArgumentParser
-import Foundation
 import Hummingbird
 import Logging
 import Shared
@@ -29,34 +28,6 @@ struct Step9: AsyncParsableCommand {
 struct RealmOptions: ParsableArguments {
     @Option(help: "The realm file.")
     var realmFile: String = RealmRepresentation.defaultPath
-}
-
-struct Automatic: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "auto", abstract: "Set up the Keycloak at --keycloak-url if one answers; otherwise serve the realm ourselves.")
-    @OptionGroup var keycloak: KeycloakOptions
-    @OptionGroup var realm: RealmOptions
-    @OptionGroup var server: ServerOptions
-
-    func run() async throws {
-        if await KeycloakAdmin.isReachable(keycloak.keycloakURL) {
-            try await KeycloakSetup(options: keycloak, realm: RealmRepresentation.load(from: realm.realmFile)).run()
-        } else {
-            Logger(label: "step9").notice("No Keycloak answers at \(keycloak.keycloakURL); serving the realm myself (step9 serve).")
-            try await serve(server, realmFile: realm.realmFile, keyPath: nil, publicURL: nil)
-        }
-    }
-}
-
-struct Setup: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Configure a running Keycloak from the realm file through its admin REST API (idempotent), then check it.")
-    @OptionGroup var keycloak: KeycloakOptions
-    @OptionGroup var realm: RealmOptions
-
-    func run() async throws {
-        try await KeycloakSetup(options: keycloak, realm: RealmRepresentation.load(from: realm.realmFile)).run()
-    }
 }
 
 struct Serve: AsyncParsableCommand {
