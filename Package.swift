@@ -1,44 +1,16 @@
 // swift-tools-version:6.1
-import Foundation
 import PackageDescription
 
 /// The tutorial's steps: one executable each (`swift run step4`), tested by `StepNTests`.
 let steps = (1...11).map { (number: $0, target: "step\($0)") }
 
-/// The auth layer a real MCP server needs, as the `MCPAuth` library: token verification (bearer and DPoP,
-/// against keys the server holds), protected resource metadata and challenges, the scope policy. Its files live in
-/// Shared/ beside the concepts of the steps that introduce them; `Shared` builds on it and re-exports it.
-let mcpAuthSources = [
-    "Auth/AccessTokenClaims.swift", "Auth/AuthFailure.swift", "Auth/AuthRejection.swift", "Auth/AuthenticatedRequestContext.swift",
-    "Auth/AuthenticatedUser.swift", "Auth/AuthorizationHeader.swift", "Auth/BearerChallenge.swift", "Auth/BearerTokenMiddleware.swift", "Auth/CompactJWS.swift",
-    "Auth/DPoP", "Auth/JOSEHeader.swift", "Auth/LogSafe.swift", "Auth/ResourceChallenge.swift", "Auth/ScopePolicy.swift",
-    "Auth/TokenVerifier.swift", "Auth/VerificationKey.swift", "Auth/VerifiedTokenCache.swift",
-    "Keys/Base64URL.swift", "Keys/JSONWebKey+Thumbprint.swift", "Keys/JSONWebKeySet.swift", "Keys/KeySetStatus.swift",
-    "OAuth/AuthorizationServerMetadata.swift", "OAuth/ProtectedResource.swift",
-    "OAuth/ProtectedResourceMetadata.swift", "Keys/JSONWebKey+Verification.swift",
-    "HTTP/JSONResponse.swift", "JSONRPC/JSONRPCError.swift", "JSONRPC/JSONRPCResponse.swift", "JSONRPC/JSONValue.swift", "JSONRPC/JSONWriter.swift",
-]
-
-/// The part of the auth layer that talks to the authorization server, as `MCPAuthRemote` (in the `MCPAuth`
-/// product): its metadata by discovery and its published keys, over AsyncHTTPClient. A server that holds its keys
-/// (steps 5 to 8) links neither these files nor the HTTP client and its TLS stack.
-let mcpAuthRemoteSources = ["OAuth/AuthorizationServerDiscovery.swift", "Remote/RemoteKeySet.swift"]
-
-/// The building blocks of steps 10 and 11, as `SharedRemote`: the env file configuration, the server that trusts a
-/// remote authorization server, and the OAuth client. Steps 1 to 9 build on `Shared` alone (step 9 adds the HTTP client
-/// it drives Keycloak's admin API with).
-let sharedRemoteSources = ["Config", "Client", "Remote/Exports.swift", "Remote/ProtectedMCPServer.swift"]
-
-/// Every Swift file under Shared/, for the targets that take a part of the folder to exclude the rest.
-let sharedSources: [String] = {
-    let root = Context.packageDirectory + "/Shared"
-    return (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".swift") }.sorted()
-}()
-
-/// The files of `sharedSources` that none of `lists` names (a list names a file or a folder).
-func sources(outside lists: [String]...) -> [String] {
-    sharedSources.filter { file in !lists.joined().contains { file == $0 || file.hasPrefix($0 + "/") } }
-}
+// One module, one folder, under Shared/:
+//   Shared/MCPAuth        MCPAuth: the auth layer a real MCP server needs (token verification, bearer and DPoP,
+//                         against keys the server holds; resource metadata and challenges; the scope policy)
+//   Shared/MCPAuthRemote  MCPAuthRemote: the authorization server's metadata and keys, fetched over AsyncHTTPClient
+//   Shared/Core           Shared: the tutorial's building blocks for steps 1-9, on MCPAuth (which it re-exports)
+//   Shared/Remote         SharedRemote: what only steps 10 and 11 need (the env configuration, the server that trusts
+//                         a remote authorization server, the OAuth client), so steps 1-9 link no HTTP client of ours
 
 /// What a step needs beyond Shared: step 9 talks to Keycloak's admin REST API over HTTP; steps 10 and 11 trust a
 /// remote authorization server.
@@ -76,9 +48,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
-            path: "Shared",
-            exclude: sources(outside: mcpAuthSources),
-            sources: mcpAuthSources
+            path: "Shared/MCPAuth"
         ),
         .target(
             name: "MCPAuthRemote",
@@ -88,9 +58,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Shared",
-            exclude: sources(outside: mcpAuthRemoteSources),
-            sources: mcpAuthRemoteSources
+            path: "Shared/MCPAuthRemote"
         ),
         .target(
             name: "Shared",
@@ -105,8 +73,7 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            path: "Shared",
-            exclude: mcpAuthSources + mcpAuthRemoteSources + sharedRemoteSources
+            path: "Shared/Core"
         ),
         .target(
             name: "SharedRemote",
@@ -118,9 +85,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
-            path: "Shared",
-            exclude: sources(outside: sharedRemoteSources),
-            sources: sharedRemoteSources
+            path: "Shared/Remote"
         ),
         .target(
             name: "TestSupport",

@@ -13,7 +13,7 @@
 /// `--generate-keys` never replaces a key pair that is there (the committed
 /// demo pair in keys/ included) unless `--force` says so.
 ///
-/// Read: Shared/Auth/TokenIssuer.swift, Shared/Keys/KeyDirectory.swift
+/// Read: Shared/Core/Auth/TokenIssuer.swift, Shared/Core/Keys/KeyDirectory.swift
 import ArgumentParser
 import Foundation
 import Shared

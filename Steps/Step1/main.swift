@@ -5,8 +5,8 @@
 /// loopback the `Host` header must name this machine. In this step a request
 /// without `Origin` is refused (except on /health), as in the first post.
 ///
-/// Read: Shared/HTTP/OriginPolicy.swift, Shared/HTTP/OriginValidationMiddleware.swift,
-///       Shared/HTTP/HostValidationMiddleware.swift
+/// Read: Shared/Core/HTTP/OriginPolicy.swift, Shared/Core/HTTP/OriginValidationMiddleware.swift,
+///       Shared/Core/HTTP/HostValidationMiddleware.swift
 import ArgumentParser
 import Hummingbird
 import Shared

@@ -12,9 +12,9 @@
 /// (`Authorization: DPoP <token>` plus a fresh `DPoP` proof per request) are
 /// accepted next to bearer tokens; `DPOP_REQUIRED=true` refuses bearer tokens.
 ///
-/// Read: Shared/Remote/ProtectedMCPServer.swift, Shared/Config/KeycloakConfiguration.swift,
-///       Shared/Remote/RemoteKeySet.swift, Shared/Keys/JSONWebKey+Verification.swift,
-///       Shared/OAuth/AuthorizationServerDiscovery.swift, Shared/Auth/ScopePolicy.swift
+/// Read: Shared/Remote/ProtectedMCPServer.swift, Shared/Remote/Config/KeycloakConfiguration.swift,
+///       Shared/MCPAuthRemote/Keys/RemoteKeySet.swift, Shared/MCPAuth/Keys/JSONWebKey+Verification.swift,
+///       Shared/MCPAuthRemote/OAuth/AuthorizationServerDiscovery.swift, Shared/MCPAuth/Auth/ScopePolicy.swift
 import ArgumentParser
 import Hummingbird
 import Logging

@@ -11,9 +11,9 @@
 /// Going further: DPoP, `--dpop` binds the tokens to a key made for the run
 /// and proves it with every request (the demo's server then requires it).
 ///
-/// Read: Shared/Client/MCPOAuthClient.swift, Shared/Client/MCPOAuthClient+Authorize.swift,
-///       Shared/Client/AuthenticationChallenge.swift, Shared/Client/LoopbackReceiver.swift,
-///       Shared/Client/OAuthClientStore.swift, Shared/Client/FormLoginBrowser.swift, Shared/OAuth/PKCEVerifier.swift
+/// Read: Shared/Remote/Client/MCPOAuthClient.swift, Shared/Remote/Client/MCPOAuthClient+Authorize.swift,
+///       Shared/Remote/Client/AuthenticationChallenge.swift, Shared/Remote/Client/LoopbackReceiver.swift,
+///       Shared/Remote/Client/OAuthClientStore.swift, Shared/Remote/Client/FormLoginBrowser.swift, Shared/Core/OAuth/PKCEVerifier.swift
 import ArgumentParser
 import Foundation
 import Shared

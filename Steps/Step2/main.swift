@@ -5,8 +5,8 @@
 /// every other method -32601. Malformed JSON, batches and non-requests get a
 /// JSON-RPC error with HTTP 400.
 ///
-/// Read: Shared/MCP/MCPEndpoint.swift, Shared/JSONRPC/JSONRPCMessage.swift, Shared/JSONRPC/JSONRPCError.swift,
-///       Shared/MCP/MCPDispatcher.swift
+/// Read: Shared/Core/MCP/MCPEndpoint.swift, Shared/Core/JSONRPC/JSONRPCMessage.swift, Shared/MCPAuth/JSONRPC/JSONRPCError.swift,
+///       Shared/Core/MCP/MCPDispatcher.swift
 import ArgumentParser
 import Hummingbird
 import Shared

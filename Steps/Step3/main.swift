@@ -8,7 +8,7 @@
 /// From this step on a request without `Origin` is allowed: MCP clients that are
 /// not browsers send none.
 ///
-/// Read: Shared/Echo/EchoTool.swift, Shared/Echo/EchoPrompt.swift, Shared/MCP/MCPMethods.swift
+/// Read: Shared/Core/Echo/EchoTool.swift, Shared/Core/Echo/EchoPrompt.swift, Shared/Core/MCP/MCPMethods.swift
 import ArgumentParser
 import Hummingbird
 import Logging

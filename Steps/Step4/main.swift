@@ -4,7 +4,7 @@
 /// `prompts/get`, so the echo tool runs; and CORS, so browser clients such as
 /// MCP Inspector can call the server and read its headers.
 ///
-/// Read: Shared/MCP/MCPDispatcher.swift, Shared/MCP/ProtocolVersion.swift, Shared/HTTP/MCPCORSMiddleware.swift
+/// Read: Shared/Core/MCP/MCPDispatcher.swift, Shared/Core/MCP/ProtocolVersion.swift, Shared/Core/HTTP/MCPCORSMiddleware.swift
 import ArgumentParser
 import Hummingbird
 import Shared

@@ -6,7 +6,7 @@
 /// once, saying where it looked. /health reports `jwt_enabled` and `jwks_available`;
 /// `initialize` says `jwt_enabled` in its `serverInfo`, as the posts show.
 ///
-/// Read: Shared/Keys/PublicKeys.swift, Shared/Keys/JSONWebKeySet.swift, Shared/Keys/KeyDirectory.swift
+/// Read: Shared/Core/Keys/PublicKeys.swift, Shared/MCPAuth/Keys/JSONWebKeySet.swift, Shared/Core/Keys/KeyDirectory.swift
 import ArgumentParser
 import Hummingbird
 import Shared

@@ -8,8 +8,8 @@
 /// dispatch now knows who calls: `initialize` names them, `ping` too, in `_meta`.
 /// Mint tokens with `swift run gen-token --username alice --scopes mcp:read,mcp:tools`.
 ///
-/// Read: Shared/Auth/BearerTokenMiddleware.swift, Shared/Auth/TokenVerifier.swift, Shared/Auth/VerificationKey.swift,
-///       Shared/Auth/AuthRejection.swift, Shared/Auth/TokenIssuer.swift, Steps/GenToken/main.swift
+/// Read: Shared/MCPAuth/Auth/BearerTokenMiddleware.swift, Shared/MCPAuth/Auth/TokenVerifier.swift, Shared/MCPAuth/Auth/VerificationKey.swift,
+///       Shared/MCPAuth/Auth/AuthRejection.swift, Shared/Core/Auth/TokenIssuer.swift, Steps/GenToken/main.swift
 import ArgumentParser
 import Hummingbird
 import Shared

@@ -7,9 +7,9 @@
 /// for the demo users. Tokens from `mcp-simple-auth` (gen-token) or the demo
 /// server, for `mcp-server` or for `<public URL>/mcp` (RFC 8707), are accepted.
 ///
-/// Read: Shared/OAuth/ProtectedResource.swift, Shared/OAuth/ProtectedResourceMetadata.swift,
-///       Shared/OAuth/DemoAuthorizationServer.swift, Shared/OAuth/AuthorizationServerMetadata.swift,
-///       Shared/Auth/BearerChallenge.swift
+/// Read: Shared/MCPAuth/OAuth/ProtectedResource.swift, Shared/MCPAuth/OAuth/ProtectedResourceMetadata.swift,
+///       Shared/Core/OAuth/DemoAuthorizationServer.swift, Shared/MCPAuth/OAuth/AuthorizationServerMetadata.swift,
+///       Shared/MCPAuth/Auth/BearerChallenge.swift
 import ArgumentParser
 import Hummingbird
 import Shared

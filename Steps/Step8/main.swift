@@ -6,8 +6,8 @@
 /// challenge naming the scope to ask for, and JSON-RPC error -32001. The
 /// `server_stats` tool shows the per-tool guard: it demands `mcp:admin` itself.
 ///
-/// Read: Shared/Auth/ScopePolicy.swift, Shared/Auth/ScopeEnforcingHandler.swift, Shared/MCP/ToolContext.swift,
-///       Shared/Echo/ServerStatsTool.swift
+/// Read: Shared/MCPAuth/Auth/ScopePolicy.swift, Shared/Core/Auth/ScopeEnforcingHandler.swift, Shared/Core/MCP/ToolContext.swift,
+///       Shared/Core/Echo/ServerStatsTool.swift
 import ArgumentParser
 import Hummingbird
 import Shared

@@ -8,9 +8,9 @@
 /// file. Without a subcommand, step9 sets up the Keycloak at --keycloak-url if
 /// one answers, and otherwise serves the realm itself.
 ///
-/// Read: scripts/keycloak/mcp-realm.json, Shared/Realm/Realm.swift, Shared/Realm/RealmServer.swift,
-///       Shared/Realm/RealmServer+Token.swift, Shared/Realm/RealmServer+Authorize.swift,
-///       Shared/Realm/RealmServer+Registration.swift, Shared/OAuth/PKCEVerifier.swift,
+/// Read: scripts/keycloak/mcp-realm.json, Shared/Core/Realm/Realm.swift, Shared/Core/Realm/RealmServer.swift,
+///       Shared/Core/Realm/RealmServer+Token.swift, Shared/Core/Realm/RealmServer+Authorize.swift,
+///       Shared/Core/Realm/RealmServer+Registration.swift, Shared/Core/OAuth/PKCEVerifier.swift,
 ///       Steps/Step9/KeycloakSetup.swift, Steps/Step9/KeycloakAdmin.swift, Steps/Step9/Drift.swift
 import ArgumentParser
 import Hummingbird
