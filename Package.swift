@@ -103,21 +103,32 @@ let package = Package(
         .executableTarget(name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken"),
         .testTarget(
             name: "MCPAuthTests",
-            dependencies: ["MCPAuth", "MCPAuthRemote", "TestSupport", .product(name: "MCP", package: "swift-sdk"), .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "MCPAuth", "MCPAuthRemote", "TestSupport", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             path: "Tests/MCPAuthTests"),
         .testTarget(
             name: "SharedTests",
             dependencies: [
-                "Shared", "SharedRemote", "TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "CryptoExtras", package: "swift-crypto"),
+                "Shared", "SharedRemote", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             path: "Tests/SharedTests"),
     ]
         + steps.map {
-            .executableTarget(name: $0.target, dependencies: ["Shared"] + stepDependencies[$0.number, default: []], path: "Steps/Step\($0.number)")
+            .executableTarget(
+                name: $0.target, dependencies: ["Shared"] + stepDependencies[$0.number, default: []],
+                path: "Steps/Step\($0.number)")
         }
-        + steps.map { .testTarget(
+        + steps.map {
+            .testTarget(
                 name: "Step\($0.number)Tests",
-                dependencies: [.target(name: $0.target), "TestSupport", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+                dependencies: [
+                    .target(name: $0.target), "TestSupport",
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                ]
                     + stepDependencies[$0.number, default: []],
-                path: "Tests/Step\($0.number)Tests") }
+                path: "Tests/Step\($0.number)Tests")
+        }
 )

@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 
 echo "── the README's Read lines name what each step's main names"
 bash scripts/check_read_lists.sh
+echo "── swift format lint --strict (.swift-format: Hummingbird's settings, 120 columns)"
+swift format lint --strict --recursive --parallel Package.swift Steps Shared Tests Benchmarks
 echo "── swift build"
 swift build
 echo "── swift test"

@@ -1,7 +1,9 @@
 /// The step-10 server as one reusable piece: an MCP endpoint that trusts an authorization server.
 ///
-/// Introduced in step 10. From a ``KeycloakConfiguration`` it builds
-/// everything a protected MCP resource needs: the remote keys
+/// Introduced in step 10, whose main assembles the same pieces one by one, as
+/// step 8's does; this is the library convenience that step 11's demo starts.
+/// From a ``KeycloakConfiguration`` it builds everything a protected MCP
+/// resource needs: the remote keys
 /// (``RemoteKeySet``, a background `Service`), the token verifier (issuer,
 /// audiences), the protected resource metadata and challenge, and the scope
 /// policy around the dispatch. Going further: DPoP, it takes DPoP-bound
@@ -31,19 +33,17 @@ public struct ProtectedMCPServer: Sendable {
     public static let scopes = [ScopePolicy.read, ScopePolicy.tools, ScopePolicy.prompts]
 
     public init(
-        configuration: KeycloakConfiguration, keys: RemoteKeySet? = nil, policy: ScopePolicy = .keycloak, proofs: DPoPProofVerifier = DPoPProofVerifier(),
+        configuration: KeycloakConfiguration, keys: RemoteKeySet? = nil, policy: ScopePolicy = .keycloak,
+        proofs: DPoPProofVerifier = DPoPProofVerifier(),
         logger: Logger = Logger(label: "keys")
     ) {
         self.configuration = configuration
-        let keys =
-            keys
-            ?? RemoteKeySet(
-                issuer: configuration.issuer, jwksCacheSeconds: configuration.jwksCacheSeconds,
-                metadataCacheSeconds: configuration.metadataCacheSeconds, logger: logger)
+        let keys = keys ?? RemoteKeySet(trusting: configuration, logger: logger)
         self.keys = keys
         self.policy = policy
         resource = ProtectedResource(
-            serverURL: configuration.serverURL, authorizationServers: [configuration.issuer], scopes: Self.scopes, dpop: configuration.dpopPolicy)
+            serverURL: configuration.serverURL, authorizationServers: [configuration.issuer], scopes: Self.scopes,
+            dpop: configuration.dpopPolicy)
         verifier = TokenVerifier(keys: keys, issuers: [configuration.issuer], audiences: Set(configuration.audiences))
         self.proofs = proofs
     }
@@ -52,21 +52,14 @@ public struct ProtectedMCPServer: Sendable {
     /// ``DPoPChallenge`` answers both refusals, so a 403 is in the scheme of the caller's token.
     public func addRoutes(to router: Router<MCPRequestContext>, serving dispatcher: some JSONRPCHandler) {
         resource.metadata.addRoutes(to: router)
-        let challenge = DPoPChallenge(bearer: resource.challenge, policy: configuration.dpopPolicy)
-        let tokens = DPoPTokenMiddleware<MCPRequestContext>(
-            verifier: verifier, proofs: proofs, publicBaseURL: configuration.serverURL, challenge: challenge)
-        let authenticated = router.group("/mcp").add(middleware: tokens)
-        MCPEndpoint(handler: ScopeEnforcingHandler(dispatcher, policy: policy, challenge: challenge)).addRoutes(to: authenticated)
+        let authenticated = router.group("/mcp").add(
+            middleware: resource.tokenMiddleware(verifier: verifier, proofs: proofs))
+        let mcp = ScopeEnforcingHandler(dispatcher, policy: policy, challenge: resource.tokenChallenge)
+        MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
     }
 
-    /// `/health` for this server: the metadata links, the authorization server and the freshness of its keys;
-    /// `"status":"degraded"`, with the reason in `keys.last_error`, while it has no keys to verify with.
+    /// `/health` for this server (``HealthStatus/trusting(_:resource:keys:)``).
     public func health() async -> HealthStatus {
-        let keys = await keys.status()
-        var health = HealthStatus(
-            authRequired: true, oauthMetadata: resource.healthLinks, scopeBasedAuth: true,
-            keycloakIntegration: .init(realm: configuration.realm, issuer: configuration.issuer, keys: keys))
-        if keys.count == 0 { health.status = "degraded" }
-        return health
+        await HealthStatus.trusting(configuration, resource: resource, keys: keys)
     }
 }

@@ -23,7 +23,6 @@ import Shared
 struct Options: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen-token", abstract: "Mint a demo JWT access token for steps 6-8 (demo keys only).")
-
     @Option(help: "The user: sub and preferred_username.")
     var username: String?
     @Option(help: "Comma-separated scopes, e.g. mcp:read,mcp:tools.")
@@ -52,37 +51,22 @@ struct Options: ParsableCommand {
     }
 }
 
-/// Splits `a,b, c` into `["a", "b", "c"]`.
-func list(_ commaSeparated: String) -> [String] {
-    commaSeparated.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-}
-
-/// Writes `text` to standard error, keeping stdout for the token.
-func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
 // MARK: Keys
 
 let options = Options.parseOrExit()
 let directory = options.keys.directory
 if options.generateKeys {
     if !options.force, directory.privateKeyPEM() != nil || directory.publicKeyPEM() != nil {
-        note("a key pair is already in \(directory.path)/; keeping it (--force replaces it; --keys DIR writes elsewhere)")
-        exit(1)
+        fail(
+            "a key pair is already in \(directory.path)/; keeping it (--force replaces it; --keys DIR writes elsewhere)"
+        )
     }
-    do {
-        try directory.generateKeyPair()
-    } catch {
-        note("could not write a key pair to \(directory.path)/: \(error.localizedDescription)")
-        exit(1)
-    }
+    do { try directory.generateKeyPair() } catch { fail("could not write a key pair to \(directory.path)/: \(error)") }
     note("wrote a new key pair: \(directory.privateKeyPath), \(directory.publicKeyPath)")
 }
 guard let username = options.username else { exit(0) }
 guard let pem = directory.privateKeyPEM() else {
-    note("no private key at \(directory.privateKeyPath): run from the repository's top folder (the demo keys are in keys/), or give --keys DIR")
-    exit(1)
+    fail("no private key at \(directory.privateKeyPath): run from the repository's top folder, or give --keys DIR")
 }
 
 // MARK: Run
@@ -94,15 +78,13 @@ do {
         username: username, scopes: list(options.scopes), roles: list(options.roles), audience: list(options.audience),
         lifetime: TimeInterval(options.expires))
 } catch {
-    note("\(directory.privateKeyPath) is not an RSA private key in PEM; the demo pair is in keys/")
-    exit(1)
+    fail("\(directory.privateKeyPath) is not an RSA private key in PEM; the demo pair is in keys/")
 }
 let path = options.out ?? "token_\(username).json"
 do {
     try JSONEncoder.pretty.encode(TokenFile(token: issued.token)).write(to: URL(fileURLWithPath: path))
 } catch {
-    note("could not write \(path): \(error.localizedDescription)")
-    exit(1)
+    fail("could not write \(path): \(error.localizedDescription)")
 }
 note("wrote \(path): \(username), scopes [\(issued.claims.scope ?? "")], expires in \(options.expires) s")
 print(issued.token)

@@ -24,7 +24,8 @@ struct Options: ParsableCommand {
 func makeRouter(_ server: ServerOptions) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.requireOrigin.allowing(server.allowedOrigins)))
+    router.add(
+        middleware: OriginValidationMiddleware(policy: OriginPolicy.requireOrigin.allowing(server.allowedOrigins)))
     router.get("/health") { _, _ in HealthStatus() }
     return router
 }

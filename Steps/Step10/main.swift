@@ -8,13 +8,12 @@
 /// Keycloak posts': `mcp:read` grants `initialize` and `ping` only. The same
 /// binary works against Keycloak and against `step9 serve`.
 ///
-/// Going further: DPoP (RFC 9449). Tokens bound to a client's key
-/// (`Authorization: DPoP <token>` plus a fresh `DPoP` proof per request) are
-/// accepted next to bearer tokens; `DPOP_REQUIRED=true` refuses bearer tokens.
+/// Going further: tokens bound to a client's key (DPoP) are accepted too (docs/dpop.md).
 ///
-/// Read: Shared/Remote/ProtectedMCPServer.swift, Shared/Remote/Config/KeycloakConfiguration.swift,
-///       Shared/MCPAuthRemote/Keys/RemoteKeySet.swift, Shared/MCPAuth/Keys/JSONWebKey+Verification.swift,
-///       Shared/MCPAuthRemote/OAuth/AuthorizationServerDiscovery.swift, Shared/MCPAuth/Auth/ScopePolicy.swift
+/// Read: Shared/Remote/Config/KeycloakConfiguration.swift, Shared/MCPAuthRemote/Keys/RemoteKeySet.swift,
+///       Shared/MCPAuthRemote/OAuth/AuthorizationServerDiscovery.swift,
+///       Shared/MCPAuth/Keys/JSONWebKey+Verification.swift, Shared/MCPAuth/Auth/ScopePolicy.swift,
+///       Shared/Remote/HealthStatus+Trusting.swift
 import ArgumentParser
 import Hummingbird
 import Logging
@@ -25,19 +24,16 @@ import SharedRemote
 
 struct Options: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "step10", abstract: "Step 10: the MCP server trusting Keycloak (or step9 serve), configured from an env file.",
-        discussion: """
-            Each setting comes from the first of: a flag, the process environment, the env file, the default.
-            Variables: KEYCLOAK_URL (--keycloak-url; default http://localhost:8080), KEYCLOAK_REALM (mcp-realm),
-            MCP_SERVER_URL (--public-url; default http://localhost:<port>), JWT_ISSUER (<KEYCLOAK_URL>/realms/<realm>),
-            JWT_AUDIENCE (echo-mcp-server), JWKS_CACHE_SECONDS (300), METADATA_CACHE_SECONDS (3600), DPOP_REQUIRED (false),
-            ALLOWED_ORIGINS (--allowed-origin), ALLOWED_HOSTS (--allowed-host), PORT (--port; 9000), LOG_LEVEL (--log-level).
-            """)
+        commandName: "step10",
+        abstract: "Step 10: the MCP server trusting Keycloak (or step9 serve), configured from an env file.",
+        discussion: KeycloakConfiguration.help)
     @OptionGroup var server: ServerOptions
     @OptionGroup var resource: ResourceOptions
-    @Option(name: .customLong("keycloak-url"), help: "The authorization server's base URL. (default: $KEYCLOAK_URL, else http://localhost:8080)")
+    @Option(
+        name: .customLong("keycloak-url"),
+        help: "The authorization server's base URL. (default: $KEYCLOAK_URL, else http://localhost:8080)")
     var keycloakURL: String?
-    @Option(help: "The env file that fills in what the environment does not set. (default: \(KeycloakConfiguration.defaultEnvFile))")
+    @Option(help: "The env file; the environment beats it. (default: \(KeycloakConfiguration.defaultEnvFile))")
     var env: String?
 
     /// The settings given as flags, by variable name: they win over the environment and the env file.
@@ -48,15 +44,27 @@ struct Options: ParsableCommand {
 
 // MARK: Router
 
-/// Everything of the protected resource (keys, verifier, metadata, scope policy) is one Shared piece,
-/// Shared/Remote/ProtectedMCPServer.swift, so that step 11's demo and your own server can start it too.
-func makeRouter(_ server: ServerOptions, protected: ProtectedMCPServer) -> Router<MCPRequestContext> {
+/// Step 8's server with two changes: the keys come from the authorization server (``RemoteKeySet``), and the scope
+/// policy is the Keycloak posts' (`.keycloak`). The token middleware also takes DPoP-bound tokens (docs/dpop.md).
+func makeRouter(
+    _ server: ServerOptions, configuration: KeycloakConfiguration, keys: RemoteKeySet
+) -> Router<MCPRequestContext> {
+    let resource = ProtectedResource(
+        serverURL: configuration.serverURL, authorizationServers: [configuration.issuer],
+        scopes: ProtectedMCPServer.scopes,
+        dpop: configuration.dpopPolicy)
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
+    router.add(
+        middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.add(middleware: MCPCORSMiddleware())
-    router.get("/health") { _, _ in await protected.health() }
-    protected.addRoutes(to: router, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
+    router.get("/health") { _, _ in await HealthStatus.trusting(configuration, resource: resource, keys: keys) }
+    resource.metadata.addRoutes(to: router)
+    let verifier = TokenVerifier(keys: keys, issuers: [configuration.issuer], audiences: Set(configuration.audiences))
+    let authenticated = router.group("/mcp").add(middleware: resource.tokenMiddleware(verifier: verifier))
+    let dispatcher = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
+    let mcp = ScopeEnforcingHandler(dispatcher, policy: .keycloak, challenge: resource.tokenChallenge)
+    MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
     return router
 }
 
@@ -67,7 +75,8 @@ let logger = Logger(label: "step10")
 let configuration: KeycloakConfiguration
 do {
     let (loaded, notice) = try await KeycloakConfiguration.load(
-        envFile: options.env ?? KeycloakConfiguration.defaultEnvFile, required: options.env != nil, flags: options.flags,
+        envFile: options.env ?? KeycloakConfiguration.defaultEnvFile, required: options.env != nil,
+        flags: options.flags,
         listenPort: options.server.listenPort)
     if let notice { logger.notice("\(notice)") }
     configuration = loaded
@@ -77,5 +86,6 @@ do {
 logger.info("configuration:\n\(configuration.summary)")
 var server = options.server
 server.addDefaults(origins: configuration.allowedOrigins, hosts: configuration.allowedHosts)
-let protected = ProtectedMCPServer(configuration: configuration, logger: logger)
-await makeApplication(name: "step10", router: makeRouter(server, protected: protected), options: server, services: [protected.keys]).run()
+let keys = RemoteKeySet(trusting: configuration, logger: logger)
+let router = makeRouter(server, configuration: configuration, keys: keys)
+await makeApplication(name: "step10", router: router, options: server, services: [keys]).run()

@@ -24,13 +24,45 @@ func withDemoServers<T>(
     quiet.logLevel = .warning
     let protected = ProtectedMCPServer(
         configuration: KeycloakConfiguration(
-            keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: "http://127.0.0.1:\(mcpPort)", dpopRequired: dpopRequired), logger: quiet)
+            keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: "http://127.0.0.1:\(mcpPort)",
+            dpopRequired: dpopRequired), logger: quiet)
     await protected.keys.refresh()
     let mcpRouter = Router(context: MCPRequestContext.self)
-    protected.addRoutes(to: mcpRouter, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
+    protected.addRoutes(
+        to: mcpRouter, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
     let mcp = try await BackgroundServer.start(mcpRouter, port: mcpPort)
     let required = dpopRequired ? " (DPOP_REQUIRED=true)" : ""
-    printLine("demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)\(required)")
-    defer { Task { await mcp.stop(); await realm.stop() } }
+    printLine(
+        "demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)\(required)")
+    defer {
+        Task {
+            await mcp.stop()
+            await realm.stop()
+        }
+    }
     return try await body("http://127.0.0.1:\(mcpPort)/mcp", representation)
+}
+
+/// `--demo`: the whole story against the in-process servers, signing in through the login form as `options.user`
+/// (with the realm file's password for that user, unless `--password` gives one). The client keeps its state in a
+/// temporary directory that is removed at the end, unless `--state-dir` names one.
+func runDemo(_ options: Options, http: ClientHTTP, dpop: DPoPKey?) async throws -> [MCPOAuthClient.Outcome] {
+    try await withDemoServers(realmFile: options.realmFile, dpopRequired: options.dpop) { mcpURL, realm in
+        let password =
+            options.password ?? realm.users?.first { $0.username == options.user }?.credentials?.first?.value ?? ""
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("step11-\(UUID().uuidString)")
+            .path
+        defer { if options.stateDir == nil { try? FileManager.default.removeItem(atPath: temporary) } }
+        let client = MCPOAuthClient(
+            mcpURL: mcpURL, store: OAuthClientStore(directory: options.stateDir ?? temporary),
+            login: .form(username: options.user, password: password), http: http, message: options.message, dpop: dpop)
+        return try await client.run()
+    }
+}
+
+/// After the demo: a refusal is what the realm says of this user, and another user shows the other outcome.
+func explainRefusals(_ outcomes: [MCPOAuthClient.Outcome], user: String) {
+    guard user != "mcp-admin", outcomes.contains(where: { !$0.succeeded }) else { return }
+    printLine(
+        "The refusal is expected: \(user) holds no role for that scope in the realm. --user mcp-admin holds them all.")
 }

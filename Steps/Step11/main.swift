@@ -13,7 +13,8 @@
 ///
 /// Read: Shared/Remote/Client/MCPOAuthClient.swift, Shared/Remote/Client/MCPOAuthClient+Authorize.swift,
 ///       Shared/Remote/Client/AuthenticationChallenge.swift, Shared/Remote/Client/LoopbackReceiver.swift,
-///       Shared/Remote/Client/OAuthClientStore.swift, Shared/Remote/Client/FormLoginBrowser.swift, Shared/Core/OAuth/PKCEVerifier.swift
+///       Shared/Remote/Client/OAuthClientStore.swift, Shared/Remote/Client/FormLoginBrowser.swift,
+///       Shared/Core/OAuth/PKCEVerifier.swift
 import ArgumentParser
 import Foundation
 import Shared
@@ -23,7 +24,8 @@ import SharedRemote
 
 struct Options: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "step11", abstract: "Step 11: an MCP client that discovers, registers, authorizes with PKCE and calls the server.")
+        commandName: "step11",
+        abstract: "Step 11: an MCP client that discovers, registers, authorizes with PKCE and calls the server.")
     @Option(help: "The MCP endpoint to call.")
     var server: String = "http://localhost:9000/mcp"
     @Flag(help: "Start the realm server and the step-10 server in-process and run the whole flow without a browser.")
@@ -34,13 +36,13 @@ struct Options: ParsableCommand {
     var password: String?
     @Flag(help: "Print the authorization URL and read the redirect URL pasted back (no browser, no listener).")
     var paste = false
-    @Option(help: "Where the registration and tokens are kept (0600). (default: .step11; with --demo, a temporary directory removed at the end)")
+    @Option(help: "Where the registration and tokens are kept (0600). (default: .step11; with --demo, a temporary one)")
     var stateDir: String?
     @Option(help: "The realm file (for --demo).")
     var realmFile: String = RealmRepresentation.defaultPath
     @Option(help: "What to echo.")
     var message: String = "hello from step 11"
-    @Flag(help: "Bind the tokens to a P-256 key made for this run (DPoP, RFC 9449); with --demo, the step-10 server requires it.")
+    @Flag(help: "Bind the tokens to a key made for this run (DPoP, docs/dpop.md); --demo's server then requires it.")
     var dpop = false
 }
 
@@ -52,27 +54,19 @@ let dpopKey = options.dpop ? DPoPKey() : nil
 do {
     let outcomes: [MCPOAuthClient.Outcome]
     if options.demo {
-        outcomes = try await withDemoServers(realmFile: options.realmFile, dpopRequired: options.dpop) { mcpURL, realm in
-            let password = options.password ?? realm.users?.first { $0.username == options.user }?.credentials?.first?.value ?? ""
-            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("step11-\(UUID().uuidString)").path
-            defer { if options.stateDir == nil { try? FileManager.default.removeItem(atPath: temporary) } }
-            let client = MCPOAuthClient(
-                mcpURL: mcpURL, store: OAuthClientStore(directory: options.stateDir ?? temporary),
-                login: .form(username: options.user, password: password), http: clientHTTP, message: options.message, dpop: dpopKey)
-            return try await client.run()
-        }
+        outcomes = try await runDemo(options, http: clientHTTP, dpop: dpopKey)
     } else {
-        let login: MCPOAuthClient.Login = options.paste ? .paste : options.password.map { .form(username: options.user, password: $0) } ?? .browser
+        let login: MCPOAuthClient.Login =
+            options.paste ? .paste : options.password.map { .form(username: options.user, password: $0) } ?? .browser
         let client = MCPOAuthClient(
-            mcpURL: options.server, store: OAuthClientStore(directory: options.stateDir ?? ".step11"), login: login, http: clientHTTP,
+            mcpURL: options.server, store: OAuthClientStore(directory: options.stateDir ?? ".step11"), login: login,
+            http: clientHTTP,
             message: options.message, dpop: dpopKey)
         outcomes = try await client.run()
     }
     printLine("Result:")
     for outcome in outcomes { printLine("  \(outcome)") }
-    if options.demo, options.user != "mcp-admin", outcomes.contains(where: { !$0.succeeded }) {
-        printLine("The refusal is expected: \(options.user) holds no role for that scope in the realm. --user mcp-admin holds them all.")
-    }
+    if options.demo { explainRefusals(outcomes, user: options.user) }
     await clientHTTP.shutdown()
 } catch {
     var hint = ""

@@ -5,8 +5,8 @@
 /// every other method -32601. Malformed JSON, batches and non-requests get a
 /// JSON-RPC error with HTTP 400.
 ///
-/// Read: Shared/Core/MCP/MCPEndpoint.swift, Shared/Core/JSONRPC/JSONRPCMessage.swift, Shared/MCPAuth/JSONRPC/JSONRPCError.swift,
-///       Shared/Core/MCP/MCPDispatcher.swift
+/// Read: Shared/Core/MCP/MCPEndpoint.swift, Shared/Core/JSONRPC/JSONRPCMessage.swift,
+///       Shared/MCPAuth/JSONRPC/JSONRPCError.swift, Shared/Core/MCP/MCPDispatcher.swift
 import ArgumentParser
 import Hummingbird
 import Shared
@@ -24,7 +24,8 @@ struct Options: ParsableCommand {
 func makeRouter(_ server: ServerOptions) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.requireOrigin.allowing(server.allowedOrigins)))
+    router.add(
+        middleware: OriginValidationMiddleware(policy: OriginPolicy.requireOrigin.allowing(server.allowedOrigins)))
     router.get("/health") { _, _ in HealthStatus() }
     MCPEndpoint(handler: MCPDispatcher(methods: .pingOnly)).addRoutes(to: router.group("/mcp"))
     return router

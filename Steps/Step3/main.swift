@@ -32,7 +32,8 @@ func makeDispatcher() -> MCPDispatcher {
 func makeRouter(_ server: ServerOptions) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
+    router.add(
+        middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.get("/health") { _, _ in HealthStatus() }
     MCPEndpoint(handler: makeDispatcher()).addRoutes(to: router.group("/mcp"))
     return router

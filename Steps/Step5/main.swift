@@ -6,7 +6,8 @@
 /// once, saying where it looked. /health reports `jwt_enabled` and `jwks_available`;
 /// `initialize` says `jwt_enabled` in its `serverInfo`, as the posts show.
 ///
-/// Read: Shared/Core/Keys/PublicKeys.swift, Shared/MCPAuth/Keys/JSONWebKeySet.swift, Shared/Core/Keys/KeyDirectory.swift
+/// Read: Shared/Core/Keys/PublicKeys.swift, Shared/MCPAuth/Keys/JSONWebKeySet.swift,
+///       Shared/Core/Keys/KeyDirectory.swift
 import ArgumentParser
 import Hummingbird
 import Shared
@@ -15,7 +16,8 @@ import Shared
 
 struct Options: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "step5", abstract: "Step 5: the step-4 server, publishing its public key at /.well-known/jwks.json.")
+        commandName: "step5",
+        abstract: "Step 5: the step-4 server, publishing its public key at /.well-known/jwks.json.")
     @OptionGroup var server: ServerOptions
     @OptionGroup var keys: KeyOptions
 }
@@ -25,11 +27,14 @@ struct Options: ParsableCommand {
 func makeRouter(_ server: ServerOptions, keys: PublicKeys) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
+    router.add(
+        middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.add(middleware: MCPCORSMiddleware())
     router.get("/health") { _, _ in HealthStatus(jwtEnabled: true, jwksAvailable: keys.isAvailable) }
     router.get("/.well-known/jwks.json") { _, _ in JWKSResponse(keys) }
-    let mcp = MCPDispatcher(methods: .all, serverInfo: ServerInfo(jwtEnabled: keys.isAvailable), tools: [EchoTool()], prompts: [EchoPrompt()])
+    let mcp = MCPDispatcher(
+        methods: .all, serverInfo: ServerInfo(jwtEnabled: keys.isAvailable), tools: [EchoTool()],
+        prompts: [EchoPrompt()])
     MCPEndpoint(handler: mcp).addRoutes(to: router.group("/mcp"))
     return router
 }

@@ -8,8 +8,9 @@
 /// dispatch now knows who calls: `initialize` names them, `ping` too, in `_meta`.
 /// Mint tokens with `swift run gen-token --username alice --scopes mcp:read,mcp:tools`.
 ///
-/// Read: Shared/MCPAuth/Auth/BearerTokenMiddleware.swift, Shared/MCPAuth/Auth/TokenVerifier.swift, Shared/MCPAuth/Auth/VerificationKey.swift,
-///       Shared/MCPAuth/Auth/AuthRejection.swift, Shared/Core/Auth/TokenIssuer.swift, Steps/GenToken/main.swift
+/// Read: Shared/MCPAuth/Auth/BearerTokenMiddleware.swift, Shared/MCPAuth/Auth/TokenVerifier.swift,
+///       Shared/MCPAuth/Auth/VerificationKey.swift, Shared/MCPAuth/Auth/AuthRejection.swift,
+///       Shared/Core/Auth/TokenIssuer.swift, Steps/GenToken/main.swift
 import ArgumentParser
 import Hummingbird
 import Shared
@@ -18,7 +19,8 @@ import Shared
 
 struct Options: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "step6", abstract: "Step 6: /mcp requires a bearer JWT (RS256, iss mcp-simple-auth, aud mcp-server).")
+        commandName: "step6",
+        abstract: "Step 6: /mcp requires a bearer JWT (RS256, iss mcp-simple-auth, aud mcp-server).")
     @OptionGroup var server: ServerOptions
     @OptionGroup var keys: KeyOptions
 }
@@ -28,14 +30,20 @@ struct Options: ParsableCommand {
 func makeRouter(_ server: ServerOptions, keys: PublicKeys) -> Router<MCPRequestContext> {
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
+    router.add(
+        middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.add(middleware: MCPCORSMiddleware())
-    router.get("/health") { _, _ in HealthStatus(jwtEnabled: true, jwksAvailable: keys.isAvailable, authRequired: true) }
+    router.get("/health") { _, _ in HealthStatus(jwtEnabled: true, jwksAvailable: keys.isAvailable, authRequired: true)
+    }
     router.get("/.well-known/jwks.json") { _, _ in JWKSResponse(keys) }
     let verifier = TokenVerifier(
-        keys: LocalKeySet(keys.verificationKeys), issuers: [TokenIssuer.demoIssuer], audiences: [TokenIssuer.demoAudience])
-    let authenticated = router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: BearerChallenge()))
-    let mcp = MCPDispatcher(methods: .all, serverInfo: ServerInfo(jwtEnabled: keys.isAvailable), tools: [EchoTool()], prompts: [EchoPrompt()])
+        keys: LocalKeySet(keys.verificationKeys), issuers: [TokenIssuer.demoIssuer],
+        audiences: [TokenIssuer.demoAudience])
+    let authenticated = router.group("/mcp").add(
+        middleware: BearerTokenMiddleware(verifier: verifier, challenge: BearerChallenge()))
+    let mcp = MCPDispatcher(
+        methods: .all, serverInfo: ServerInfo(jwtEnabled: keys.isAvailable), tools: [EchoTool()],
+        prompts: [EchoPrompt()])
     MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
     return router
 }

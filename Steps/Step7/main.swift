@@ -26,15 +26,20 @@ struct Options: ParsableCommand {
 
 // MARK: Router
 
-func makeRouter(_ server: ServerOptions, keys: PublicKeys, authorizationServer: DemoAuthorizationServer) -> Router<MCPRequestContext> {
+func makeRouter(
+    _ server: ServerOptions, keys: PublicKeys, authorizationServer: DemoAuthorizationServer
+) -> Router<MCPRequestContext> {
     let resource = ProtectedResource(
-        serverURL: authorizationServer.issuer, authorizationServers: [authorizationServer.issuer], scopes: authorizationServer.scopesSupported)
+        serverURL: authorizationServer.issuer, authorizationServers: [authorizationServer.issuer],
+        scopes: authorizationServer.scopesSupported)
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
+    router.add(
+        middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.add(middleware: MCPCORSMiddleware())
     router.get("/health") { _, _ in
-        HealthStatus(jwtEnabled: true, jwksAvailable: keys.isAvailable, authRequired: true, oauthMetadata: resource.healthLinks)
+        HealthStatus(
+            jwtEnabled: true, jwksAvailable: keys.isAvailable, authRequired: true, oauthMetadata: resource.healthLinks)
     }
     router.get("/.well-known/jwks.json") { _, _ in JWKSResponse(keys) }
     resource.metadata.addRoutes(to: router)
@@ -42,7 +47,8 @@ func makeRouter(_ server: ServerOptions, keys: PublicKeys, authorizationServer: 
     let verifier = TokenVerifier(
         keys: LocalKeySet(keys.verificationKeys), issuers: [TokenIssuer.demoIssuer, authorizationServer.issuer],
         audiences: [TokenIssuer.demoAudience, resource.identifier])
-    let authenticated = router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: resource.challenge))
+    let authenticated = router.group("/mcp").add(
+        middleware: BearerTokenMiddleware(verifier: verifier, challenge: resource.challenge))
     let serverInfo = ServerInfo(jwtEnabled: keys.isAvailable, oauthMetadata: resource.healthLinks)
     let mcp = MCPDispatcher(methods: .all, serverInfo: serverInfo, tools: [EchoTool()], prompts: [EchoPrompt()])
     MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
@@ -51,7 +57,8 @@ func makeRouter(_ server: ServerOptions, keys: PublicKeys, authorizationServer: 
 
 /// The demo authorization server at `serverURL`, for the scopes this server knows.
 func makeAuthorizationServer(serverURL: String, keys: KeyDirectory) async throws -> DemoAuthorizationServer {
-    try await DemoAuthorizationServer(serverURL: serverURL, scopesSupported: [ScopePolicy.read, ScopePolicy.tools, ScopePolicy.prompts], keys: keys)
+    try await DemoAuthorizationServer(
+        serverURL: serverURL, scopesSupported: [ScopePolicy.read, ScopePolicy.tools, ScopePolicy.prompts], keys: keys)
 }
 
 // MARK: Run

@@ -6,8 +6,8 @@
 /// challenge naming the scope to ask for, and JSON-RPC error -32001. The
 /// `server_stats` tool shows the per-tool guard: it demands `mcp:admin` itself.
 ///
-/// Read: Shared/MCPAuth/Auth/ScopePolicy.swift, Shared/Core/Auth/ScopeEnforcingHandler.swift, Shared/Core/MCP/ToolContext.swift,
-///       Shared/Core/Echo/ServerStatsTool.swift
+/// Read: Shared/MCPAuth/Auth/ScopePolicy.swift, Shared/Core/Auth/ScopeEnforcingHandler.swift,
+///       Shared/Core/MCP/ToolContext.swift, Shared/Core/Echo/ServerStatsTool.swift
 import ArgumentParser
 import Hummingbird
 import Shared
@@ -24,16 +24,21 @@ struct Options: ParsableCommand {
 
 // MARK: Router
 
-func makeRouter(_ server: ServerOptions, keys: PublicKeys, authorizationServer: DemoAuthorizationServer) -> Router<MCPRequestContext> {
+func makeRouter(
+    _ server: ServerOptions, keys: PublicKeys, authorizationServer: DemoAuthorizationServer
+) -> Router<MCPRequestContext> {
     let resource = ProtectedResource(
-        serverURL: authorizationServer.issuer, authorizationServers: [authorizationServer.issuer], scopes: authorizationServer.scopesSupported)
+        serverURL: authorizationServer.issuer, authorizationServers: [authorizationServer.issuer],
+        scopes: authorizationServer.scopesSupported)
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
+    router.add(
+        middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.add(middleware: MCPCORSMiddleware())
     router.get("/health") { _, _ in
         HealthStatus(
-            jwtEnabled: true, jwksAvailable: keys.isAvailable, authRequired: true, oauthMetadata: resource.healthLinks, scopeBasedAuth: true)
+            jwtEnabled: true, jwksAvailable: keys.isAvailable, authRequired: true, oauthMetadata: resource.healthLinks,
+            scopeBasedAuth: true)
     }
     router.get("/.well-known/jwks.json") { _, _ in JWKSResponse(keys) }
     resource.metadata.addRoutes(to: router)
@@ -41,9 +46,11 @@ func makeRouter(_ server: ServerOptions, keys: PublicKeys, authorizationServer: 
     let verifier = TokenVerifier(
         keys: LocalKeySet(keys.verificationKeys), issuers: [TokenIssuer.demoIssuer, authorizationServer.issuer],
         audiences: [TokenIssuer.demoAudience, resource.identifier])
-    let authenticated = router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: resource.challenge))
+    let authenticated = router.group("/mcp").add(
+        middleware: BearerTokenMiddleware(verifier: verifier, challenge: resource.challenge))
     let serverInfo = ServerInfo(jwtEnabled: keys.isAvailable, oauthMetadata: resource.healthLinks)
-    let dispatcher = MCPDispatcher(methods: .all, serverInfo: serverInfo, tools: [EchoTool(), ServerStatsTool()], prompts: [EchoPrompt()])
+    let dispatcher = MCPDispatcher(
+        methods: .all, serverInfo: serverInfo, tools: [EchoTool(), ServerStatsTool()], prompts: [EchoPrompt()])
     let mcp = ScopeEnforcingHandler(dispatcher, policy: .step8, challenge: resource.challenge)
     MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
     return router

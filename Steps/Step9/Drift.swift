@@ -28,7 +28,8 @@ enum Drift {
             let name = prefix + key
             switch (wanted[key]!, actual[key] ?? .null) {
             case (.null, _): return []
-            case (.object(let want), .object(let have)): return differences(wanted: want, actual: have, prefix: name + ".")
+            case (.object(let want), .object(let have)):
+                return differences(wanted: want, actual: have, prefix: name + ".")
             case (.object(let want), .null) where want.isEmpty: return []
             case (.array(let want), .array(let have)): return Set(want) == Set(have) ? [] : [name]
             case (.array(let want), .null): return want.isEmpty ? [] : [name]

@@ -50,10 +50,14 @@ actor KeycloakAdmin {
     static func isReachable(_ url: String, httpClient given: HTTPClient? = nil) async -> Bool {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
-        let httpClient = given ?? HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let httpClient =
+            given ?? HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         defer { if given == nil { Task { try? await httpClient.shutdown() } } }
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-        guard let response = try? await httpClient.execute(HTTPClientRequest(url: base + "/realms/master"), timeout: .seconds(2)) else {
+        guard
+            let response = try? await httpClient.execute(
+                HTTPClientRequest(url: base + "/realms/master"), timeout: .seconds(2))
+        else {
             return false
         }
         _ = try? await response.body.collect(upTo: 1 << 20)
@@ -102,8 +106,11 @@ actor KeycloakAdmin {
         _ = try await create("/client-scopes/\(id)/protocol-mappers/models", body: mapper)
     }
 
-    func updateProtocolMapper(id mapperID: String, _ mapper: ProtocolMapperRepresentation, clientScope id: String) async throws {
-        try await write(.PUT, "/client-scopes/\(id)/protocol-mappers/models/\(mapperID)", body: Identified(id: mapperID, mapper))
+    func updateProtocolMapper(
+        id mapperID: String, _ mapper: ProtocolMapperRepresentation, clientScope id: String
+    ) async throws {
+        try await write(
+            .PUT, "/client-scopes/\(id)/protocol-mappers/models/\(mapperID)", body: Identified(id: mapperID, mapper))
     }
 
     // MARK: Default client scopes
@@ -175,11 +182,15 @@ actor KeycloakAdmin {
         try await get("/client-scopes/\(id)/scope-mappings/clients/\(client)")
     }
 
-    func addScopeMappings(_ roles: [Identified<RoleRepresentation>], clientScope id: String, client: String) async throws {
+    func addScopeMappings(
+        _ roles: [Identified<RoleRepresentation>], clientScope id: String, client: String
+    ) async throws {
         try await write(.POST, "/client-scopes/\(id)/scope-mappings/clients/\(client)", body: roles)
     }
 
-    func removeScopeMappings(_ roles: [Identified<RoleRepresentation>], clientScope id: String, client: String) async throws {
+    func removeScopeMappings(
+        _ roles: [Identified<RoleRepresentation>], clientScope id: String, client: String
+    ) async throws {
         try await write(.DELETE, "/client-scopes/\(id)/scope-mappings/clients/\(client)", body: roles)
     }
 
@@ -187,7 +198,8 @@ actor KeycloakAdmin {
 
     /// The user with exactly this username, or nil.
     func user(username: String) async throws -> Identified<UserRepresentation>? {
-        let users: [Identified<UserRepresentation>] = try await get("/users", query: [("username", username), ("exact", "true")])
+        let users: [Identified<UserRepresentation>] = try await get(
+            "/users", query: [("username", username), ("exact", "true")])
         return users.first { $0.representation.username == username }
     }
 
@@ -211,7 +223,8 @@ actor KeycloakAdmin {
         try await write(.POST, "/users/\(id)/role-mappings/clients/\(client)", body: roles)
     }
 
-    func removeUserClientRoles(_ roles: [Identified<RoleRepresentation>], user id: String, client: String) async throws {
+    func removeUserClientRoles(_ roles: [Identified<RoleRepresentation>], user id: String, client: String) async throws
+    {
         try await write(.DELETE, "/users/\(id)/role-mappings/clients/\(client)", body: roles)
     }
 
@@ -241,8 +254,11 @@ actor KeycloakAdmin {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.body = .bytes(ByteBuffer(string: FormFields.encode(form)))
         let (status, body) = try await execute(request)
-        guard status == .ok, let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(body.readableBytesView)) else {
-            throw KeycloakAdminError.adminLoginFailed(url: url, user: user, status: Int(status.code), detail: Self.errorDetail(body))
+        guard status == .ok,
+            let answer = try? JSONDecoder().decode(TokenAnswer.self, from: Data(body.readableBytesView))
+        else {
+            throw KeycloakAdminError.adminLoginFailed(
+                url: url, user: user, status: Int(status.code), detail: Self.errorDetail(body))
         }
         token = (answer.access_token, Date().addingTimeInterval(TimeInterval(answer.expires_in ?? 60)))
         return answer.access_token
@@ -277,7 +293,8 @@ actor KeycloakAdmin {
     private func create(_ path: String, body: some Encodable & Sendable) async throws -> String {
         let (_, _, location) = try await sendWithLocation(.POST, adminPath(path), body: body)
         guard let id = location?.split(separator: "/").last else {
-            throw KeycloakAdminError.unexpectedResponse(method: "POST", path: adminPath(path), detail: "no Location header naming the new object")
+            throw KeycloakAdminError.unexpectedResponse(
+                method: "POST", path: adminPath(path), detail: "no Location header naming the new object")
         }
         return String(id)
     }
@@ -302,11 +319,14 @@ actor KeycloakAdmin {
     private func send(
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], allowNotFound: Bool = false
     ) async throws -> (HTTPResponseStatus, ByteBuffer) {
-        let (status, body, _) = try await sendWithLocation(method, path, query: query, body: Optional<String>.none, allowNotFound: allowNotFound)
+        let (status, body, _) = try await sendWithLocation(
+            method, path, query: query, body: Optional<String>.none, allowNotFound: allowNotFound)
         return (status, body)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: some Encodable & Sendable) async throws -> (HTTPResponseStatus, ByteBuffer) {
+    private func send(
+        _ method: HTTPMethod, _ path: String, body: some Encodable & Sendable
+    ) async throws -> (HTTPResponseStatus, ByteBuffer) {
         let (status, responseBody, _) = try await sendWithLocation(method, path, body: body)
         return (status, responseBody)
     }
@@ -328,7 +348,8 @@ actor KeycloakAdmin {
             return (response.status, responseBody, response.headers.first(name: "Location"))
         }
         throw KeycloakAdminError.requestFailed(
-            method: method.rawValue, path: path, status: Int(response.status.code), detail: Self.errorDetail(responseBody))
+            method: method.rawValue, path: path, status: Int(response.status.code),
+            detail: Self.errorDetail(responseBody))
     }
 
     private func execute(_ request: HTTPClientRequest) async throws -> (HTTPResponseStatus, ByteBuffer) {

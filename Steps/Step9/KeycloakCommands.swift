@@ -10,7 +10,8 @@ import Shared
 
 struct Automatic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "auto", abstract: "Set up the Keycloak at --keycloak-url if one answers; otherwise serve the realm ourselves.")
+        commandName: "auto",
+        abstract: "Set up the Keycloak at --keycloak-url if one answers; otherwise serve the realm ourselves.")
     @OptionGroup var keycloak: KeycloakOptions
     @OptionGroup var realm: RealmOptions
     @OptionGroup var server: ServerOptions
@@ -19,7 +20,8 @@ struct Automatic: AsyncParsableCommand {
         if await KeycloakAdmin.isReachable(keycloak.keycloakURL) {
             try await KeycloakSetup(options: keycloak, realm: RealmRepresentation.load(from: realm.realmFile)).run()
         } else {
-            Logger(label: "step9").notice("No Keycloak answers at \(keycloak.keycloakURL); serving the realm myself (step9 serve).")
+            Logger(label: "step9").notice(
+                "No Keycloak answers at \(keycloak.keycloakURL); serving the realm myself (step9 serve).")
             try await serve(server, realmFile: realm.realmFile, keyPath: nil, publicURL: nil)
         }
     }
@@ -27,7 +29,8 @@ struct Automatic: AsyncParsableCommand {
 
 struct Setup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Configure a running Keycloak from the realm file through its admin REST API (idempotent), then check it.")
+        abstract:
+            "Configure a running Keycloak from the realm file through its admin REST API (idempotent), then check it.")
     @OptionGroup var keycloak: KeycloakOptions
     @OptionGroup var realm: RealmOptions
 

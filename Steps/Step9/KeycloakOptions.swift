@@ -21,15 +21,21 @@ import ArgumentParser
 import Foundation
 
 struct KeycloakOptions: ParsableArguments, Sendable {
-    @Option(name: .customLong("keycloak-url"), help: "The Keycloak to configure. (default: $KEYCLOAK_URL, else http://localhost:8080)")
+    @Option(
+        name: .customLong("keycloak-url"),
+        help: "The Keycloak to configure. (default: $KEYCLOAK_URL, else http://localhost:8080)")
     var url: String?
 
-    @Option(name: .customLong("admin-user"), help: "A user of the master realm allowed to manage realms. (default: $KEYCLOAK_ADMIN, else admin)")
+    @Option(
+        name: .customLong("admin-user"),
+        help: "A user of the master realm allowed to manage realms. (default: $KEYCLOAK_ADMIN, else admin)")
     var adminUser: String?
 
     @Option(
         name: .customLong("admin-password"),
-        help: ArgumentHelp("That user's password; a secret, never printed. (default: $KEYCLOAK_ADMIN_PASSWORD, else admin)", valueName: "secret"))
+        help: ArgumentHelp(
+            "That user's password; a secret, never printed. (default: $KEYCLOAK_ADMIN_PASSWORD, else admin)",
+            valueName: "secret"))
     var adminPassword: String?
 
     init() {}
@@ -53,10 +59,12 @@ struct KeycloakOptions: ParsableArguments, Sendable {
     var resolvedAdminPassword: String { adminPassword ?? Self.environment["KEYCLOAK_ADMIN_PASSWORD"] ?? "admin" }
 
     func validate() throws {
-        guard let components = URLComponents(string: keycloakURL), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
+        guard let components = URLComponents(string: keycloakURL),
+            ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
             components.host?.isEmpty == false, components.query == nil, components.fragment == nil
         else {
-            throw ValidationError("The Keycloak URL must be an http(s) URL without query or fragment, got '\(keycloakURL)'.")
+            throw ValidationError(
+                "The Keycloak URL must be an http(s) URL without query or fragment, got '\(keycloakURL)'.")
         }
     }
 

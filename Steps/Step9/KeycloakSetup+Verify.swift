@@ -24,7 +24,11 @@ extension KeycloakSetup {
     func verify() async -> [Check] {
         var checks = [await checkDiscovery()]
         guard let client = testClient else {
-            return checks + [Check(name: "tokens", passed: false, detail: "the realm file has no public client with direct access grants")]
+            return checks + [
+                Check(
+                    name: "tokens", passed: false,
+                    detail: "the realm file has no public client with direct access grants")
+            ]
         }
         for user in realm.users ?? [] {
             guard let password = user.credentials?.first(where: { $0.type == "password" })?.value else { continue }
@@ -41,10 +45,13 @@ extension KeycloakSetup {
         }
         let name = "discovery"
         do {
-            let response = try await httpClient.execute(HTTPClientRequest(url: issuer + "/.well-known/openid-configuration"), timeout: .seconds(10))
+            let response = try await httpClient.execute(
+                HTTPClientRequest(url: issuer + "/.well-known/openid-configuration"), timeout: .seconds(10))
             let body = try await response.body.collect(upTo: 1 << 20)
             guard response.status == .ok else {
-                return Check(name: name, passed: false, detail: "HTTP \(response.status.code), \(KeycloakAdmin.errorDetail(body))")
+                return Check(
+                    name: name, passed: false,
+                    detail: "HTTP \(response.status.code), \(KeycloakAdmin.errorDetail(body))")
             }
             let discovery = try JSONDecoder().decode(Discovery.self, from: Data(body.readableBytesView))
             let methods = discovery.code_challenge_methods_supported ?? []
@@ -52,9 +59,11 @@ extension KeycloakSetup {
                 return Check(name: name, passed: false, detail: "issuer is \(discovery.issuer), expected \(issuer)")
             }
             guard methods.contains("S256") else {
-                return Check(name: name, passed: false, detail: "code_challenge_methods_supported is \(methods), without S256")
+                return Check(
+                    name: name, passed: false, detail: "code_challenge_methods_supported is \(methods), without S256")
             }
-            let detail = "issuer \(discovery.issuer), code_challenge_methods_supported \(methods.joined(separator: " "))"
+            let detail =
+                "issuer \(discovery.issuer), code_challenge_methods_supported \(methods.joined(separator: " "))"
             return Check(name: name, passed: true, detail: detail)
         } catch {
             return Check(name: name, passed: false, detail: "\(error)")
@@ -69,7 +78,8 @@ extension KeycloakSetup {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             let form = [
-                ("grant_type", "password"), ("client_id", client), ("username", user), ("password", password), ("scope", Self.verificationScope),
+                ("grant_type", "password"), ("client_id", client), ("username", user), ("password", password),
+                ("scope", Self.verificationScope),
             ]
             request.body = .bytes(ByteBuffer(string: FormFields.encode(form)))
             let response = try await httpClient.execute(request, timeout: .seconds(10))
@@ -77,8 +87,10 @@ extension KeycloakSetup {
             guard response.status == .ok else {
                 return Check(
                     name: user, passed: false,
-                    detail: "Keycloak refused the password grant with the realm file's password (HTTP \(response.status.code), "
-                        + "\(KeycloakAdmin.errorDetail(body))); setup never changes the password of a user that already existed")
+                    detail:
+                        "Keycloak refused the password grant with the realm file's password (HTTP \(response.status.code), "
+                        + "\(KeycloakAdmin.errorDetail(body))); setup never changes the password of a user that already existed"
+                )
             }
             struct TokenAnswer: Decodable { let access_token: String }
             let token = try JSONDecoder().decode(TokenAnswer.self, from: Data(body.readableBytesView)).access_token
@@ -121,7 +133,8 @@ extension KeycloakSetup {
         guard let client = testClient else { return [] }
         return (realm.users ?? []).compactMap { user in
             guard let password = user.credentials?.first(where: { $0.type == "password" })?.value else { return nil }
-            return "curl -s \(tokenEndpoint) -d grant_type=password -d client_id=\(client.clientId) -d username=\(user.username) "
+            return
+                "curl -s \(tokenEndpoint) -d grant_type=password -d client_id=\(client.clientId) -d username=\(user.username) "
                 + "-d password=\(password) --data-urlencode 'scope=\(Self.verificationScope)' | jq -r .access_token"
         }
     }

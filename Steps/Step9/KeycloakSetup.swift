@@ -83,10 +83,12 @@ struct KeycloakSetup: Sendable {
     @discardableResult
     func run() async throws -> Report {
         let admin = KeycloakAdmin(
-            url: options.keycloakURL, realm: realm.realm, user: options.resolvedAdminUser, password: options.resolvedAdminPassword,
+            url: options.keycloakURL, realm: realm.realm, user: options.resolvedAdminUser,
+            password: options.resolvedAdminPassword,
             httpClient: httpClient)
         guard await KeycloakAdmin.isReachable(options.keycloakURL, httpClient: httpClient) else {
-            throw KeycloakAdminError.unreachable(url: options.keycloakURL, reason: "GET /realms/master did not answer 200 within 2 s")
+            throw KeycloakAdminError.unreachable(
+                url: options.keycloakURL, reason: "GET /realms/master did not answer 200 within 2 s")
         }
         output("Keycloak \(options.keycloakURL), realm \(realm.realm):")
         var changes: [Change] = []
@@ -111,7 +113,9 @@ struct KeycloakSetup: Sendable {
         output("Tokens (paste into a shell):")
         for command in tokenCommands() { output("  " + command) }
         let failures = checks.filter { !$0.passed }
-        if !failures.isEmpty { throw KeycloakSetupError.verificationFailed(failures.map { $0.name + ": " + $0.detail }) }
+        if !failures.isEmpty {
+            throw KeycloakSetupError.verificationFailed(failures.map { $0.name + ": " + $0.detail })
+        }
         return Report(changes: changes, checks: checks)
     }
 
@@ -141,7 +145,8 @@ struct KeycloakSetup: Sendable {
         try await admin.createRealm(wanted)
         record(Change(item: item, outcome: .created))
         guard let created = try await admin.realmSettings() else {
-            throw KeycloakAdminError.unexpectedResponse(method: "GET", path: "/admin/realms/\(realm.realm)", detail: "the new realm is not there")
+            throw KeycloakAdminError.unexpectedResponse(
+                method: "GET", path: "/admin/realms/\(realm.realm)", detail: "the new realm is not there")
         }
         return created.id
     }
@@ -177,28 +182,40 @@ struct KeycloakSetup: Sendable {
                     }
                 }
             }
-            record(Change(item: item, outcome: differences.isEmpty ? .unchanged : .updated(differences.joined(separator: "; "))))
+            record(
+                Change(
+                    item: item,
+                    outcome: differences.isEmpty ? .unchanged : .updated(differences.joined(separator: "; "))))
         }
         return ids
     }
 
-    private func applyRealmScopeLists(_ admin: KeycloakAdmin, scopeIDs: [String: String], _ record: Record) async throws {
+    private func applyRealmScopeLists(_ admin: KeycloakAdmin, scopeIDs: [String: String], _ record: Record) async throws
+    {
         var wanted: [KeycloakAdmin.ScopeKind: [String]] = [:]
         wanted[.default] = realm.defaultDefaultClientScopes
         wanted[.optional] = realm.defaultOptionalClientScopes
         guard wanted.values.contains(where: { !$0.isEmpty }) else { return }
         var current: [KeycloakAdmin.ScopeKind: [String]] = [:]
-        for kind in KeycloakAdmin.ScopeKind.allCases { current[kind] = try await admin.realmClientScopes(kind).map(\.name) }
+        for kind in KeycloakAdmin.ScopeKind.allCases {
+            current[kind] = try await admin.realmClientScopes(kind).map(\.name)
+        }
         let changes = try await completeScopeLists(
             wanted: wanted, current: current, scopeIDs: scopeIDs, owner: "realm \(realm.realm)",
-            add: { try await admin.addRealmClientScope($0, id: $1) }, remove: { try await admin.removeRealmClientScope($0, id: $1) })
-        record(Change(item: "realm default and optional client scopes", outcome: changes.isEmpty ? .unchanged : .updated(changes)))
+            add: { try await admin.addRealmClientScope($0, id: $1) },
+            remove: { try await admin.removeRealmClientScope($0, id: $1) })
+        record(
+            Change(
+                item: "realm default and optional client scopes",
+                outcome: changes.isEmpty ? .unchanged : .updated(changes)))
     }
 
     /// Adds each wanted scope to its list, moving it out of the other list first; returns what was done, or "".
     private func completeScopeLists(
-        wanted: [KeycloakAdmin.ScopeKind: [String]], current: [KeycloakAdmin.ScopeKind: [String]], scopeIDs: [String: String], owner: String,
-        add: (KeycloakAdmin.ScopeKind, String) async throws -> Void, remove: (KeycloakAdmin.ScopeKind, String) async throws -> Void
+        wanted: [KeycloakAdmin.ScopeKind: [String]], current: [KeycloakAdmin.ScopeKind: [String]],
+        scopeIDs: [String: String], owner: String,
+        add: (KeycloakAdmin.ScopeKind, String) async throws -> Void,
+        remove: (KeycloakAdmin.ScopeKind, String) async throws -> Void
     ) async throws -> String {
         var notes: [String] = []
         for kind in KeycloakAdmin.ScopeKind.allCases {
@@ -224,7 +241,9 @@ struct KeycloakSetup: Sendable {
     // MARK: Clients and roles
 
     /// Creates or updates the clients and their scope lists; returns their ids, by clientId.
-    private func applyClients(_ admin: KeycloakAdmin, scopeIDs: [String: String], _ record: Record) async throws -> [String: String] {
+    private func applyClients(
+        _ admin: KeycloakAdmin, scopeIDs: [String: String], _ record: Record
+    ) async throws -> [String: String] {
         var ids: [String: String] = [:]
         for client in realm.clients ?? [] {
             var wanted = client
@@ -235,40 +254,56 @@ struct KeycloakSetup: Sendable {
                 var actual = existing.representation
                 actual.defaultClientScopes = nil
                 actual.optionalClientScopes = nil
-                if wanted.secret != nil, wanted.publicClient != true { actual.secret = try await admin.clientSecret(id: existing.id) }
+                if wanted.secret != nil, wanted.publicClient != true {
+                    actual.secret = try await admin.clientSecret(id: existing.id)
+                }
                 let drift = Drift.fields(wanted: wanted, actual: actual)
                 if !drift.isEmpty { try await admin.updateClient(id: existing.id, wanted) }
-                record(Change(item: item, outcome: drift.isEmpty ? .unchanged : .updated(drift.joined(separator: ", "))))
+                record(
+                    Change(item: item, outcome: drift.isEmpty ? .unchanged : .updated(drift.joined(separator: ", "))))
                 ids[client.clientId] = existing.id
             } else {
                 ids[client.clientId] = try await admin.createClient(wanted)
                 record(Change(item: item, outcome: .created))
             }
-            guard let id = ids[client.clientId], client.defaultClientScopes != nil || client.optionalClientScopes != nil else { continue }
+            guard let id = ids[client.clientId], client.defaultClientScopes != nil || client.optionalClientScopes != nil
+            else { continue }
             var current: [KeycloakAdmin.ScopeKind: [String]] = [:]
-            for kind in KeycloakAdmin.ScopeKind.allCases { current[kind] = try await admin.clientScopes(kind, client: id).map(\.name) }
+            for kind in KeycloakAdmin.ScopeKind.allCases {
+                current[kind] = try await admin.clientScopes(kind, client: id).map(\.name)
+            }
             let changes = try await completeScopeLists(
-                wanted: [.default: client.defaultClientScopes ?? [], .optional: client.optionalClientScopes ?? []], current: current,
+                wanted: [.default: client.defaultClientScopes ?? [], .optional: client.optionalClientScopes ?? []],
+                current: current,
                 scopeIDs: scopeIDs, owner: item,
                 add: { try await admin.addClientScope($0, id: $1, client: id) },
                 remove: { try await admin.removeClientScope($0, id: $1, client: id) })
-            record(Change(item: "client scopes of \(client.clientId)", outcome: changes.isEmpty ? .unchanged : .updated(changes)))
+            record(
+                Change(
+                    item: "client scopes of \(client.clientId)",
+                    outcome: changes.isEmpty ? .unchanged : .updated(changes)))
         }
         return ids
     }
 
     /// Creates or updates client roles; returns every role of those clients, by clientId and role name.
-    private func applyClientRoles(_ admin: KeycloakAdmin, clientIDs: [String: String], _ record: Record) async throws -> [String: [String: Role]] {
+    private func applyClientRoles(
+        _ admin: KeycloakAdmin, clientIDs: [String: String], _ record: Record
+    ) async throws -> [String: [String: Role]] {
         var roles: [String: [String: Role]] = [:]
         for (clientId, wantedRoles) in (realm.roles?.client ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard let id = clientIDs[clientId] else { throw KeycloakSetupError.unknownClient(clientId, usedBy: "roles") }
+            guard let id = clientIDs[clientId] else {
+                throw KeycloakSetupError.unknownClient(clientId, usedBy: "roles")
+            }
             let existing = try await admin.clientRoles(client: id)
             for role in wantedRoles {
                 let item = "role \(clientId) \(role.name)"
                 if let current = existing.first(where: { $0.representation.name == role.name }) {
                     let drift = Drift.fields(wanted: role, actual: current.representation)
                     if !drift.isEmpty { try await admin.updateClientRole(role, client: id) }
-                    record(Change(item: item, outcome: drift.isEmpty ? .unchanged : .updated(drift.joined(separator: ", "))))
+                    record(
+                        Change(
+                            item: item, outcome: drift.isEmpty ? .unchanged : .updated(drift.joined(separator: ", "))))
                 } else {
                     try await admin.createClientRole(role, client: id)
                     record(Change(item: item, outcome: .created))
@@ -278,27 +313,34 @@ struct KeycloakSetup: Sendable {
             if !wantedRoles.allSatisfy({ role in existing.contains { $0.representation.name == role.name } }) {
                 all = try await admin.clientRoles(client: id)
             }
-            roles[clientId] = Dictionary(all.map { ($0.representation.name, $0) }, uniquingKeysWith: { first, _ in first })
+            roles[clientId] = Dictionary(
+                all.map { ($0.representation.name, $0) }, uniquingKeysWith: { first, _ in first })
         }
         return roles
     }
 
     /// Maps each client scope to the client roles that may receive it, and to no other role of that client.
     private func applyScopeMappings(
-        _ admin: KeycloakAdmin, scopeIDs: [String: String], clientIDs: [String: String], roles: [String: [String: Role]], _ record: Record
+        _ admin: KeycloakAdmin, scopeIDs: [String: String], clientIDs: [String: String],
+        roles: [String: [String: Role]], _ record: Record
     ) async throws {
         for (clientId, mappings) in (realm.clientScopeMappings ?? [:]).sorted(by: { $0.key < $1.key }) {
-            guard let clientID = clientIDs[clientId] else { throw KeycloakSetupError.unknownClient(clientId, usedBy: "clientScopeMappings") }
+            guard let clientID = clientIDs[clientId] else {
+                throw KeycloakSetupError.unknownClient(clientId, usedBy: "clientScopeMappings")
+            }
             for mapping in mappings {
                 guard let scopeID = scopeIDs[mapping.clientScope] else {
                     throw KeycloakSetupError.unknownClientScope(mapping.clientScope, usedBy: "clientScopeMappings")
                 }
                 let current = try await admin.scopeMappings(clientScope: scopeID, client: clientID)
                 let changes = try await completeRoles(
-                    wanted: mapping.roles, current: current, of: clientId, roles: roles, owner: "client scope \(mapping.clientScope)",
+                    wanted: mapping.roles, current: current, of: clientId, roles: roles,
+                    owner: "client scope \(mapping.clientScope)",
                     add: { try await admin.addScopeMappings($0, clientScope: scopeID, client: clientID) },
                     remove: { try await admin.removeScopeMappings($0, clientScope: scopeID, client: clientID) })
-                let item = "client scope \(mapping.clientScope) only for \(clientId) roles: " + mapping.roles.joined(separator: ", ")
+                let item =
+                    "client scope \(mapping.clientScope) only for \(clientId) roles: "
+                    + mapping.roles.joined(separator: ", ")
                 record(Change(item: item, outcome: changes.isEmpty ? .unchanged : .updated(changes)))
             }
         }
@@ -311,7 +353,9 @@ struct KeycloakSetup: Sendable {
     ) async throws -> String {
         let have = Set(current.map(\.representation.name))
         let missing = try wanted.filter { !have.contains($0) }.map { name in
-            guard let role = roles[clientId]?[name] else { throw KeycloakSetupError.unknownRole(clientId: clientId, role: name, usedBy: owner) }
+            guard let role = roles[clientId]?[name] else {
+                throw KeycloakSetupError.unknownRole(clientId: clientId, role: name, usedBy: owner)
+            }
             return role
         }
         let extra = current.filter { !wanted.contains($0.representation.name) }
@@ -325,7 +369,9 @@ struct KeycloakSetup: Sendable {
 
     // MARK: Users and registration policies
 
-    private func applyUsers(_ admin: KeycloakAdmin, clientIDs: [String: String], roles: [String: [String: Role]], _ record: Record) async throws {
+    private func applyUsers(
+        _ admin: KeycloakAdmin, clientIDs: [String: String], roles: [String: [String: Role]], _ record: Record
+    ) async throws {
         for user in realm.users ?? [] {
             var profile = user
             profile.credentials = nil
@@ -338,7 +384,8 @@ struct KeycloakSetup: Sendable {
                 actual.clientRoles = nil
                 let drift = Drift.fields(wanted: profile, actual: actual)
                 if !drift.isEmpty { try await admin.updateUser(id: existing.id, profile) }
-                record(Change(item: item, outcome: drift.isEmpty ? .unchanged : .updated(drift.joined(separator: ", "))))
+                record(
+                    Change(item: item, outcome: drift.isEmpty ? .unchanged : .updated(drift.joined(separator: ", "))))
                 id = existing.id
             } else {
                 var created = user
@@ -347,7 +394,9 @@ struct KeycloakSetup: Sendable {
                 record(Change(item: item, outcome: .created))
             }
             for (clientId, wanted) in (user.clientRoles ?? [:]).sorted(by: { $0.key < $1.key }) {
-                guard let clientID = clientIDs[clientId] else { throw KeycloakSetupError.unknownClient(clientId, usedBy: item) }
+                guard let clientID = clientIDs[clientId] else {
+                    throw KeycloakSetupError.unknownClient(clientId, usedBy: item)
+                }
                 let current = try await admin.userClientRoles(user: id, client: clientID)
                 let changes = try await completeRoles(
                     wanted: wanted, current: current, of: clientId, roles: roles, owner: item,
@@ -368,8 +417,10 @@ struct KeycloakSetup: Sendable {
         for policy in policies {
             let subType = policy.subType ?? "anonymous"
             let item = "\(subType) client registration policy \(policy.name)"
-            let wanted = KeycloakAdmin.Component(name: policy.name, providerId: policy.providerId, subType: subType, config: policy.config)
-            guard var current = existing.first(where: { $0.providerId == policy.providerId && $0.subType == subType }) else {
+            let wanted = KeycloakAdmin.Component(
+                name: policy.name, providerId: policy.providerId, subType: subType, config: policy.config)
+            guard var current = existing.first(where: { $0.providerId == policy.providerId && $0.subType == subType })
+            else {
                 var created = wanted
                 created.providerType = type
                 created.parentId = realmID
@@ -377,7 +428,8 @@ struct KeycloakSetup: Sendable {
                 record(Change(item: item, outcome: .created))
                 continue
             }
-            let actual = KeycloakAdmin.Component(name: current.name, providerId: current.providerId, subType: current.subType, config: current.config)
+            let actual = KeycloakAdmin.Component(
+                name: current.name, providerId: current.providerId, subType: current.subType, config: current.config)
             let drift = Drift.fields(wanted: wanted, actual: actual)
             if !drift.isEmpty {
                 current.name = policy.name

@@ -21,7 +21,8 @@ import Shared
 
 struct Step9: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "step9", abstract: "Step 9: the authorization server (configure Keycloak, or serve the realm ourselves).",
+        commandName: "step9",
+        abstract: "Step 9: the authorization server (configure Keycloak, or serve the realm ourselves).",
         subcommands: [Automatic.self, Setup.self, Serve.self], defaultSubcommand: Automatic.self)
 }
 
@@ -37,7 +38,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var realm: RealmOptions
     @Option(help: "A PKCS#8 PEM private key to sign with. (default: a new RSA-2048 key at every start)")
     var key: String?
-    @Option(name: .customLong("public-url"), help: "The URL clients reach this server at. (default: http://localhost:<port>)")
+    @Option(name: .customLong("public-url"), help: "The URL clients reach it at. (default: http://localhost:<port>)")
     var publicURL: String?
 
     func run() async throws {
@@ -49,13 +50,15 @@ struct Serve: AsyncParsableCommand {
 
 /// The realm server for `realmFile`, reached at `baseURL`.
 func makeRealmServer(realmFile: String, baseURL: String, signingKey: RealmSigningKey) async throws -> RealmServer {
-    try await RealmServer(realm: Realm(RealmRepresentation.load(from: realmFile)), baseURL: baseURL, signingKey: signingKey)
+    try await RealmServer(
+        realm: Realm(RealmRepresentation.load(from: realmFile)), baseURL: baseURL, signingKey: signingKey)
 }
 
 func makeRouter(_ server: ServerOptions, realmServer: RealmServer) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
+    router.add(
+        middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.add(middleware: MCPCORSMiddleware())
     router.get("/health") { _, _ in HealthStatus() }
     realmServer.addRoutes(to: router)
@@ -67,12 +70,16 @@ func makeRouter(_ server: ServerOptions, realmServer: RealmServer) -> Router<Bas
 /// Serves the realm of `realmFile` until stopped.
 func serve(_ server: ServerOptions, realmFile: String, keyPath: String?, publicURL: String?) async throws {
     let port = server.port(default: 8080)
-    let keyPEM = try keyPath.map { path throws(InputFileError) in try InputFile.text(path, what: "private key", option: "--key") }
+    let keyPEM = try keyPath.map { path throws(InputFileError) in
+        try InputFile.text(path, what: "private key", option: "--key")
+    }
     let realmServer = try await makeRealmServer(
-        realmFile: realmFile, baseURL: publicURL ?? "http://localhost:\(port)", signingKey: RealmSigningKey(privateKeyPEM: keyPEM))
-    Logger(label: "step9").info(
-        "serving realm \(realmServer.realm.name) at \(realmServer.issuer) (kid \(realmServer.signingKey.keyID)); codes, sessions and registered clients live in memory only")
-    await makeApplication(name: "step9", router: makeRouter(server, realmServer: realmServer), options: server, port: port).run()
+        realmFile: realmFile, baseURL: publicURL ?? "http://localhost:\(port)",
+        signingKey: RealmSigningKey(privateKeyPEM: keyPEM))
+    let realm = "realm \(realmServer.realm.name) at \(realmServer.issuer) (kid \(realmServer.signingKey.keyID))"
+    Logger(label: "step9").info("serving \(realm); codes, sessions and registered clients live in memory only")
+    let router = makeRouter(server, realmServer: realmServer)
+    await makeApplication(name: "step9", router: router, options: server, port: port).run()
 }
 
 /// Parses the command line and runs the subcommand asked for (`step9` alone is `step9 auto`), in an async function:

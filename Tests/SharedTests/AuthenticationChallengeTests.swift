@@ -7,18 +7,23 @@ import Testing
 struct AuthenticationChallengeTests {
     @Test("RFC 9110's own example: two challenges, quoted strings with escaped quotes, an unquoted value")
     func rfcExample() {
-        let challenges = AuthenticationChallenge.parse(#"Newauth realm="apps", type=1, title="Login to \"apps\"", Basic realm="simple""#)
-        #expect(challenges == [
-            AuthenticationChallenge(scheme: "Newauth", parameters: ["realm": "apps", "type": "1", "title": #"Login to "apps""#]),
-            AuthenticationChallenge(scheme: "Basic", parameters: ["realm": "simple"]),
-        ])
+        let challenges = AuthenticationChallenge.parse(
+            #"Newauth realm="apps", type=1, title="Login to \"apps\"", Basic realm="simple""#)
+        #expect(
+            challenges == [
+                AuthenticationChallenge(
+                    scheme: "Newauth", parameters: ["realm": "apps", "type": "1", "title": #"Login to "apps""#]),
+                AuthenticationChallenge(scheme: "Basic", parameters: ["realm": "simple"]),
+            ])
     }
 
     @Test("this project's 403: resource_metadata and a scope with spaces")
     func insufficientScope() throws {
-        let header = #"Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp", error="insufficient_scope", scope="mcp:read mcp:tools", error_description="Insufficient scope: this request needs mcp:tools""#
+        let header =
+            #"Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp", error="insufficient_scope", scope="mcp:read mcp:tools", error_description="Insufficient scope: this request needs mcp:tools""#
         let bearer = try #require(AuthenticationChallenge.parse(header).first { $0.is("bearer") })
-        #expect(bearer.parameters["resource_metadata"] == "http://localhost:9000/.well-known/oauth-protected-resource/mcp")
+        #expect(
+            bearer.parameters["resource_metadata"] == "http://localhost:9000/.well-known/oauth-protected-resource/mcp")
         #expect(bearer.parameters["scope"] == "mcp:read mcp:tools")
         #expect(bearer.parameters["error_description"] == "Insufficient scope: this request needs mcp:tools")
     }

@@ -22,9 +22,12 @@ final class RecordingHandler: JSONRPCHandler {
 /// /mcp behind the bearer middleware (demo key, step-6 rules), serving `handler`.
 func protectedRouter(_ handler: RecordingHandler) async throws -> Router<MCPRequestContext> {
     let keys = await DemoKeys.publicKeys()
-    let verifier = TokenVerifier(keys: LocalKeySet(keys.verificationKeys), issuers: ["mcp-simple-auth"], audiences: ["mcp-server"])
+    let verifier = TokenVerifier(
+        keys: LocalKeySet(keys.verificationKeys), issuers: ["mcp-simple-auth"], audiences: ["mcp-server"])
     let router = Router(context: MCPRequestContext.self)
-    MCPEndpoint(handler: handler).addRoutes(to: router.group("/mcp").add(middleware: BearerTokenMiddleware(verifier: verifier, challenge: BearerChallenge())))
+    MCPEndpoint(handler: handler).addRoutes(
+        to: router.group("/mcp").add(
+            middleware: BearerTokenMiddleware(verifier: verifier, challenge: BearerChallenge())))
     return router
 }
 
@@ -40,18 +43,22 @@ struct AuthorizationTests {
     func nothingRefusedReachesTheHandler() async throws {
         let handler = RecordingHandler()
         let forged = [
-            ForgedToken.unsigned(), ForgedToken.hmacWithPublicKey(), ForgedToken.tamperedPayload(try await DemoKeys.token("alice")),
-            ForgedToken.tamperedSignature(try await DemoKeys.token("alice")), try await ForgedToken.signedWithAnotherKey(),
+            ForgedToken.unsigned(), ForgedToken.hmacWithPublicKey(),
+            ForgedToken.tamperedPayload(try await DemoKeys.token("alice")),
+            ForgedToken.tamperedSignature(try await DemoKeys.token("alice")),
+            try await ForgedToken.signedWithAnotherKey(),
             ForgedToken.withoutExpiry(), try await DemoKeys.token("alice", lifetime: -120), "",
         ]
         try await Application(router: try await protectedRouter(handler)).test(.router) { client in
             for token in forged {
-                let response = try await client.postMCP(RPC.echo("x"), headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(token)"))
+                let response = try await client.postMCP(
+                    RPC.echo("x"), headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(token)"))
                 #expect(response.status == .unauthorized)
             }
             #expect(handler.calls.withLock { $0 }.isEmpty)
             let good = try await DemoKeys.token("alice")
-            _ = try await client.postMCP(RPC.echo("x"), headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(good)"))
+            _ = try await client.postMCP(
+                RPC.echo("x"), headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(good)"))
             #expect(handler.calls.withLock { $0 } == ["tools/call"])
         }
     }
@@ -67,7 +74,9 @@ struct AuthorizationTests {
         let policy = ScopePolicy.step8
         try policy.check("tools/list", for: user(scopes: ["mcp:read"]))
         try policy.check("prompts/get", for: user(scopes: ["mcp:read"]))
-        #expect(throws: AuthFailure.insufficientScope("mcp:tools")) { try policy.check("tools/call", for: user(scopes: ["mcp:read"])) }
+        #expect(throws: AuthFailure.insufficientScope("mcp:tools")) {
+            try policy.check("tools/call", for: user(scopes: ["mcp:read"]))
+        }
         try policy.check("tools/call", for: user(scopes: [], roles: ["admin"]))
         try policy.check("ping", for: user(scopes: []))
         try policy.check("initialize", for: user(scopes: []))
@@ -77,8 +86,12 @@ struct AuthorizationTests {
     func keycloakPolicy() throws {
         let policy = ScopePolicy.keycloak
         try policy.check("ping", for: user(scopes: ["mcp:read"]))
-        #expect(throws: AuthFailure.insufficientScope("mcp:tools")) { try policy.check("tools/list", for: user(scopes: ["mcp:read"])) }
-        #expect(throws: AuthFailure.insufficientScope("mcp:prompts")) { try policy.check("prompts/list", for: user(scopes: ["mcp:read"])) }
+        #expect(throws: AuthFailure.insufficientScope("mcp:tools")) {
+            try policy.check("tools/list", for: user(scopes: ["mcp:read"]))
+        }
+        #expect(throws: AuthFailure.insufficientScope("mcp:prompts")) {
+            try policy.check("prompts/list", for: user(scopes: ["mcp:read"]))
+        }
         #expect(throws: AuthFailure.insufficientScope("mcp:read")) { try policy.check("ping", for: user(scopes: [])) }
     }
 
@@ -86,15 +99,20 @@ struct AuthorizationTests {
     func requireScope() throws {
         try ToolContext(caller: user(scopes: ["mcp:admin"])).requireScope("mcp:admin")
         try ToolContext(caller: user(scopes: [], roles: ["admin"])).requireScope("mcp:admin")
-        #expect(throws: AuthFailure.insufficientScope("mcp:admin")) { try ToolContext(caller: user(scopes: ["mcp:tools"])).requireScope("mcp:admin") }
+        #expect(throws: AuthFailure.insufficientScope("mcp:admin")) {
+            try ToolContext(caller: user(scopes: ["mcp:tools"])).requireScope("mcp:admin")
+        }
         #expect(throws: AuthFailure.missingToken) { try ToolContext(caller: nil).requireScope("mcp:admin") }
     }
 
     @Test("the protected resource's URLs follow RFC 9728 §3.1 and RFC 8414 §3")
     func resourceURLs() {
-        let resource = ProtectedResource(serverURL: "https://mcp.example", authorizationServers: ["https://auth.example/realms/r"], scopes: [])
+        let resource = ProtectedResource(
+            serverURL: "https://mcp.example", authorizationServers: ["https://auth.example/realms/r"], scopes: [])
         #expect(resource.identifier == "https://mcp.example/mcp")
         #expect(resource.challenge.resourceMetadata == "https://mcp.example/.well-known/oauth-protected-resource/mcp")
-        #expect(resource.healthLinks.authorizationServer == "https://auth.example/realms/r/.well-known/oauth-authorization-server")
+        #expect(
+            resource.healthLinks.authorizationServer
+                == "https://auth.example/realms/r/.well-known/oauth-authorization-server")
     }
 }

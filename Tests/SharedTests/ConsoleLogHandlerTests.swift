@@ -13,10 +13,12 @@ struct ConsoleLogHandlerTests {
         handler[metadataKey: "hb.request.id"] = "42"
         handler[metadataKey: "user"] = "alice"
         let event = LogEvent(
-            level: .notice, message: "refused POST /mcp: Token expired", metadata: ["user": "bob", "a": "1"], source: "Shared",
+            level: .notice, message: "refused POST /mcp: Token expired", metadata: ["user": "bob", "a": "1"],
+            source: "Shared",
             file: #fileID, function: #function, line: #line)
         let line = handler.line(for: event)
-        let pattern = #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} notice step8: a=1 hb.request.id=42 user=bob \[Shared\] refused POST \/mcp: Token expired\n$/#
+        let pattern =
+            #/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} notice step8: a=1 hb.request.id=42 user=bob \[Shared\] refused POST \/mcp: Token expired\n$/#
         #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
         #expect(handler[metadataKey: "user"] == "alice")
     }

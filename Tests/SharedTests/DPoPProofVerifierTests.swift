@@ -18,7 +18,8 @@ func proofVerifier(_ clock: ProofClock, capacity: Int = 1000) -> DPoPProofVerifi
 
 /// The reason `proof` is refused for a POST to the resource, or nil when it passes.
 func refusal(
-    _ proof: String, verifier: DPoPProofVerifier, method: String = "POST", url: String = resourceURL, accessToken: String? = nil,
+    _ proof: String, verifier: DPoPProofVerifier, method: String = "POST", url: String = resourceURL,
+    accessToken: String? = nil,
     boundTo thumbprint: String? = nil
 ) -> String? {
     do {
@@ -35,8 +36,11 @@ func refusal(
 struct DPoPProofVerifierTests {
     @Test("RFC 7638 thumbprint: the RFC's RSA example; EC from crv, kty, x, y only")
     func thumbprints() throws {
-        let n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
-        #expect(JSONWebKey(kty: "RSA", kid: "2011-04-29", alg: "RS256", n: n, e: "AQAB").thumbprint == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
+        let n =
+            "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
+        #expect(
+            JSONWebKey(kty: "RSA", kid: "2011-04-29", alg: "RS256", n: n, e: "AQAB").thumbprint
+                == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs")
         let key = DPoPKey()
         let jwk = key.publicJWK
         let canonical = #"{"crv":"P-256","kty":"EC","x":"\#(jwk.x!)","y":"\#(jwk.y!)"}"#
@@ -61,19 +65,32 @@ struct DPoPProofVerifierTests {
         let clock = ProofClock()
         let verifier = proofVerifier(clock)
         let key = DPoPKey()
-        let proof = try verifier.verify(try key.proof(method: "POST", url: resourceURL, issuedAt: clock.now), method: "POST", url: resourceURL)
+        let proof = try verifier.verify(
+            try key.proof(method: "POST", url: resourceURL, issuedAt: clock.now), method: "POST", url: resourceURL)
         #expect(proof.thumbprint == key.thumbprint)
         let rsa = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        #expect(refusal(ForgedProof.rs256(claims: ForgedProof.claims(url: resourceURL, issuedAt: clock.now), key: rsa), verifier: verifier) == nil)
+        #expect(
+            refusal(
+                ForgedProof.rs256(claims: ForgedProof.claims(url: resourceURL, issuedAt: clock.now), key: rsa),
+                verifier: verifier) == nil)
     }
 
     @Test("htm must be the request method")
     func method() {
         let clock = ProofClock()
         let key = DPoPKey()
-        #expect(refusal(ForgedProof.proof(key, method: "GET", url: resourceURL, issuedAt: clock.now), verifier: proofVerifier(clock))?.contains("htm") == true)
-        #expect(refusal(ForgedProof.proof(key, method: "post", url: resourceURL, issuedAt: clock.now), verifier: proofVerifier(clock)) != nil)
-        #expect(refusal(ForgedProof.proof(key, method: "GET", url: resourceURL, issuedAt: clock.now), verifier: proofVerifier(clock), method: "GET") == nil)
+        #expect(
+            refusal(
+                ForgedProof.proof(key, method: "GET", url: resourceURL, issuedAt: clock.now),
+                verifier: proofVerifier(clock))?.contains("htm") == true)
+        #expect(
+            refusal(
+                ForgedProof.proof(key, method: "post", url: resourceURL, issuedAt: clock.now),
+                verifier: proofVerifier(clock)) != nil)
+        #expect(
+            refusal(
+                ForgedProof.proof(key, method: "GET", url: resourceURL, issuedAt: clock.now),
+                verifier: proofVerifier(clock), method: "GET") == nil)
     }
 
     @Test(
@@ -137,10 +154,16 @@ struct DPoPProofVerifierTests {
         let proof = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "one")
         #expect(refusal(proof, verifier: verifier) == nil)
         #expect(refusal(proof, verifier: verifier) == "DPoP proof was already used (jti replayed)")
-        #expect(refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "one"), verifier: verifier) != nil)
-        #expect(refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "two"), verifier: verifier) == nil)
+        #expect(
+            refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "one"), verifier: verifier)
+                != nil)
+        #expect(
+            refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "two"), verifier: verifier)
+                == nil)
         for jti in ["", String(repeating: "j", count: 257)] {
-            #expect(refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: jti), verifier: verifier)?.contains("jti") == true)
+            #expect(
+                refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: jti), verifier: verifier)?
+                    .contains("jti") == true)
         }
     }
 
@@ -159,20 +182,26 @@ struct DPoPProofVerifierTests {
         }
     }
 
-    @Test("the replay cache forgets a jti once no proof with it could pass; when full of live ones it refuses, never forgets early")
+    @Test(
+        "the replay cache forgets a jti once no proof with it could pass; when full of live ones it refuses, never forgets early"
+    )
     func replayCacheBounds() {
         let clock = ProofClock()
         let verifier = proofVerifier(clock, capacity: 2)
         let key = DPoPKey()
         let first = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "a")
         #expect(refusal(first, verifier: verifier) == nil)
-        #expect(refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "b"), verifier: verifier) == nil)
-        #expect(refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "c"), verifier: verifier)?.hasPrefix("Too many") == true)
+        #expect(
+            refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "b"), verifier: verifier) == nil)
+        #expect(
+            refusal(ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now, jti: "c"), verifier: verifier)?
+                .hasPrefix("Too many") == true)
         #expect(refusal(first, verifier: verifier) == "DPoP proof was already used (jti replayed)")
         clock.advance(by: 331)
         #expect(verifier.replayCache.accept("c", until: clock.now.addingTimeInterval(330), now: clock.now) == .accepted)
         #expect(verifier.replayCache.count == 1)
-        #expect(refusal(first, verifier: verifier)?.contains("too old") == true)  // forgotten, but too old by now anyway
+        // forgotten, but too old by now anyway
+        #expect(refusal(first, verifier: verifier)?.contains("too old") == true)
     }
 
     @Test("ath must be the hash of the access token sent with the proof")
@@ -182,7 +211,9 @@ struct DPoPProofVerifierTests {
         let good = ForgedProof.proof(key, url: resourceURL, accessToken: "token-1", issuedAt: clock.now)
         #expect(refusal(good, verifier: proofVerifier(clock), accessToken: "token-1") == nil)
         let other = ForgedProof.proof(key, url: resourceURL, accessToken: "token-2", issuedAt: clock.now)
-        #expect(refusal(other, verifier: proofVerifier(clock), accessToken: "token-1") == "DPoP proof ath does not match the access token")
+        #expect(
+            refusal(other, verifier: proofVerifier(clock), accessToken: "token-1")
+                == "DPoP proof ath does not match the access token")
         let none = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now)
         #expect(refusal(none, verifier: proofVerifier(clock), accessToken: "token-1")?.contains("no ath") == true)
     }
@@ -193,7 +224,8 @@ struct DPoPProofVerifierTests {
         let key = DPoPKey()
         let proof = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now)
         #expect(refusal(proof, verifier: proofVerifier(clock), boundTo: key.thumbprint) == nil)
-        #expect(refusal(proof, verifier: proofVerifier(clock), boundTo: DPoPKey().thumbprint)?.contains("cnf.jkt") == true)
+        #expect(
+            refusal(proof, verifier: proofVerifier(clock), boundTo: DPoPKey().thumbprint)?.contains("cnf.jkt") == true)
     }
 
     @Test("only asymmetric algorithms: none and HS256 are refused")
@@ -201,9 +233,15 @@ struct DPoPProofVerifierTests {
         let clock = ProofClock()
         let key = DPoPKey()
         let claims = ForgedProof.claims(url: resourceURL, issuedAt: clock.now)
-        #expect(refusal(ForgedProof.unsigned(claims: claims, key: key), verifier: proofVerifier(clock))?.contains("algorithm none is not accepted") == true)
-        #expect(refusal(ForgedProof.hs256(claims: claims), verifier: proofVerifier(clock))?.contains("algorithm HS256 is not accepted") == true)
-        let mismatch = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in header["alg"] = "RS256" }
+        #expect(
+            refusal(ForgedProof.unsigned(claims: claims, key: key), verifier: proofVerifier(clock))?.contains(
+                "algorithm none is not accepted") == true)
+        #expect(
+            refusal(ForgedProof.hs256(claims: claims), verifier: proofVerifier(clock))?.contains(
+                "algorithm HS256 is not accepted") == true)
+        let mismatch = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in
+            header["alg"] = "RS256"
+        }
         #expect(refusal(mismatch, verifier: proofVerifier(clock))?.contains("does not fit its jwk") == true)
     }
 
@@ -217,12 +255,17 @@ struct DPoPProofVerifierTests {
             header["jwk"] = jwk
         }
         #expect(refusal(withD, verifier: proofVerifier(clock))?.contains("private key material (d)") == true)
-        let oct = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in header["jwk"] = ["kty": "oct", "k": "c2VjcmV0"] }
+        let oct = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in
+            header["jwk"] = ["kty": "oct", "k": "c2VjcmV0"]
+        }
         #expect(refusal(oct, verifier: proofVerifier(clock))?.contains("symmetric") == true)
         let noJWK = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in header["jwk"] = nil }
         #expect(refusal(noJWK, verifier: proofVerifier(clock)) == "DPoP proof has no jwk header")
-        let otherKey = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in header["jwk"] = ForgedProof.jwk(DPoPKey()) }
-        #expect(refusal(otherKey, verifier: proofVerifier(clock)) == "DPoP proof signature does not verify with its jwk")
+        let otherKey = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in
+            header["jwk"] = ForgedProof.jwk(DPoPKey())
+        }
+        #expect(
+            refusal(otherKey, verifier: proofVerifier(clock)) == "DPoP proof signature does not verify with its jwk")
     }
 
     @Test("typ must be exactly dpop+jwt; crit is refused; the claims must be there")
@@ -230,19 +273,25 @@ struct DPoPProofVerifierTests {
         let clock = ProofClock()
         let key = DPoPKey()
         for typ in ["JWT", "at+jwt", "DPOP+JWT"] {
-            let proof = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in header["typ"] = typ }
+            let proof = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in header["typ"] = typ
+            }
             #expect(refusal(proof, verifier: proofVerifier(clock))?.contains("typ must be dpop+jwt") == true, "\(typ)")
         }
         let noTyp = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in header["typ"] = nil }
         #expect(refusal(noTyp, verifier: proofVerifier(clock)) == "DPoP proof typ must be dpop+jwt, got none")
-        let crit = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in header["crit"] = ["exp"] }
+        let crit = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { header, _ in header["crit"] = ["exp"]
+        }
         #expect(refusal(crit, verifier: proofVerifier(clock))?.contains("critical") == true)
-        let bare = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { _, claims in (claims["jti"], claims["htu"]) = (nil, nil) }
+        let bare = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now) { _, claims in
+            (claims["jti"], claims["htu"]) = (nil, nil)
+        }
         #expect(refusal(bare, verifier: proofVerifier(clock)) == "DPoP proof is missing jti, htu")
         for garbage in ["", "a.b", "not a jwt", String(repeating: "a", count: 9000)] {
             #expect(refusal(garbage, verifier: proofVerifier(clock)) != nil)
         }
         let good = ForgedProof.proof(key, url: resourceURL, issuedAt: clock.now)
-        #expect(refusal(ForgedToken.tamperedSignature(good), verifier: proofVerifier(clock)) == "DPoP proof signature does not verify with its jwk")
+        #expect(
+            refusal(ForgedToken.tamperedSignature(good), verifier: proofVerifier(clock))
+                == "DPoP proof signature does not verify with its jwk")
     }
 }

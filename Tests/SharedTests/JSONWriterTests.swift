@@ -2,8 +2,9 @@
 import Foundation
 import MCP
 import NIOCore
-@testable import Shared
 import Testing
+
+@testable import Shared
 
 extension JSONWriterTests {
     /// What `JSONEncoder.compact` makes of `value`.
@@ -31,7 +32,11 @@ extension JSONWriterTests {
         case 3: return .double([0.1, -0.0, 1e20, 1e-7, 100, 2.5].randomElement(using: &generator)!)
         case 4, 5: return .string(randomString(using: &generator))
         case 6: return .data(mimeType: "text/plain", Data(randomString(using: &generator).utf8))
-        case 7: return .array((0..<Int.random(in: 0...4, using: &generator)).map { _ in randomValue(depth: depth - 1, using: &generator) })
+        case 7:
+            return .array(
+                (0..<Int.random(in: 0...4, using: &generator)).map { _ in
+                    randomValue(depth: depth - 1, using: &generator)
+                })
         default:
             var members: [String: Value] = [:]
             for _ in 0..<Int.random(in: 0...5, using: &generator) {
@@ -71,13 +76,16 @@ struct JSONWriterTests {
     func callToolResults() async throws {
         let results: [CallTool.Result] = [
             CallTool.Result(),
-            try await EchoTool().call(.init(message: "hi \"there\"/\n", repeatCount: 3), context: ToolContext(caller: nil)),
+            try await EchoTool().call(
+                .init(message: "hi \"there\"/\n", repeatCount: 3), context: ToolContext(caller: nil)),
             CallTool.Result(content: [.text(text: "failed", annotations: nil, _meta: nil)], isError: true),
-            CallTool.Result(content: [
-                .text(text: "a", annotations: .init(audience: [.user], priority: 0.5), _meta: nil),
-                .image(data: "aGk=", mimeType: "image/png", annotations: nil, _meta: nil),
-                .text(text: "b", annotations: nil, _meta: nil),
-            ], structuredContent: Optional.some(["z": 1, "a": ["nested": true]]), isError: false, _meta: Metadata(additionalFields: ["trace": "t1"])),
+            CallTool.Result(
+                content: [
+                    .text(text: "a", annotations: .init(audience: [.user], priority: 0.5), _meta: nil),
+                    .image(data: "aGk=", mimeType: "image/png", annotations: nil, _meta: nil),
+                    .text(text: "b", annotations: nil, _meta: nil),
+                ], structuredContent: Optional.some(["z": 1, "a": ["nested": true]]), isError: false,
+                _meta: Metadata(additionalFields: ["trace": "t1"])),
         ]
         for result in results {
             #expect(try result.jsonText() == Self.foundation(result))
@@ -86,8 +94,11 @@ struct JSONWriterTests {
 
     @Test("ping results, with and without a caller, and the empty result")
     func pingResults() throws {
-        let alice = AuthenticatedUser(username: "alice", subject: "a1", scopes: [], issuer: "i", expiresAt: .distantFuture)
-        for result in [PingResult(caller: nil), PingResult(caller: alice), PingResult(caller: alice, metadataAvailable: true)] {
+        let alice = AuthenticatedUser(
+            username: "alice", subject: "a1", scopes: [], issuer: "i", expiresAt: .distantFuture)
+        for result in [
+            PingResult(caller: nil), PingResult(caller: alice), PingResult(caller: alice, metadataAvailable: true),
+        ] {
             #expect(try result.jsonText() == Self.foundation(result))
         }
         #expect(try EmptyResult().jsonText() == "{}")
@@ -96,7 +107,9 @@ struct JSONWriterTests {
     @Test("a JSON-RPC response with a number id and a result that writes itself")
     func envelope() throws {
         let result: Value = ["b": 2, "a": "x"]
-        #expect(String(buffer: try JSONRPCResponse.result(result, id: .number(7)).encoded()) == #"{"jsonrpc":"2.0","id":7,"result":{"a":"x","b":2}}"#)
+        #expect(
+            String(buffer: try JSONRPCResponse.result(result, id: .number(7)).encoded())
+                == #"{"jsonrpc":"2.0","id":7,"result":{"a":"x","b":2}}"#)
     }
 
     @Test("a value without a conformance goes through JSONEncoder, spliced in place")

@@ -50,9 +50,12 @@ struct MCPEndpointTests {
         arguments: [
             (nil, true), ("*/*", true), ("application/json", true), ("application/json, text/event-stream", true),
             ("application/*", true), ("text/event-stream, application/json;q=0.5", true),
-            ("APPLICATION/JSON", true), ("text/html ,\tapplication/json ; q=1", true), ("application/json;q=0.001", true),
-            ("text/html", false), ("text/event-stream", false), ("application/json;q=0", false), ("application/json ; q=0.0", false),
-            ("application/xml", false), ("application/jsonx", false), ("", true), ("Application/*", true), ("text/*", false),
+            ("APPLICATION/JSON", true), ("text/html ,\tapplication/json ; q=1", true),
+            ("application/json;q=0.001", true),
+            ("text/html", false), ("text/event-stream", false), ("application/json;q=0", false),
+            ("application/json ; q=0.0", false),
+            ("application/xml", false), ("application/jsonx", false), ("", true), ("Application/*", true),
+            ("text/*", false),
         ] as [(String?, Bool)])
     func accept(value: String?, accepted: Bool) throws {
         var headers: HTTPFields = [.contentType: "application/json"]
@@ -67,7 +70,8 @@ struct MCPEndpointTests {
     @Test(
         "Content-Type must be JSON, parameters, case and spaces aside",
         arguments: [
-            ("application/json", true), ("Application/JSON; charset=utf-8", true), (" application/json\t;charset=utf-8", true),
+            ("application/json", true), ("Application/JSON; charset=utf-8", true),
+            (" application/json\t;charset=utf-8", true),
             ("application/json-seq", false), ("text/plain", false), ("", false), (";application/json", false),
         ])
     func contentType(value: String, accepted: Bool) throws {
@@ -85,7 +89,9 @@ struct MCPEndpointTests {
         for version in ProtocolVersion.supported {
             try endpoint.checkHeaders(headers.merging(version))
         }
-        #expect(throws: HTTPRequestError.unsupportedProtocolVersion("2099-01-01")) { try endpoint.checkHeaders(headers.merging("2099-01-01")) }
+        #expect(throws: HTTPRequestError.unsupportedProtocolVersion("2099-01-01")) {
+            try endpoint.checkHeaders(headers.merging("2099-01-01"))
+        }
     }
 }
 

@@ -32,6 +32,8 @@ struct OriginPolicyTests {
         #expect(HostValidationMiddleware<BasicRequestContext>(bindAddress: "127.0.0.1").allowedNames != nil)
         #expect(HostValidationMiddleware<BasicRequestContext>(bindAddress: "::1").allowedNames != nil)
         #expect(HostValidationMiddleware<BasicRequestContext>(bindAddress: "0.0.0.0").allowedNames == nil)
-        #expect(HostValidationMiddleware<BasicRequestContext>(bindAddress: "0.0.0.0", allowedHosts: ["mcp.example"]).allowedNames?.contains("mcp.example") == true)
+        #expect(
+            HostValidationMiddleware<BasicRequestContext>(bindAddress: "0.0.0.0", allowedHosts: ["mcp.example"])
+                .allowedNames?.contains("mcp.example") == true)
     }
 }

@@ -1,9 +1,10 @@
 /// How a token's parts are read: strict base64url, the claims' JSON shapes, and the parsed-header memo.
 import Foundation
-@testable import MCPAuth
 import Shared
 import TestSupport
 import Testing
+
+@testable import MCPAuth
 
 /// Claims the demo verifier accepts, with `changes` applied.
 func demoClaims(_ changes: [String: Any] = [:]) -> [String: Any] {
@@ -55,7 +56,8 @@ struct TokenDecodingTests {
     func jsonAccepted() throws {
         let documents = [
             #"{}"#, #" { "a" : [ 1 , -0.5e+2 , 3E-1 , 0 ] , "b" : { "c" : null } , "d" : true , "e" : false } "#,
-            #"{"s":"tab\t quote\" slash\/ back\\ \u00e9 \ud83d\ude00 é 😀"}"#, #"["x",{"y":[[[]]]}]"#, #""just a string""#, "-12.25",
+            #"{"s":"tab\t quote\" slash\/ back\\ \u00e9 \ud83d\ude00 é 😀"}"#, #"["x",{"y":[[[]]]}]"#,
+            #""just a string""#, "-12.25",
             #"{"realm_access":{"roles":["a","b"]},"resource_access":{"echo-mcp-server":{"roles":["tools"]}},"allowed-origins":["*"]}"#,
         ]
         for document in documents {
@@ -74,20 +76,28 @@ struct TokenDecodingTests {
         #expect(JSONValue.parse(Data("1.0".utf8)) == .number(1))
         #expect(JSONValue.parse(Data("1e2".utf8)) == .number(100))
         #expect(JSONValue.parse(Data("-0".utf8)) == .number(-0.0))
-        #expect(JSONValue.parse(Data("-0".utf8)).map { if case .number(let zero) = $0 { zero.sign == .minus } else { false } } == true)
+        #expect(
+            JSONValue.parse(Data("-0".utf8)).map {
+                if case .number(let zero) = $0 { zero.sign == .minus } else { false }
+            } == true)
     }
 
     @Test("the claims parser refuses anything RFC 8259 does not allow, duplicate names, and deep nesting")
     func jsonRefused() {
         let refused = [
-            "", " ", "{", #"{"a":1"#, #"{"a":1,}"#, "[1,]", #"{"a" 1}"#, #"{a:1}"#, "{'a':1}", "01", "1.", ".5", "+1", "-", "1e", "NaN", "Infinity",
-            "1e999", "tru", "nul", #"{"a":1}x"#, #"{"a":1} {"b":2}"#, #""\x""#, #""\u12""#, #""\ud800""#, #""\udc00""#, #""\ud800\u0041""#,
-            "\"line\nbreak\"", #"{"a":1,"a":2}"#, #"{"exp":1,"exp":1}"#, String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
+            "", " ", "{", #"{"a":1"#, #"{"a":1,}"#, "[1,]", #"{"a" 1}"#, #"{a:1}"#, "{'a':1}", "01", "1.", ".5", "+1",
+            "-", "1e", "NaN", "Infinity",
+            "1e999", "tru", "nul", #"{"a":1}x"#, #"{"a":1} {"b":2}"#, #""\x""#, #""\u12""#, #""\ud800""#, #""\udc00""#,
+            #""\ud800\u0041""#,
+            "\"line\nbreak\"", #"{"a":1,"a":2}"#, #"{"exp":1,"exp":1}"#,
+            String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
         ]
         for document in refused { #expect(JSONValue.parse(Data(document.utf8)) == nil, "\(document)") }
         #expect(JSONValue.parse(Data([0x22, 0xC3, 0x28, 0x22])) == nil, "invalid UTF-8")
         #expect(JSONValue.parse(Data([0x22, 0xED, 0xA0, 0x80, 0x22])) == nil, "an encoded surrogate")
-        let nested = String(repeating: "[", count: JSONValue.maximumDepth) + String(repeating: "]", count: JSONValue.maximumDepth)
+        let nested =
+            String(repeating: "[", count: JSONValue.maximumDepth)
+            + String(repeating: "]", count: JSONValue.maximumDepth)
         #expect(JSONValue.parse(Data(nested.utf8)) != nil)
     }
 
@@ -95,18 +105,25 @@ struct TokenDecodingTests {
     func audienceShapes() async throws {
         let verifier = try await verifier(now: issuedAt)
         let header: [String: Any] = ["alg": "RS256", "kid": "mcp-key-1"]
-        #expect(try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims())).username == "alice")
+        #expect(
+            try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims())).username
+                == "alice")
         let several = demoClaims(["aud": ["other", "mcp-server"]])
-        #expect(try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: several)).username == "alice")
+        #expect(
+            try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: several)).username == "alice")
         let malformed = AuthFailure.invalidToken("Token claims are not a JSON object of the registered claim types")
         for aud: Any in [42, ["mcp-server", 7], ["inner": "mcp-server"]] {
-            await #expect(throws: malformed) { try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims(["aud": aud]))) }
+            await #expect(throws: malformed) {
+                try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims(["aud": aud])))
+            }
         }
         await #expect(throws: AuthFailure.invalidToken("Invalid audience")) {
-            try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims(["aud": NSNull()])))
+            try await verifier.verify(
+                ForgedToken.signWithDemoKey(header: header, claims: demoClaims(["aud": NSNull()])))
         }
         await #expect(throws: malformed) {
-            try await verifier.verify(ForgedToken.signWithDemoKey(header: header, claims: demoClaims(["exp": "1800000300"])))
+            try await verifier.verify(
+                ForgedToken.signWithDemoKey(header: header, claims: demoClaims(["exp": "1800000300"])))
         }
     }
 
@@ -116,7 +133,9 @@ struct TokenDecodingTests {
         let header = Data(#"{"alg":"RS256","kid":"mcp-key-1"}"#.utf8).base64URLEncodedString()
         let claims = #"{"iss":"mcp-simple-auth","aud":"mcp-server","sub":"alice","exp":1800000300,"sub":"admin"}"#
         let token = ForgedToken.signWithDemoKey(signingInput: header + "." + Data(claims.utf8).base64URLEncodedString())
-        await #expect(throws: AuthFailure.invalidToken("Token claims are not a JSON object of the registered claim types")) {
+        await #expect(
+            throws: AuthFailure.invalidToken("Token claims are not a JSON object of the registered claim types")
+        ) {
             try await verifier.verify(token)
         }
     }
@@ -133,13 +152,17 @@ struct TokenDecodingTests {
     func headerMemo() async throws {
         let verifier = try await verifier(now: issuedAt)
         for name in ["alice", "bob", "carol"] {
-            let token = ForgedToken.signWithDemoKey(header: ["alg": "RS256", "kid": "mcp-key-1"], claims: demoClaims(["sub": name]))
+            let token = ForgedToken.signWithDemoKey(
+                header: ["alg": "RS256", "kid": "mcp-key-1"], claims: demoClaims(["sub": name]))
             #expect(try await verifier.verify(token).username == name)
         }
         #expect(verifier.headers.count == 1)
-        let proof = ForgedToken.signWithDemoKey(header: ["alg": "RS256", "typ": "dpop+jwt", "kid": "mcp-key-1"], claims: demoClaims())
+        let proof = ForgedToken.signWithDemoKey(
+            header: ["alg": "RS256", "typ": "dpop+jwt", "kid": "mcp-key-1"], claims: demoClaims())
         for _ in 0..<2 {
-            await #expect(throws: AuthFailure.invalidToken("Token type dpop+jwt is not an access token")) { try await verifier.verify(proof) }
+            await #expect(throws: AuthFailure.invalidToken("Token type dpop+jwt is not an access token")) {
+                try await verifier.verify(proof)
+            }
         }
         #expect(verifier.headers.count == 1)
     }

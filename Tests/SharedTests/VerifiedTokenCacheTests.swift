@@ -11,7 +11,9 @@ import Testing
 final class SwappableKeys: VerificationKeyProvider {
     let keys: Mutex<[VerificationKey]>
     init(_ keys: [VerificationKey]) { self.keys = Mutex(keys) }
-    func key(for kid: String?) async throws(AuthFailure) -> VerificationKey { try LocalKeySet.select(kid, from: keys.withLock { $0 }) }
+    func key(for kid: String?) async throws(AuthFailure) -> VerificationKey {
+        try LocalKeySet.select(kid, from: keys.withLock { $0 })
+    }
     func swap(to keys: [VerificationKey]) { self.keys.withLock { $0 = keys } }
 }
 
@@ -20,21 +22,31 @@ struct VerifiedTokenCacheTests {
     let issuedAt = Date(timeIntervalSince1970: 1_800_000_000)
     let demoKey = try! VerificationKey.rsa(publicKeyPEM: DemoKeys.directory.publicKeyPEM()!, id: "mcp-key-1")
 
-    func verifier(_ keys: any VerificationKeyProvider, cache: VerifiedTokenCache?, leeway: TimeInterval = 60, clock: TestClock) -> TokenVerifier {
-        TokenVerifier(keys: keys, issuers: ["mcp-simple-auth"], audiences: ["mcp-server"], leeway: leeway, cache: cache, now: { clock.now })
+    func verifier(
+        _ keys: any VerificationKeyProvider, cache: VerifiedTokenCache?, leeway: TimeInterval = 60, clock: TestClock
+    ) -> TokenVerifier {
+        TokenVerifier(
+            keys: keys, issuers: ["mcp-simple-auth"], audiences: ["mcp-server"], leeway: leeway, cache: cache,
+            now: { clock.now })
     }
 
     @Test("a verified token is remembered; a refused one never is, and a token one byte away is checked in full")
     func remembersOnlyVerified() async throws {
         let cache = VerifiedTokenCache()
         let verifier = verifier(LocalKeySet([demoKey]), cache: cache, clock: TestClock(issuedAt))
-        let token = try await DemoKeys.issuer().issue(username: "alice", scopes: ["mcp:read"], audience: ["mcp-server"], now: issuedAt).token
+        let token = try await DemoKeys.issuer().issue(
+            username: "alice", scopes: ["mcp:read"], audience: ["mcp-server"], now: issuedAt
+        ).token
         #expect(try await verifier.verify(token).username == "alice")
         #expect(cache.count == 1)
         #expect(try await verifier.verify(token).username == "alice")
         #expect(cache.count == 1)
-        await #expect(throws: AuthFailure.invalidToken("Invalid signature")) { try await verifier.verify(ForgedToken.tamperedSignature(token)) }
-        await #expect(throws: AuthFailure.invalidToken("Invalid signature")) { try await verifier.verify(ForgedToken.tamperedPayload(token)) }
+        await #expect(throws: AuthFailure.invalidToken("Invalid signature")) {
+            try await verifier.verify(ForgedToken.tamperedSignature(token))
+        }
+        await #expect(throws: AuthFailure.invalidToken("Invalid signature")) {
+            try await verifier.verify(ForgedToken.tamperedPayload(token))
+        }
         #expect(cache.count == 1)
     }
 
@@ -42,7 +54,9 @@ struct VerifiedTokenCacheTests {
     func neverPastExpiry() async throws {
         let clock = TestClock(issuedAt)
         let verifier = verifier(LocalKeySet([demoKey]), cache: VerifiedTokenCache(), leeway: 0, clock: clock)
-        let token = try await DemoKeys.issuer().issue(username: "alice", scopes: [], audience: ["mcp-server"], lifetime: 10, now: issuedAt).token
+        let token = try await DemoKeys.issuer().issue(
+            username: "alice", scopes: [], audience: ["mcp-server"], lifetime: 10, now: issuedAt
+        ).token
         _ = try await verifier.verify(token)
         clock.advance(by: 10.5)
         await #expect(throws: AuthFailure.invalidToken("Token expired")) { try await verifier.verify(token) }
@@ -52,13 +66,18 @@ struct VerifiedTokenCacheTests {
     func forgetsWithTheKey() async throws {
         let keys = SwappableKeys([demoKey])
         let verifier = verifier(keys, cache: VerifiedTokenCache(), clock: TestClock(issuedAt))
-        let token = try await DemoKeys.issuer().issue(username: "alice", scopes: [], audience: ["mcp-server"], now: issuedAt).token
+        let token = try await DemoKeys.issuer().issue(
+            username: "alice", scopes: [], audience: ["mcp-server"], now: issuedAt
+        ).token
         _ = try await verifier.verify(token)
-        let otherKey = try VerificationKey.rsa(publicKeyPEM: _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey.pemRepresentation, id: "mcp-key-1")
+        let otherKey = try VerificationKey.rsa(
+            publicKeyPEM: _RSA.Signing.PrivateKey(keySize: .bits2048).publicKey.pemRepresentation, id: "mcp-key-1")
         keys.swap(to: [otherKey])
         await #expect(throws: AuthFailure.invalidToken("Invalid signature")) { try await verifier.verify(token) }
         keys.swap(to: [])
-        await #expect(throws: AuthFailure.keysUnavailable("No verification keys are loaded")) { try await verifier.verify(token) }
+        await #expect(throws: AuthFailure.keysUnavailable("No verification keys are loaded")) {
+            try await verifier.verify(token)
+        }
     }
 
     @Test("the cache holds at most its capacity, however many distinct tokens pass")
@@ -67,7 +86,9 @@ struct VerifiedTokenCacheTests {
         let verifier = verifier(LocalKeySet([demoKey]), cache: cache, clock: TestClock(issuedAt))
         let issuer = try await DemoKeys.issuer()
         for index in 0..<40 {
-            let token = try await issuer.issue(username: "user\(index)", scopes: [], audience: ["mcp-server"], now: issuedAt).token
+            let token = try await issuer.issue(
+                username: "user\(index)", scopes: [], audience: ["mcp-server"], now: issuedAt
+            ).token
             #expect(try await verifier.verify(token).username == "user\(index)")
             #expect(cache.count <= 8)
         }
@@ -77,7 +98,9 @@ struct VerifiedTokenCacheTests {
     func concurrent() async throws {
         let cache = VerifiedTokenCache()
         let verifier = verifier(LocalKeySet([demoKey]), cache: cache, clock: TestClock(issuedAt))
-        let token = try await DemoKeys.issuer().issue(username: "alice", scopes: [], audience: ["mcp-server"], now: issuedAt).token
+        let token = try await DemoKeys.issuer().issue(
+            username: "alice", scopes: [], audience: ["mcp-server"], now: issuedAt
+        ).token
         let names = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<64 { group.addTask { try await verifier.verify(token).username } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -98,13 +121,16 @@ struct VerifiedTokenCacheTests {
 
         var rsHeader = header
         rsHeader["alg"] = "RS256"
-        await #expect(throws: AuthFailure.invalidToken("Algorithm RS256 is not allowed for this key (expected ES256)")) {
+        await #expect(throws: AuthFailure.invalidToken("Algorithm RS256 is not allowed for this key (expected ES256)"))
+        {
             try await verifier.verify(ForgedToken.signES256(header: rsHeader, claims: claims, key: privateKey))
         }
         let parts = token.split(separator: ".")
         let input = parts[0] + "." + parts[1]
         let der = try privateKey.signature(for: Data(input.utf8)).derRepresentation.base64URLEncodedString()
-        await #expect(throws: AuthFailure.invalidToken("Invalid signature")) { try await verifier.verify(input + "." + der) }
+        await #expect(throws: AuthFailure.invalidToken("Invalid signature")) {
+            try await verifier.verify(input + "." + der)
+        }
         let other = ForgedToken.signES256(header: header, claims: claims, key: P256.Signing.PrivateKey())
         await #expect(throws: AuthFailure.invalidToken("Invalid signature")) { try await verifier.verify(other) }
     }

@@ -1,8 +1,5 @@
 /// Step 10, Going further: DPoP — end to end with the realm server: DPoP-bound tokens, a fresh proof per call, DPOP_REQUIRED.
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -15,6 +12,10 @@ import Testing
 
 @testable import step10
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// Where the clients of these tests reach step 10: its configured public URL (`MCP_SERVER_URL`), so every proof names this.
 let mcpURL = "http://localhost:9000/mcp"
 
@@ -24,23 +25,28 @@ func withDPoP(_ token: String, proof: String) -> HTTPFields {
 }
 
 /// A token for `username` from `realmServer`, through the code flow with PKCE, bound to `key` (unbound without).
-func codeFlowToken(_ realmServer: RealmServer, key: DPoPKey?, username: String = "mcp-user", password: String = "user123") async throws -> Value {
+func codeFlowToken(
+    _ realmServer: RealmServer, key: DPoPKey?, username: String = "mcp-user", password: String = "user123"
+) async throws -> Value {
     let router = Router()
     realmServer.addRoutes(to: router)
     return try await Application(router: router).test(.router) { client in
         let pkce = PKCEVerifier()
-        let code = try #require(try await RealmCodeFlow.code(client, username: username, password: password, pkce: pkce))
+        let code = try #require(
+            try await RealmCodeFlow.code(client, username: username, password: password, pkce: pkce))
         let proof = try key?.proof(method: "POST", url: realmServer.tokenEndpoint)
         return try await RealmCodeFlow.exchange(client, code: code, pkce: pkce, proof: proof).json()
     }
 }
 
-
 /// Step 10's configuration for a realm server on `realmPort`, with `DPOP_REQUIRED` as given.
 func configuration(realmPort: Int, dpopRequired: String) async throws -> KeycloakConfiguration {
     try await KeycloakConfiguration.load(
         envFile: "/nonexistent.env",
-        environment: ["KEYCLOAK_URL": "http://127.0.0.1:\(realmPort)", "MCP_SERVER_URL": "http://localhost:9000", "DPOP_REQUIRED": dpopRequired]
+        environment: [
+            "KEYCLOAK_URL": "http://127.0.0.1:\(realmPort)", "MCP_SERVER_URL": "http://localhost:9000",
+            "DPOP_REQUIRED": dpopRequired,
+        ]
     ).configuration
 }
 
@@ -67,7 +73,9 @@ func startWarmRealm(dpopRequired: String = "false") async throws -> WarmRealm {
 
 @Suite("Step 10: DPoP", .serialized)
 struct Step10DPoPTests {
-    @Test("end to end: a DPoP-bound token (code + PKCE), a fresh proof per tools/call; with another key, replayed, or as Bearer it is refused")
+    @Test(
+        "end to end: a DPoP-bound token (code + PKCE), a fresh proof per tools/call; with another key, replayed, or as Bearer it is refused"
+    )
     func endToEnd() async throws {
         let warm = try await startWarmRealm()
         let key = DPoPKey()
@@ -85,7 +93,9 @@ struct Step10DPoPTests {
             let replayed = try await client.postMCP(RPC.echo("again"), headers: withDPoP(token, proof: lastProof))
             #expect(replayed.status == .unauthorized)
             let thief = DPoPKey()
-            let stolen = try await client.postMCP(RPC.echo("x"), headers: withDPoP(token, proof: try thief.proof(method: "POST", url: mcpURL, accessToken: token)))
+            let stolen = try await client.postMCP(
+                RPC.echo("x"),
+                headers: withDPoP(token, proof: try thief.proof(method: "POST", url: mcpURL, accessToken: token)))
             #expect(stolen.status == .unauthorized)
             #expect(stolen.detail == "DPoP proof key is not the key the access token is bound to (cnf.jkt)")
             let asBearer = try await client.postMCP(RPC.echo("x"), headers: withBearer(token))
@@ -104,13 +114,18 @@ struct Step10DPoPTests {
         let key = DPoPKey()
         let tokens = try await codeFlowToken(warm.server, key: key, username: "mcp-admin", password: "admin123")
         let token = try #require(tokens["access_token"]?.stringValue)
-        let router = makeRouter(try ServerOptions.parse([]), protected: ProtectedMCPServer(configuration: warm.configuration, keys: warm.keys))
-        try await withMCPClient(serving: router, requestModifier: { request in
+        let router = makeRouter(
+            try ServerOptions.parse([]),
+            configuration: warm.configuration, keys: warm.keys)
+        let withProof: RequestModifier = { request in
             var request = request
             request.setValue("DPoP \(token)", forHTTPHeaderField: "Authorization")
-            request.setValue(try? key.proof(method: request.httpMethod ?? "POST", url: mcpURL, accessToken: token), forHTTPHeaderField: "DPoP")
+            request.setValue(
+                try? key.proof(method: request.httpMethod ?? "POST", url: mcpURL, accessToken: token),
+                forHTTPHeaderField: "DPoP")
             return request
-        }) { client, initialized in
+        }
+        try await withMCPClient(serving: router, requestModifier: withProof) { client, initialized in
             #expect(initialized.serverInfo.name == "mcp-echo")
             for message in ["first", "second"] {
                 let echo = try await client.callTool(name: "echo", arguments: ["message": .string(message)])
@@ -121,27 +136,39 @@ struct Step10DPoPTests {
         await warm.realm.stop()
     }
 
-    @Test("prompts/list by a DPoP-bound mcp-user: 403, DPoP error=insufficient_scope naming mcp:prompts; by a bearer one: the Bearer challenge")
+    @Test(
+        "prompts/list by a DPoP-bound mcp-user: 403, DPoP error=insufficient_scope naming mcp:prompts; by a bearer one: the Bearer challenge"
+    )
     func insufficientScopeChallenge() async throws {
         let warm = try await startWarmRealm()
         let key = DPoPKey()
         let bound = try #require(try await codeFlowToken(warm.server, key: key)["access_token"]?.stringValue)
         let bearer = try #require(try await codeFlowToken(warm.server, key: nil)["access_token"]?.stringValue)
         let metadata = "http://localhost:9000/.well-known/oauth-protected-resource/mcp"
-        let needed = #"error="insufficient_scope", scope="mcp:prompts", error_description="Insufficient scope: this request needs mcp:prompts""#
+        let needed =
+            #"error="insufficient_scope", scope="mcp:prompts", error_description="Insufficient scope: this request needs mcp:prompts""#
         try await step10App(warm.configuration, keys: warm.keys).test(.router) { client in
             let prompts = RPC.request("prompts/list", id: 7)
             let proof = try key.proof(method: "POST", url: mcpURL, accessToken: bound)
             let asDPoP = try await client.postMCP(prompts, headers: withDPoP(bound, proof: proof))
             #expect(asDPoP.status == .forbidden)
-            #expect(asDPoP.headers[values: .wwwAuthenticate] == [#"DPoP \#(needed), algs="ES256 RS256", resource_metadata="\#(metadata)""#])
+            #expect(
+                asDPoP.headers[values: .wwwAuthenticate] == [
+                    #"DPoP \#(needed), algs="ES256 RS256", resource_metadata="\#(metadata)""#
+                ])
             let asBearer = try await client.postMCP(prompts, headers: withBearer(bearer))
             #expect(asBearer.status == .forbidden)
-            #expect(asBearer.headers[values: .wwwAuthenticate] == [#"Bearer realm="mcp-server", resource_metadata="\#(metadata)", \#(needed)"#])
+            #expect(
+                asBearer.headers[values: .wwwAuthenticate] == [
+                    #"Bearer realm="mcp-server", resource_metadata="\#(metadata)", \#(needed)"#
+                ])
             // The JSON-RPC body is the same whatever the scheme.
             let forbidden: Value = [
                 "jsonrpc": "2.0", "id": 7,
-                "error": ["code": -32001, "message": "Forbidden", "data": ["detail": "Insufficient scope: this request needs mcp:prompts"]],
+                "error": [
+                    "code": -32001, "message": "Forbidden",
+                    "data": ["detail": "Insufficient scope: this request needs mcp:prompts"],
+                ],
             ]
             #expect(try asDPoP.json() == forbidden)
             #expect(try asBearer.json() == forbidden)
@@ -149,7 +176,9 @@ struct Step10DPoPTests {
         await warm.realm.stop()
     }
 
-    @Test("DPOP_REQUIRED=true: bearer tokens are refused, DPoP-bound ones pass, the metadata says so; a bad value names the variable")
+    @Test(
+        "DPOP_REQUIRED=true: bearer tokens are refused, DPoP-bound ones pass, the metadata says so; a bad value names the variable"
+    )
     func required() async throws {
         let warm = try await startWarmRealm(dpopRequired: "true")
         #expect(warm.configuration.dpopPolicy == .required)

@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import ServiceLifecycle
 import MCP
+import ServiceLifecycle
 import Shared
 import SharedRemote
 import TestSupport
@@ -15,7 +15,8 @@ import Testing
 
 /// The realm server running for real on `port`, signing with `key`.
 func startRealm(port: Int, key: RealmSigningKey? = nil) async throws -> (BackgroundServer, RealmServer) {
-    let realmServer = try await RealmServer(realm: RealmFixture.realm(), baseURL: "http://127.0.0.1:\(port)", signingKey: key)
+    let realmServer = try await RealmServer(
+        realm: RealmFixture.realm(), baseURL: "http://127.0.0.1:\(port)", signingKey: key)
     let router = Router()
     realmServer.addRoutes(to: router)
     return (try await BackgroundServer.start(router, port: port), realmServer)
@@ -24,17 +25,27 @@ func startRealm(port: Int, key: RealmSigningKey? = nil) async throws -> (Backgro
 /// Step 10's configuration for a realm server on `port`.
 func configuration(realmPort: Int) async throws -> KeycloakConfiguration {
     try await KeycloakConfiguration.load(
-        envFile: "/nonexistent.env", environment: ["KEYCLOAK_URL": "http://127.0.0.1:\(realmPort)", "MCP_SERVER_URL": "http://localhost:9000"]
+        envFile: "/nonexistent.env",
+        environment: ["KEYCLOAK_URL": "http://127.0.0.1:\(realmPort)", "MCP_SERVER_URL": "http://localhost:9000"]
     ).configuration
 }
 
 /// Step 10's key set for `configuration`, on `clock`.
-func keySet(_ configuration: KeycloakConfiguration, clock: TestClock = TestClock(), retry: TimeInterval = 5) -> RemoteKeySet {
-    RemoteKeySet(issuer: configuration.issuer, retryInterval: retry, maxRetryInterval: retry, logger: Logger(label: "test"), now: { clock.now })
+func keySet(
+    _ configuration: KeycloakConfiguration, clock: TestClock = TestClock(), retry: TimeInterval = 5
+) -> RemoteKeySet {
+    RemoteKeySet(
+        issuer: configuration.issuer, retryInterval: retry, maxRetryInterval: retry, logger: Logger(label: "test"),
+        now: { clock.now })
 }
 
-func step10App(_ configuration: KeycloakConfiguration, keys: RemoteKeySet, services: [any Service] = []) throws -> some ApplicationProtocol {
-    Application(router: makeRouter(try ServerOptions.parse([]), protected: ProtectedMCPServer(configuration: configuration, keys: keys)), services: services)
+func step10App(
+    _ configuration: KeycloakConfiguration, keys: RemoteKeySet, services: [any Service] = []
+) throws -> some ApplicationProtocol {
+    Application(
+        router: makeRouter(
+            try ServerOptions.parse([]), configuration: configuration, keys: keys),
+        services: services)
 }
 
 func withBearer(_ token: String) -> HTTPFields {
@@ -58,8 +69,11 @@ extension MCPCall {
 struct Step10Tests {
     @Test(
         "each realm user gets exactly the access of the Keycloak posts",
-        arguments: [("mcp-admin", "admin123", ["mcp:read", "mcp:tools", "mcp:prompts"]), ("mcp-user", "user123", ["mcp:read", "mcp:tools"]),
-                    ("mcp-readonly", "readonly123", ["mcp:read"])])
+        arguments: [
+            ("mcp-admin", "admin123", ["mcp:read", "mcp:tools", "mcp:prompts"]),
+            ("mcp-user", "user123", ["mcp:read", "mcp:tools"]),
+            ("mcp-readonly", "readonly123", ["mcp:read"]),
+        ])
     func accessPerUser(username: String, password: String, scopes: [String]) async throws {
         let port = try BackgroundServer.freePort()
         let (realm, _) = try await startRealm(port: port)
@@ -67,7 +81,8 @@ struct Step10Tests {
         let configuration = try await configuration(realmPort: port)
         let keys = keySet(configuration)
         await keys.refresh()
-        let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: username, password: password)
+        let token = try await RealmHTTP.token(
+            baseURL: "http://127.0.0.1:\(port)", username: username, password: password)
         try await step10App(configuration, keys: keys).test(.router) { client in
             for call in MCPCall.allCases {
                 let response = try await client.postMCP(call.body, headers: withBearer(token))
@@ -79,15 +94,18 @@ struct Step10Tests {
                 }
             }
             let noToken = try await client.postMCP(RPC.ping)
-            #expect(noToken.headers[values: .wwwAuthenticate] == [
-                #"Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#,
-                #"DPoP algs="ES256 RS256", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#,
-            ])
+            #expect(
+                noToken.headers[values: .wwwAuthenticate] == [
+                    #"Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#,
+                    #"DPoP algs="ES256 RS256", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#,
+                ])
         }
         await realm.stop()
     }
 
-    @Test("with warm keys the request path asks the authorization server nothing: 200 requests, 0 JWKS fetches, 0 realm requests")
+    @Test(
+        "with warm keys the request path asks the authorization server nothing: 200 requests, 0 JWKS fetches, 0 realm requests"
+    )
     func noNetworkOnTheRequestPath() async throws {
         let port = try BackgroundServer.freePort()
         let (realm, _) = try await startRealm(port: port)
@@ -95,12 +113,14 @@ struct Step10Tests {
         let configuration = try await configuration(realmPort: port)
         let keys = keySet(configuration)
         await keys.refresh()
-        let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: "mcp-admin", password: "admin123")
+        let token = try await RealmHTTP.token(
+            baseURL: "http://127.0.0.1:\(port)", username: "mcp-admin", password: "admin123")
         let fetchesBefore = await keys.jwksFetches
         await realm.stop()  // from here on, any request to the authorization server would fail
         try await step10App(configuration, keys: keys).test(.router) { client in
             for index in 0..<200 {
-                let response = try await client.postMCP(index.isMultiple(of: 2) ? RPC.ping : MCPCall.toolsCall.body, headers: withBearer(token))
+                let response = try await client.postMCP(
+                    index.isMultiple(of: 2) ? RPC.ping : MCPCall.toolsCall.body, headers: withBearer(token))
                 #expect(response.status == .ok)
             }
         }
@@ -108,7 +128,9 @@ struct Step10Tests {
         #expect(await keys.status().lastError == nil)
     }
 
-    @Test("key rotation: the first token with the new kid passes after one refetch; a flood of unknown kids fetches at most once per 30 s")
+    @Test(
+        "key rotation: the first token with the new kid passes after one refetch; a flood of unknown kids fetches at most once per 30 s"
+    )
     func keyRotation() async throws {
         let port = try BackgroundServer.freePort()
         let clock = TestClock()
@@ -119,12 +141,14 @@ struct Step10Tests {
         #expect(await keys.jwksFetches == 1)
         await realm.stop()
         (realm, _) = try await startRealm(port: port, key: try await RealmSigningKey())
-        let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123")
+        let token = try await RealmHTTP.token(
+            baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123")
         try await step10App(configuration, keys: keys).test(.router) { client in
             #expect(try await client.postMCP(RPC.ping, headers: withBearer(token)).status == .ok)
             #expect(await keys.jwksFetches == 2)
             for _ in 0..<20 {
-                let forged = try await ForgedToken.signedWithAnotherKey(kid: UUID().uuidString, issuer: configuration.issuer)
+                let forged = try await ForgedToken.signedWithAnotherKey(
+                    kid: UUID().uuidString, issuer: configuration.issuer)
                 #expect(try await client.postMCP(RPC.ping, headers: withBearer(forged)).status == .unauthorized)
             }
             #expect(await keys.jwksFetches == 2)  // within 30 s of the rotation's refetch: none more
@@ -143,7 +167,8 @@ struct Step10Tests {
         let configuration = try await configuration(realmPort: port)
         let keys = keySet(configuration)
         await keys.refresh()
-        let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123")
+        let token = try await RealmHTTP.token(
+            baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123")
         await realm.stop()
         await keys.refresh()
         try await step10App(configuration, keys: keys).test(.router) { client in
@@ -160,12 +185,15 @@ struct Step10Tests {
         let configuration = try await configuration(realmPort: port)
         let keys = keySet(configuration, retry: 0.2)
         try await step10App(configuration, keys: keys, services: [keys]).test(.router) { client in
-            let early = try await client.postMCP(RPC.ping, headers: withBearer("eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.e30.c2ln"))
+            let early = try await client.postMCP(
+                RPC.ping, headers: withBearer("eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.e30.c2ln"))
             #expect(early.status == .serviceUnavailable)
-            #expect(early.detail?.hasPrefix("No signing keys from http://127.0.0.1:\(port)/realms/mcp-realm yet") == true)
+            #expect(
+                early.detail?.hasPrefix("No signing keys from http://127.0.0.1:\(port)/realms/mcp-realm yet") == true)
             #expect(try await client.get("/health").json()["keycloak_integration"]?["keys"]?["state"] == "unavailable")
             let (realm, _) = try await startRealm(port: port)
-            let token = try await RealmHTTP.token(baseURL: "http://127.0.0.1:\(port)", username: "mcp-admin", password: "admin123")
+            let token = try await RealmHTTP.token(
+                baseURL: "http://127.0.0.1:\(port)", username: "mcp-admin", password: "admin123")
             var status = HTTPResponse.Status.serviceUnavailable
             for _ in 0..<50 where status == .serviceUnavailable {
                 try await Task.sleep(for: .milliseconds(100))
@@ -185,17 +213,22 @@ struct Step10Tests {
         let keys = keySet(configuration)
         await keys.refresh()
         // The same key, another issuer: the signature is valid, the issuer is not.
-        let impostor = try await RealmServer(realm: RealmFixture.realm(), baseURL: "http://evil.example", signingKey: key)
+        let impostor = try await RealmServer(
+            realm: RealmFixture.realm(), baseURL: "http://evil.example", signingKey: key)
         let impostorRouter = Router()
         impostor.addRoutes(to: impostorRouter)
         let foreign = try await Application(router: impostorRouter).test(.router) { client in
             try await client.postForm(
                 "/realms/mcp-realm/protocol/openid-connect/token",
-                ["grant_type": "password", "client_id": "mcp-test-client", "username": "mcp-admin", "password": "admin123", "scope": "mcp:read"]
+                [
+                    "grant_type": "password", "client_id": "mcp-test-client", "username": "mcp-admin",
+                    "password": "admin123", "scope": "mcp:read",
+                ]
             ).json()["access_token"]?.stringValue ?? ""
         }
         let resourceToken = try await RealmHTTP.token(
-            baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123", resource: "http://localhost:9000/mcp")
+            baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123",
+            resource: "http://localhost:9000/mcp")
         #expect(TokenFile(token: resourceToken).claims["aud"] == "http://localhost:9000/mcp")
         try await step10App(configuration, keys: keys).test(.router) { client in
             let refused = try await client.postMCP(RPC.ping, headers: withBearer(foreign))
@@ -206,11 +239,14 @@ struct Step10Tests {
         await realm.stop()
     }
 
-    @Test("configuration: flags, then the environment, then the env file, then defaults; a malformed value names its variable")
+    @Test(
+        "configuration: flags, then the environment, then the env file, then defaults; a malformed value names its variable"
+    )
     func configurationOrder() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("step10-\(UUID().uuidString).env")
         defer { try? FileManager.default.removeItem(at: file) }
-        try "KEYCLOAK_URL=http://kc.example:8080\nKEYCLOAK_REALM=from-file\nJWT_AUDIENCE=a, b\nALLOWED_ORIGINS=https://app.example\n"
+        try
+            "KEYCLOAK_URL=http://kc.example:8080\nKEYCLOAK_REALM=from-file\nJWT_AUDIENCE=a, b\nALLOWED_ORIGINS=https://app.example\n"
             .write(to: file, atomically: true, encoding: .utf8)
         let (loaded, notice) = try await KeycloakConfiguration.load(
             envFile: file.path, environment: ["KEYCLOAK_URL": "http://env.example:1", "KEYCLOAK_REALM": "other"])
@@ -221,11 +257,13 @@ struct Step10Tests {
         #expect(loaded.audiences == ["a", "b", "http://localhost:9000/mcp"])  // the file fills in the rest
         #expect(loaded.allowedOrigins == ["https://app.example"])
         let (flagged, _) = try await KeycloakConfiguration.load(
-            envFile: file.path, flags: ["KEYCLOAK_URL": "http://flag.example:2", "MCP_SERVER_URL": "http://public.example"],
+            envFile: file.path,
+            flags: ["KEYCLOAK_URL": "http://flag.example:2", "MCP_SERVER_URL": "http://public.example"],
             environment: ["KEYCLOAK_URL": "http://env.example:1"])
         #expect(flagged.keycloakURL == "http://flag.example:2")
         #expect(flagged.resource == "http://public.example/mcp")
-        let (defaults, missing) = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", listenPort: 29000, environment: [:])
+        let (defaults, missing) = try await KeycloakConfiguration.load(
+            envFile: "/nonexistent.env", listenPort: 29000, environment: [:])
         #expect(missing == "No env file at /nonexistent.env; using the environment and defaults.")
         #expect(defaults.issuer == "http://localhost:8080/realms/mcp-realm")
         #expect(defaults.resource == "http://localhost:29000/mcp")  // MCP_SERVER_URL follows the port it listens on
@@ -233,10 +271,12 @@ struct Step10Tests {
             _ = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", required: true, environment: [:])
         }
         await #expect(throws: KeycloakConfiguration.InvalidValue.self) {
-            _ = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", environment: ["MCP_SERVER_URL": "localhost:9000"])
+            _ = try await KeycloakConfiguration.load(
+                envFile: "/nonexistent.env", environment: ["MCP_SERVER_URL": "localhost:9000"])
         }
         do {
-            _ = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", environment: ["JWKS_CACHE_SECONDS": "soon"])
+            _ = try await KeycloakConfiguration.load(
+                envFile: "/nonexistent.env", environment: ["JWKS_CACHE_SECONDS": "soon"])
         } catch {
             #expect("\(error)" == "JWKS_CACHE_SECONDS must be a positive number of seconds, got 'soon'")
         }

@@ -28,8 +28,9 @@ final class Wire: Sendable {
 struct WireTap: RouterMiddleware {
     let wire: Wire
 
-    func handle(_ request: Request, context: MCPRequestContext, next: (Request, MCPRequestContext) async throws -> Response) async throws -> Response
-    {
+    func handle(
+        _ request: Request, context: MCPRequestContext, next: (Request, MCPRequestContext) async throws -> Response
+    ) async throws -> Response {
         guard request.uri.path == "/mcp" else { return try await next(request, context) }
         let response: Response
         do {
@@ -68,23 +69,32 @@ func claims(of jwt: String) throws -> [String: Any] {
 }
 
 /// `tools/call echo` to `url`, with `authorization` and `proof` as given.
-func echo(_ http: ClientHTTP, _ url: String, authorization: String, proof: String?) async throws -> ClientHTTP.Response {
-    let body = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"replayed"}}}"#
-    let headers = [("Content-Type", "application/json"), ("Authorization", authorization)] + (proof.map { [("DPoP", $0)] } ?? [])
+func echo(_ http: ClientHTTP, _ url: String, authorization: String, proof: String?) async throws -> ClientHTTP.Response
+{
+    let body =
+        #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"replayed"}}}"#
+    let headers =
+        [("Content-Type", "application/json"), ("Authorization", authorization)] + (proof.map { [("DPoP", $0)] } ?? [])
     return try await http.send("POST", url, headers: headers, body: Data(body.utf8))
 }
 
 /// The `error_description` of the challenge that says what went wrong.
 func refusal(_ response: ClientHTTP.Response) -> String? {
-    AuthenticationChallenge.parse(response.headers(named: "WWW-Authenticate")).lazy.compactMap { $0.parameters["error_description"] }.first
+    AuthenticationChallenge.parse(response.headers(named: "WWW-Authenticate")).lazy.compactMap {
+        $0.parameters["error_description"]
+    }.first
 }
 
 /// One run of the client as `user` against `demo`, its tokens bound to `key`, its state in `store`: what it returned and said.
-func runBound(_ demo: Demo, _ user: String, _ password: String, key: DPoPKey, store: OAuthClientStore) async throws
+func runBound(
+    _ demo: Demo, _ user: String, _ password: String, key: DPoPKey, store: OAuthClientStore
+) async throws
     -> ([MCPOAuthClient.Outcome], Transcript)
 {
     let transcript = Transcript()
-    let outcomes = try await withHTTP { try await demo.client(user, password, store: store, http: $0, transcript: transcript, dpop: key).run() }
+    let outcomes = try await withHTTP {
+        try await demo.client(user, password, store: store, http: $0, transcript: transcript, dpop: key).run()
+    }
     return (outcomes, transcript)
 }
 
@@ -92,7 +102,9 @@ func runBound(_ demo: Demo, _ user: String, _ password: String, key: DPoPKey, st
 
 @Suite("Step 11: DPoP", .serialized)
 struct Step11DPoPTests {
-    @Test("mcp-admin with a DPoP key against a server that requires DPoP: bound tokens, a fresh proof per request, every call succeeds")
+    @Test(
+        "mcp-admin with a DPoP key against a server that requires DPoP: bound tokens, a fresh proof per request, every call succeeds"
+    )
     func boundFlow() async throws {
         let wire = Wire()
         let demo = try await Demo.start(dpopRequired: true, configureMCP: { $0.add(middleware: WireTap(wire: wire)) })
@@ -111,7 +123,9 @@ struct Step11DPoPTests {
         #expect(stored.boundKeyThumbprint == key.thumbprint)
         #expect(try claims(of: stored.accessToken)["cnf"] as? [String: String] == ["jkt": key.thumbprint])
         #expect(store.tokens(resource: demo.mcpURL) == nil)
-        #expect(try FileManager.default.attributesOfItem(atPath: store.path("tokens.json"))[.posixPermissions] as? Int == 0o600)
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: store.path("tokens.json"))[.posixPermissions] as? Int
+                == 0o600)
         // On the wire: the first call without a token, then every request with the token as DPoP and its own proof of this request.
         let requests = wire.captured
         #expect(requests.first?.authorization == nil)
@@ -127,7 +141,9 @@ struct Step11DPoPTests {
         }
     }
 
-    @Test("mcp-user with a DPoP key: the 403 for prompts is a DPoP insufficient_scope challenge, and leads to a bound step-up, not granted")
+    @Test(
+        "mcp-user with a DPoP key: the 403 for prompts is a DPoP insufficient_scope challenge, and leads to a bound step-up, not granted"
+    )
     func boundStepUp() async throws {
         let wire = Wire()
         let demo = try await Demo.start(configureMCP: { $0.add(middleware: WireTap(wire: wire)) })
@@ -136,24 +152,33 @@ struct Step11DPoPTests {
         await demo.stop()
         #expect(outcomes.map(\.succeeded) == [true, true, false])
         #expect(outcomes[2].detail == "403 insufficient_scope: mcp:prompts not granted")
-        #expect(transcript.text.contains(#"prompts/list ← 403 insufficient_scope, scope="mcp:prompts": step-up authorization 1 of 2"#))
+        #expect(
+            transcript.text.contains(
+                #"prompts/list ← 403 insufficient_scope, scope="mcp:prompts": step-up authorization 1 of 2"#))
         // The refusal was in the DPoP scheme alone, though this server takes bearer tokens too.
         let refused = try #require(wire.captured.last)
         #expect(refused.challenges.count == 1)
         #expect(refused.challenges.first?.hasPrefix(#"DPoP error="insufficient_scope", scope="mcp:prompts""#) == true)
         // The step-up exchanged its code with a proof too: the token it stored is bound to the client's key.
-        #expect(transcript.text.components(separatedBy: "exchanging the code (with the PKCE verifier and a DPoP proof)").count == 3)
+        #expect(
+            transcript.text.components(separatedBy: "exchanging the code (with the PKCE verifier and a DPoP proof)")
+                .count == 3)
         let stored = try #require(store.tokens(resource: demo.mcpURL, dpop: true))
         #expect(stored.boundKeyThumbprint == key.thumbprint)
     }
 
-    @Test("a token captured from a DPoP run is refused (401) with another key's proof, as Bearer, or with a captured proof (same jti)")
+    @Test(
+        "a token captured from a DPoP run is refused (401) with another key's proof, as Bearer, or with a captured proof (same jti)"
+    )
     func capturedTokenIsUseless() async throws {
         let wire = Wire()
-        let demo = try await Demo.start(configureMCP: { $0.add(middleware: WireTap(wire: wire)) })  // bearer tokens allowed: only the binding refuses
+        // bearer tokens allowed: only the binding refuses
+        let demo = try await Demo.start(configureMCP: { $0.add(middleware: WireTap(wire: wire)) })
         let key = DPoPKey()
         try await withHTTP { http in
-            let outcomes = try await demo.client("mcp-admin", "admin123", store: freshStore(), http: http, transcript: Transcript(), dpop: key).run()
+            let outcomes = try await demo.client(
+                "mcp-admin", "admin123", store: freshStore(), http: http, transcript: Transcript(), dpop: key
+            ).run()
             #expect(outcomes.allSatisfy { $0.succeeded })
             let captured = try #require(wire.captured.last)
             let authorization = try #require(captured.authorization)
@@ -187,7 +212,9 @@ struct Step11DPoPTests {
         let store = freshStore()
         await #expect(throws: OAuthFlowError.tokenNotDPoPBound("token_type Bearer")) {
             try await withHTTP {
-                _ = try await demo.client("mcp-admin", "admin123", store: store, http: $0, transcript: Transcript(), dpop: DPoPKey()).run()
+                _ = try await demo.client(
+                    "mcp-admin", "admin123", store: store, http: $0, transcript: Transcript(), dpop: DPoPKey()
+                ).run()
             }
         }
         await demo.stop()
@@ -198,35 +225,49 @@ struct Step11DPoPTests {
     @Test("a token bound to another key (cnf.jkt) than the client's stops the flow")
     func otherKeyRefused() async throws {
         let other = DPoPKey()
-        let demo = try await Demo.start(configureRealm: { $0.add(middleware: TokenProofRewriter { try? other.proof(method: "POST", url: $0) }) })
+        let demo = try await Demo.start(configureRealm: {
+            $0.add(middleware: TokenProofRewriter { try? other.proof(method: "POST", url: $0) })
+        })
         let key = DPoPKey()
         await #expect(throws: OAuthFlowError.tokenBoundToAnotherKey(expected: key.thumbprint, got: other.thumbprint)) {
             try await withHTTP {
-                _ = try await demo.client("mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript(), dpop: key).run()
+                _ = try await demo.client(
+                    "mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript(), dpop: key
+                ).run()
             }
         }
         await demo.stop()
     }
 
-    @Test("a stored DPoP token is reused and refreshed with its key; a run with a new key discards it and authorizes again")
+    @Test(
+        "a stored DPoP token is reused and refreshed with its key; a run with a new key discards it and authorizes again"
+    )
     func storedBoundTokens() async throws {
         let demo = try await Demo.start(dpopRequired: true)
         let store = freshStore()
         let (key, nextRunKey) = (DPoPKey(), DPoPKey())
         let (reused, refreshed, newKey, outcomes) = try await withHTTP { http in
-            _ = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: Transcript(), dpop: key).run()
+            _ = try await demo.client(
+                "mcp-admin", "admin123", store: store, http: http, transcript: Transcript(), dpop: key
+            ).run()
             let reused = Transcript()
-            _ = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: reused, dpop: key).run()
+            _ = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: reused, dpop: key)
+                .run()
             let stored = try #require(store.tokens(resource: demo.mcpURL, dpop: true))
             try store.save(
                 OAuthClientStore.Tokens(
-                    resource: stored.resource, issuer: stored.issuer, accessToken: "expired.token.value", refreshToken: stored.refreshToken,
+                    resource: stored.resource, issuer: stored.issuer, accessToken: "expired.token.value",
+                    refreshToken: stored.refreshToken,
                     expiresAt: Date().addingTimeInterval(-10), scope: stored.scope, tokenType: stored.tokenType,
                     boundKeyThumbprint: stored.boundKeyThumbprint))
             let refreshed = Transcript()
-            _ = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: refreshed, dpop: key).run()
+            _ = try await demo.client(
+                "mcp-admin", "admin123", store: store, http: http, transcript: refreshed, dpop: key
+            ).run()
             let newKey = Transcript()
-            let outcomes = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: newKey, dpop: nextRunKey).run()
+            let outcomes = try await demo.client(
+                "mcp-admin", "admin123", store: store, http: http, transcript: newKey, dpop: nextRunKey
+            ).run()
             return (reused, refreshed, newKey, outcomes)
         }
         await demo.stop()
@@ -235,7 +276,9 @@ struct Step11DPoPTests {
         #expect(refreshed.text.contains("refreshing it (with a DPoP proof of the same key)"))
         #expect(refreshed.text.contains("token_type DPoP ✔, cnf.jkt \(key.thumbprint) = this client's key ✔"))
         #expect(!refreshed.text.contains("⑥"))
-        #expect(newKey.text.contains("the stored DPoP token is bound to key \(key.thumbprint), which this run does not hold: discarding it"))
+        #expect(
+            newKey.text.contains(
+                "the stored DPoP token is bound to key \(key.thumbprint), which this run does not hold: discarding it"))
         #expect(newKey.text.contains("① POST \(demo.mcpURL)  tools/list without a token"))
         #expect(newKey.text.contains("⑤ reusing client"))
         #expect(newKey.text.contains("⑥ authorization request"))
@@ -247,7 +290,11 @@ struct Step11DPoPTests {
     func bearerClientAtDPoPResource() async throws {
         let demo = try await Demo.start(dpopRequired: true)
         await #expect(throws: OAuthFlowError.dpopRequired(demo.mcpURL)) {
-            try await withHTTP { _ = try await demo.client("mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()).run() }
+            try await withHTTP {
+                _ = try await demo.client(
+                    "mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()
+                ).run()
+            }
         }
         await demo.stop()
     }

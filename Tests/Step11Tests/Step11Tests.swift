@@ -3,9 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import Synchronization
 import Shared
 import SharedRemote
+import Synchronization
 import TestSupport
 import Testing
 
@@ -24,11 +24,13 @@ struct Demo {
     ///   - dpopRequired: the step-10 server's `DPOP_REQUIRED`.
     ///   - configureMCP: adds middleware in front of the step-10 server.
     static func start(
-        publicMCPURL: ((Int) -> String)? = nil, realmHost: String = "127.0.0.1", configureRealm: (Router<BasicRequestContext>) -> Void = { _ in },
+        publicMCPURL: ((Int) -> String)? = nil, realmHost: String = "127.0.0.1",
+        configureRealm: (Router<BasicRequestContext>) -> Void = { _ in },
         dpopRequired: Bool = false, configureMCP: (Router<MCPRequestContext>) -> Void = { _ in }
     ) async throws -> Demo {
         let realmPort = try BackgroundServer.freePort()
-        let realmServer = try await RealmServer(realm: RealmFixture.realm(), baseURL: "http://\(realmHost):\(realmPort)")
+        let realmServer = try await RealmServer(
+            realm: RealmFixture.realm(), baseURL: "http://\(realmHost):\(realmPort)")
         let realmRouter = Router()
         configureRealm(realmRouter)
         realmServer.addRoutes(to: realmRouter)
@@ -37,14 +39,17 @@ struct Demo {
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let serverURL = publicMCPURL?(mcpPort) ?? "http://127.0.0.1:\(mcpPort)"
-        let configuration = KeycloakConfiguration(keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: serverURL, dpopRequired: dpopRequired)
+        let configuration = KeycloakConfiguration(
+            keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: serverURL, dpopRequired: dpopRequired)
         let protected = ProtectedMCPServer(configuration: configuration, logger: quiet)
         await protected.keys.refresh()
         let router = Router(context: MCPRequestContext.self)
         configureMCP(router)
-        protected.addRoutes(to: router, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
+        protected.addRoutes(
+            to: router, serving: MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()]))
         let mcp = try await BackgroundServer.start(router, port: mcpPort)
-        return Demo(mcpURL: "http://127.0.0.1:\(mcpPort)/mcp", realmURL: "http://127.0.0.1:\(realmPort)", servers: [mcp, realm])
+        return Demo(
+            mcpURL: "http://127.0.0.1:\(mcpPort)/mcp", realmURL: "http://127.0.0.1:\(realmPort)", servers: [mcp, realm])
     }
 
     func stop() async {
@@ -53,11 +58,15 @@ struct Demo {
 
     /// A client signing in as `user` through the login form, keeping its state in `store`, its tokens bound to `dpop` if given;
     /// the narration goes to `transcript`.
-    func client(_ user: String, _ password: String, store: OAuthClientStore, http: ClientHTTP, transcript: Transcript, dpop: DPoPKey? = nil)
+    func client(
+        _ user: String, _ password: String, store: OAuthClientStore, http: ClientHTTP, transcript: Transcript,
+        dpop: DPoPKey? = nil
+    )
         -> MCPOAuthClient
     {
         MCPOAuthClient(
-            mcpURL: mcpURL, store: store, login: .form(username: user, password: password), http: http, dpop: dpop, say: { transcript.append($0) })
+            mcpURL: mcpURL, store: store, login: .form(username: user, password: password), http: http, dpop: dpop,
+            say: { transcript.append($0) })
     }
 }
 
@@ -83,16 +92,22 @@ func withHTTP<T>(_ body: (ClientHTTP) async throws -> T) async throws -> T {
 
 /// A fresh state directory.
 func freshStore() -> OAuthClientStore {
-    OAuthClientStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent("step11-test-\(UUID().uuidString)").path)
+    OAuthClientStore(
+        directory: FileManager.default.temporaryDirectory.appendingPathComponent("step11-test-\(UUID().uuidString)")
+            .path)
 }
 
 /// Rewrites the `Location` of the realm's login redirect with `transform`.
 struct RedirectRewriter: RouterMiddleware {
     let transform: @Sendable (String) -> String
 
-    func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
+    ) async throws -> Response {
         var response = try await next(request, context)
-        if request.method == .post, let location = response.headers[.location] { response.headers[.location] = transform(location) }
+        if request.method == .post, let location = response.headers[.location] {
+            response.headers[.location] = transform(location)
+        }
         return response
     }
 }
@@ -106,7 +121,9 @@ struct Step11Tests {
         let demo = try await Demo.start()
         let transcript = Transcript()
         let store = freshStore()
-        let outcomes = try await withHTTP { try await demo.client("mcp-admin", "admin123", store: store, http: $0, transcript: transcript).run() }
+        let outcomes = try await withHTTP {
+            try await demo.client("mcp-admin", "admin123", store: store, http: $0, transcript: transcript).run()
+        }
         await demo.stop()
         #expect(outcomes.map(\.succeeded) == [true, true, true])
         #expect(outcomes[1].detail == "hello from step 11")
@@ -114,7 +131,8 @@ struct Step11Tests {
         #expect(transcript.text.contains("⑦ redirect received: state ✔, iss ✔"))
         // The files only their owner may read.
         for file in ["client.json", "tokens.json"] {
-            let permissions = try FileManager.default.attributesOfItem(atPath: store.path(file))[.posixPermissions] as? Int
+            let permissions =
+                try FileManager.default.attributesOfItem(atPath: store.path(file))[.posixPermissions] as? Int
             #expect(permissions == 0o600)
         }
     }
@@ -123,11 +141,15 @@ struct Step11Tests {
     func stepUp() async throws {
         let demo = try await Demo.start()
         let transcript = Transcript()
-        let outcomes = try await withHTTP { try await demo.client("mcp-user", "user123", store: freshStore(), http: $0, transcript: transcript).run() }
+        let outcomes = try await withHTTP {
+            try await demo.client("mcp-user", "user123", store: freshStore(), http: $0, transcript: transcript).run()
+        }
         await demo.stop()
         #expect(outcomes.map(\.succeeded) == [true, true, false])
         #expect(outcomes[2].detail == "403 insufficient_scope: mcp:prompts not granted")
-        #expect(transcript.text.contains(#"prompts/list ← 403 insufficient_scope, scope="mcp:prompts": step-up authorization 1 of 2"#))
+        #expect(
+            transcript.text.contains(
+                #"prompts/list ← 403 insufficient_scope, scope="mcp:prompts": step-up authorization 1 of 2"#))
     }
 
     @Test("a second run reuses the stored token; an expired one is refreshed; a forgotten client is registered again")
@@ -142,10 +164,12 @@ struct Step11Tests {
             let stored = try #require(store.tokens(resource: demo.mcpURL))
             try store.save(
                 OAuthClientStore.Tokens(
-                    resource: stored.resource, issuer: stored.issuer, accessToken: "expired.token.value", refreshToken: stored.refreshToken,
+                    resource: stored.resource, issuer: stored.issuer, accessToken: "expired.token.value",
+                    refreshToken: stored.refreshToken,
                     expiresAt: Date().addingTimeInterval(-10), scope: stored.scope))
             let third = Transcript()
-            let outcomes = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: third).run()
+            let outcomes = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: third)
+                .run()
             return (second, third, outcomes)
         }
         await demo.stop()
@@ -159,9 +183,12 @@ struct Step11Tests {
         let registration = try #require(store.registration(issuer: demo.realmURL + "/realms/mcp-realm"))
         try store.save(
             OAuthClientStore.Registration(
-                issuer: fresh.realmURL + "/realms/mcp-realm", clientID: registration.clientID, clientSecret: nil, redirectURI: registration.redirectURI))
+                issuer: fresh.realmURL + "/realms/mcp-realm", clientID: registration.clientID, clientSecret: nil,
+                redirectURI: registration.redirectURI))
         let fourth = Transcript()
-        _ = try await withHTTP { try await fresh.client("mcp-admin", "admin123", store: store, http: $0, transcript: fourth).run() }
+        _ = try await withHTTP {
+            try await fresh.client("mcp-admin", "admin123", store: store, http: $0, transcript: fourth).run()
+        }
         await fresh.stop()
         #expect(fourth.text.contains("the stored client is unknown"))
         #expect(fourth.text.contains("⑤ registered (RFC 7591)"))
@@ -173,7 +200,11 @@ struct Step11Tests {
             $0.add(middleware: RedirectRewriter { $0.replacingOccurrences(of: "state=", with: "state=forged") })
         })
         await #expect(throws: OAuthFlowError.stateMismatch) {
-            try await withHTTP { _ = try await demo.client("mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()).run() }
+            try await withHTTP {
+                _ = try await demo.client(
+                    "mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()
+                ).run()
+            }
         }
         await demo.stop()
     }
@@ -181,29 +212,47 @@ struct Step11Tests {
     @Test("a redirect carrying an error stops the flow with that error")
     func redirectWithError() async throws {
         let demo = try await Demo.start(configureRealm: {
-            $0.add(middleware: RedirectRewriter { $0.replacingOccurrences(of: "code=", with: "error=access_denied&error_description=denied&was=") })
+            $0.add(
+                middleware: RedirectRewriter {
+                    $0.replacingOccurrences(of: "code=", with: "error=access_denied&error_description=denied&was=")
+                })
         })
         await #expect(throws: OAuthFlowError.authorizationRefused("access_denied: denied")) {
-            try await withHTTP { _ = try await demo.client("mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()).run() }
+            try await withHTTP {
+                _ = try await demo.client(
+                    "mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()
+                ).run()
+            }
         }
         await demo.stop()
     }
 
     @Test("authorization server metadata whose issuer is not the one asked for is refused")
     func issuerMismatch() async throws {
-        let demo = try await Demo.start(realmHost: "localhost")  // its metadata says http://localhost:…, the resource names http://127.0.0.1:…
+        // its metadata says http://localhost:…, the resource names http://127.0.0.1:…
+        let demo = try await Demo.start(realmHost: "localhost")
         await #expect(throws: AuthorizationServerDiscovery.Failure.self) {
-            try await withHTTP { _ = try await demo.client("mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()).run() }
+            try await withHTTP {
+                _ = try await demo.client(
+                    "mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()
+                ).run()
+            }
         }
         await demo.stop()
     }
 
     @Test("resource metadata for another resource than the server called is refused (RFC 9728 §3.3)")
     func resourceMismatch() async throws {
-        let demo = try await Demo.start(publicMCPURL: { "http://localhost:\($0)" })  // called as 127.0.0.1, it describes itself as localhost
-        let expected = OAuthFlowError.resourceMismatch(expected: demo.mcpURL, got: demo.mcpURL.replacingOccurrences(of: "127.0.0.1", with: "localhost"))
+        // called as 127.0.0.1, it describes itself as localhost
+        let demo = try await Demo.start(publicMCPURL: { "http://localhost:\($0)" })
+        let expected = OAuthFlowError.resourceMismatch(
+            expected: demo.mcpURL, got: demo.mcpURL.replacingOccurrences(of: "127.0.0.1", with: "localhost"))
         await #expect(throws: expected) {
-            try await withHTTP { _ = try await demo.client("mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()).run() }
+            try await withHTTP {
+                _ = try await demo.client(
+                    "mcp-admin", "admin123", store: freshStore(), http: $0, transcript: Transcript()
+                ).run()
+            }
         }
         await demo.stop()
     }
@@ -212,6 +261,9 @@ struct Step11Tests {
     func wellKnownFallback() {
         #expect(
             MCPOAuthClient.wellKnownResourceMetadataURLs(for: "http://localhost:9000/mcp")
-                == ["http://localhost:9000/.well-known/oauth-protected-resource/mcp", "http://localhost:9000/.well-known/oauth-protected-resource"])
+                == [
+                    "http://localhost:9000/.well-known/oauth-protected-resource/mcp",
+                    "http://localhost:9000/.well-known/oauth-protected-resource",
+                ])
     }
 }

@@ -60,7 +60,10 @@ struct Step1Tests {
 
     @Test(
         "loopback origins on any port pass the check",
-        arguments: ["http://localhost", "http://localhost:6274", "http://127.0.0.1:8080", "http://[::1]:3000", "HTTP://LOCALHOST:80"])
+        arguments: [
+            "http://localhost", "http://localhost:6274", "http://127.0.0.1:8080", "http://[::1]:3000",
+            "HTTP://LOCALHOST:80",
+        ])
     func loopbackOrigins(origin: String) async throws {
         try await step1App().test(.router) { client in
             // Step 1 serves nothing but /health, so a request that passes the check finds no route.

@@ -91,7 +91,8 @@ struct Step2Tests {
     @Test("params that are not an object get -32602")
     func paramsNotObject() async throws {
         try await step2App().test(.router) { client in
-            let response = try await client.postMCP(#"{"jsonrpc":"2.0","id":3,"method":"ping","params":[1,2]}"#, headers: step2Headers)
+            let response = try await client.postMCP(
+                #"{"jsonrpc":"2.0","id":3,"method":"ping","params":[1,2]}"#, headers: step2Headers)
             #expect(response.rpcErrorCode == -32602)
             #expect(try response.json()["id"] == 3)
         }

@@ -22,7 +22,8 @@ struct Step3Tests {
         try await step3App().test(.router) { client in
             let withoutOrigin = try await client.postMCP(RPC.ping)
             #expect(withoutOrigin.status == .ok)
-            let hostile = try await client.postMCP(RPC.ping, headers: HTTPFields.mcpPost.with(.origin, "http://localhost.evil.com"))
+            let hostile = try await client.postMCP(
+                RPC.ping, headers: HTTPFields.mcpPost.with(.origin, "http://localhost.evil.com"))
             #expect(hostile.status == .forbidden)
         }
     }
@@ -63,12 +64,14 @@ struct Step3Tests {
         #expect(lines.last?.hasSuffix("[arguments: message (required)]") == true)
     }
 
-    @Test("dispatch is step 4's lesson: tools/list, tools/call, prompts/list, prompts/get and initialize get -32601 here")
+    @Test(
+        "dispatch is step 4's lesson: tools/list, tools/call, prompts/list, prompts/get and initialize get -32601 here")
     func notYetDispatched() async throws {
         try await step3App().test(.router) { client in
             #expect(try await client.postMCP(RPC.ping).status == .ok)
             let bodies = [
-                RPC.request("tools/list"), RPC.echo("hi"), RPC.request("prompts/list"), RPC.getPrompt("echo_prompt", arguments: ["message": "hi"]),
+                RPC.request("tools/list"), RPC.echo("hi"), RPC.request("prompts/list"),
+                RPC.getPrompt("echo_prompt", arguments: ["message": "hi"]),
                 RPC.initialize(),
             ]
             for body in bodies {

@@ -25,7 +25,8 @@ struct Step4Tests {
     @Test("initialize answers with the client's version when supported, and the capabilities")
     func initialize() async throws {
         try await step4App().test(.router) { client in
-            let result = try #require(try await client.postMCP(RPC.initialize(protocolVersion: "2025-06-18")).json()["result"])
+            let result = try #require(
+                try await client.postMCP(RPC.initialize(protocolVersion: "2025-06-18")).json()["result"])
             #expect(result["protocolVersion"] == "2025-06-18")
             #expect(result["serverInfo"]?["name"] == "mcp-echo")
             #expect(result["capabilities"]?["tools"] != nil)
@@ -44,7 +45,10 @@ struct Step4Tests {
     @Test("initialize without params, as the posts send it, is answered with the latest version")
     func initializeWithoutParams() async throws {
         try await step4App().test(.router) { client in
-            for body in [#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#, #"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": null}"#] {
+            for body in [
+                #"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#,
+                #"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": null}"#,
+            ] {
                 let result = try await client.postMCP(body).json()["result"]
                 #expect(result?["protocolVersion"] == .string(ProtocolVersion.latest))
                 #expect(result?["serverInfo"]?["name"] == "mcp-echo")
@@ -57,7 +61,8 @@ struct Step4Tests {
     func initializeWithMalformedParams() async throws {
         try await step4App().test(.router) { client in
             for params in [#"{}"#, #"{"protocolVersion":7}"#, #"[]"#, #""2025-06-18""#] {
-                let response = try await client.postMCP(#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":\#(params)}"#)
+                let response = try await client.postMCP(
+                    #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":\#(params)}"#)
                 #expect(response.rpcErrorCode == -32602)
             }
         }
@@ -66,7 +71,8 @@ struct Step4Tests {
     @Test("echo concatenates as the posts do: Hello World × 3, in the text and in structuredContent")
     func echoAsThePosts() async throws {
         try await step4App().test(.router) { client in
-            let body = #"{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "Hello World", "repeat_count": 3}}}"#
+            let body =
+                #"{"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "echo", "arguments": {"message": "Hello World", "repeat_count": 3}}}"#
             let result = try await client.postMCP(body).json()["result"]
             #expect(result?["structuredContent"]?["echo"] == "Hello WorldHello WorldHello World")
             #expect(result?["content"]?[0]?["text"]?.stringValue?.contains("Hello WorldHello WorldHello World") == true)
@@ -120,7 +126,8 @@ struct Step4Tests {
     @Test("prompts/get fills echo_prompt; a missing argument or unknown prompt gets -32602")
     func getPrompt() async throws {
         try await step4App().test(.router) { client in
-            let result = try await client.postMCP(RPC.getPrompt("echo_prompt", arguments: ["message": "hello"])).json()["result"]
+            let result = try await client.postMCP(RPC.getPrompt("echo_prompt", arguments: ["message": "hello"])).json()[
+                "result"]
             #expect(result?["messages"]?[0]?["role"] == "user")
             #expect(result?["messages"]?[0]?["content"]?["text"] == "Please echo: hello")
             #expect(try await client.postMCP(RPC.getPrompt("echo_prompt")).rpcErrorCode == -32602)
@@ -152,10 +159,13 @@ struct Step4Tests {
     @Test("an unsupported MCP-Protocol-Version header gets 400; a supported one passes")
     func protocolVersionHeader() async throws {
         try await step4App().test(.router) { client in
-            let refused = try await client.postMCP(RPC.ping, headers: HTTPFields.mcpPost.with(.mcpProtocolVersion, "2024-01-01"))
+            let refused = try await client.postMCP(
+                RPC.ping, headers: HTTPFields.mcpPost.with(.mcpProtocolVersion, "2024-01-01"))
             #expect(refused.status == .badRequest)
             #expect(refused.detail?.hasPrefix("Unsupported MCP-Protocol-Version: 2024-01-01") == true)
-            #expect(try await client.postMCP(RPC.ping, headers: HTTPFields.mcpPost.with(.mcpProtocolVersion, "2025-06-18")).status == .ok)
+            #expect(
+                try await client.postMCP(RPC.ping, headers: HTTPFields.mcpPost.with(.mcpProtocolVersion, "2025-06-18"))
+                    .status == .ok)
         }
     }
 
@@ -163,12 +173,14 @@ struct Step4Tests {
     func preflight() async throws {
         try await step4App().test(.router) { client in
             let preflight = try await client.execute(
-                uri: "/mcp", method: .options, headers: [.origin: "http://localhost:6274", .accessControlRequestMethod: "POST"])
+                uri: "/mcp", method: .options,
+                headers: [.origin: "http://localhost:6274", .accessControlRequestMethod: "POST"])
             #expect(preflight.status == .noContent)
             #expect(preflight.headers[.accessControlAllowOrigin] == "http://localhost:6274")
             #expect(preflight.headers[.accessControlAllowHeaders]?.contains("MCP-Protocol-Version") == true)
             #expect(preflight.headers[.accessControlAllowHeaders]?.contains("Authorization") == true)
-            let hostile = try await client.execute(uri: "/mcp", method: .options, headers: [.origin: "http://evil.example"])
+            let hostile = try await client.execute(
+                uri: "/mcp", method: .options, headers: [.origin: "http://evil.example"])
             #expect(hostile.status == .forbidden)
             #expect(hostile.headers[.accessControlAllowOrigin] == nil)
         }
@@ -178,7 +190,10 @@ struct Step4Tests {
     func exposedHeaders() async throws {
         try await step4App().test(.router) { client in
             let origin = HTTPFields.mcpPost.with(.origin, "http://localhost:6274")
-            for response in [try await client.postMCP(RPC.ping, headers: origin), try await client.execute(uri: "/mcp", method: .get, headers: origin)] {
+            for response in [
+                try await client.postMCP(RPC.ping, headers: origin),
+                try await client.execute(uri: "/mcp", method: .get, headers: origin),
+            ] {
                 #expect(response.headers[.accessControlAllowOrigin] == "http://localhost:6274")
                 #expect(response.headers[.accessControlExposeHeaders]?.contains("WWW-Authenticate") == true)
                 #expect(response.headers[.accessControlExposeHeaders]?.contains("MCP-Protocol-Version") == true)
@@ -194,12 +209,18 @@ struct Step4Tests {
             #expect(tools.map(\.name) == ["echo"])
             let call = try await client.callTool(name: "echo", arguments: ["message": "sdk", "repeat_count": 2])
             #expect(call.isError != true)
-            guard case .text(let text, _, _) = call.content.first else { Issue.record("no text content"); return }
+            guard case .text(let text, _, _) = call.content.first else {
+                Issue.record("no text content")
+                return
+            }
             #expect(text == #"{"echo":"sdksdk","repeat_count":2}"#)
             let prompts = try await client.listPrompts().prompts
             #expect(prompts.map(\.name) == ["echo_prompt"])
             let prompt = try await client.getPrompt(name: "echo_prompt", arguments: ["message": "sdk"])
-            guard case .text(let promptText) = prompt.messages.first?.content else { Issue.record("no prompt text"); return }
+            guard case .text(let promptText) = prompt.messages.first?.content else {
+                Issue.record("no prompt text")
+                return
+            }
             #expect(promptText == "Please echo: sdk")
             try await client.ping()
         }

@@ -56,7 +56,9 @@ struct Step5Tests {
         try await step5App(keys: keys).test(.router) { client in
             let jwks = try await client.get("/.well-known/jwks.json")
             #expect(jwks.status == .serviceUnavailable)
-            #expect(jwks.detail?.hasPrefix("no public key at \(empty)/mcp_public_key.pem: run from the repository's top folder") == true)
+            #expect(
+                jwks.detail?.hasPrefix(
+                    "no public key at \(empty)/mcp_public_key.pem: run from the repository's top folder") == true)
             let health = try await client.get("/health")
             #expect(try health.json()["jwks_available"] == false)
         }
@@ -66,7 +68,8 @@ struct Step5Tests {
     func invalidKey() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bad-keys-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try "not a key".write(to: directory.appendingPathComponent(KeyDirectory.publicKeyFile), atomically: true, encoding: .utf8)
+        try "not a key".write(
+            to: directory.appendingPathComponent(KeyDirectory.publicKeyFile), atomically: true, encoding: .utf8)
         let keys = await PublicKeys.load(from: KeyDirectory(path: directory.path))
         #expect(!keys.isAvailable)
         #expect(keys.problem?.contains("is not an RSA public key") == true)

@@ -59,7 +59,8 @@ struct Step6Tests {
         var claims = ForgedToken.claims()
         claims["preferred_username"] = nil
         claims["sub"] = "user-42"
-        let token = ForgedToken.signWithDemoKey(header: ["alg": "RS256", "typ": "JWT", "kid": "mcp-key-1"], claims: claims)
+        let token = ForgedToken.signWithDemoKey(
+            header: ["alg": "RS256", "typ": "JWT", "kid": "mcp-key-1"], claims: claims)
         try await step6App().test(.router) { client in
             let initialize = try await client.postMCP(RPC.initialize(), headers: bearer("Bearer \(token)"))
             #expect(try initialize.json()["result"]?["serverInfo"]?["authenticatedUser"] == "user-42")
@@ -109,18 +110,22 @@ struct Step6Tests {
     func malformedHeaders(value: String, detail: String) async throws {
         let token = try await DemoKeys.token("alice", scopes: ["mcp:tools"])
         try await step6App().test(.router) { client in
-            let response = try await client.postMCP(RPC.ping, headers: bearer(value.replacingOccurrences(of: "TOKEN", with: token)))
+            let response = try await client.postMCP(
+                RPC.ping, headers: bearer(value.replacingOccurrences(of: "TOKEN", with: token)))
             #expect(response.status == .unauthorized)
             #expect(response.detail == detail)
             #expect(response.headers[.wwwAuthenticate]?.contains(#"error="invalid_request""#) == true)
         }
     }
 
-    @Test("one or more spaces after Bearer are all accepted (RFC 6750 §2.1: 1*SP)", arguments: ["Bearer TOKEN", "Bearer  TOKEN", "bearer    TOKEN"])
+    @Test(
+        "one or more spaces after Bearer are all accepted (RFC 6750 §2.1: 1*SP)",
+        arguments: ["Bearer TOKEN", "Bearer  TOKEN", "bearer    TOKEN"])
     func spacesAfterScheme(value: String) async throws {
         let token = try await DemoKeys.token("alice", scopes: ["mcp:tools"])
         try await step6App().test(.router) { client in
-            let response = try await client.postMCP(RPC.ping, headers: bearer(value.replacingOccurrences(of: "TOKEN", with: token)))
+            let response = try await client.postMCP(
+                RPC.ping, headers: bearer(value.replacingOccurrences(of: "TOKEN", with: token)))
             #expect(response.status == .ok)
         }
     }
@@ -146,7 +151,8 @@ struct Step6Tests {
 
     @Test("without keys, /mcp answers 503 rather than 401")
     func noKeys() async throws {
-        let empty = KeyDirectory(path: FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path)
+        let empty = KeyDirectory(
+            path: FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString).path)
         let app = Application(router: makeRouter(try ServerOptions.parse([]), keys: await PublicKeys.load(from: empty)))
         let token = try await DemoKeys.token("alice")
         try await app.test(.router) { client in
@@ -167,7 +173,10 @@ struct Step6Tests {
         case "no exp": return ForgedToken.withoutExpiry()
         case "alg none": return ForgedToken.unsigned()
         case "HS256 with the public key": return ForgedToken.hmacWithPublicKey()
-        case "unknown kid": return try await DemoKeys.issuer(kid: "other-key").issue(username: "alice", scopes: [], audience: ["mcp-server"]).token
+        case "unknown kid":
+            return try await DemoKeys.issuer(kid: "other-key").issue(
+                username: "alice", scopes: [], audience: ["mcp-server"]
+            ).token
         case "tampered payload": return ForgedToken.tamperedPayload(try await DemoKeys.token("alice"))
         case "tampered signature": return ForgedToken.tamperedSignature(try await DemoKeys.token("alice"))
         case "another key": return try await ForgedToken.signedWithAnotherKey()

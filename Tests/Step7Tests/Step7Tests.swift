@@ -14,13 +14,16 @@ let step7URL = "http://localhost:9000"
 
 func step7App() async throws -> some ApplicationProtocol {
     let authorizationServer = try await makeAuthorizationServer(serverURL: step7URL, keys: DemoKeys.directory)
-    return Application(router: makeRouter(try ServerOptions.parse([]), keys: await DemoKeys.publicKeys(), authorizationServer: authorizationServer))
+    return Application(
+        router: makeRouter(
+            try ServerOptions.parse([]), keys: await DemoKeys.publicKeys(), authorizationServer: authorizationServer))
 }
 
 /// POSTs a token request form to the demo token endpoint.
 func tokenRequest(_ client: some TestClientProtocol, _ form: String) async throws -> TestResponse {
     try await client.execute(
-        uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+        uri: "/oauth/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+        body: ByteBuffer(string: form))
 }
 
 // MARK: Tests
@@ -48,7 +51,8 @@ struct Step7Tests {
             let response = try await client.postMCP(RPC.ping)
             #expect(
                 response.headers[.wwwAuthenticate]
-                    == #"Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#)
+                    == #"Bearer realm="mcp-server", resource_metadata="http://localhost:9000/.well-known/oauth-protected-resource/mcp""#
+            )
         }
     }
 
@@ -62,23 +66,32 @@ struct Step7Tests {
             #expect(metadata["authorization_endpoint"] == nil)
             #expect(metadata["registration_endpoint"] == nil)
             #expect(metadata["grant_types_supported"] == ["password"])
-            #expect(metadata["resource_indicators_supported"] == true)  // as the posts show: the token endpoint honours RFC 8707
+            // as the posts show: the token endpoint honours RFC 8707
+            #expect(metadata["resource_indicators_supported"] == true)
             #expect(metadata["response_types_supported"] == [])
             #expect(try await client.get("/.well-known/jwks.json").status == .ok)
             #expect(try await tokenRequest(client, "").status == .badRequest)
         }
     }
 
-    @Test("initialize names the metadata documents in serverInfo, and ping says they are there, as the posts' step 7 does")
+    @Test(
+        "initialize names the metadata documents in serverInfo, and ping says they are there, as the posts' step 7 does"
+    )
     func metadataInResults() async throws {
         let token = try await DemoKeys.token("alice", scopes: ["mcp:read", "mcp:tools"])
         let headers = HTTPFields.mcpPost.with(.authorization, "Bearer \(token)")
         try await step7App().test(.router) { client in
-            let serverInfo = try await client.postMCP(#"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#, headers: headers).json()["result"]?["serverInfo"]
+            let serverInfo = try await client.postMCP(
+                #"{"jsonrpc":"2.0","id":1,"method":"initialize"}"#, headers: headers
+            ).json()["result"]?["serverInfo"]
             #expect(serverInfo?["jwt_enabled"] == true)
             #expect(serverInfo?["authenticatedUser"] == "alice")
-            #expect(serverInfo?["oauth_metadata"]?["protected_resource"] == "http://localhost:9000/.well-known/oauth-protected-resource/mcp")
-            #expect(serverInfo?["oauth_metadata"]?["authorization_server"] == "http://localhost:9000/.well-known/oauth-authorization-server")
+            #expect(
+                serverInfo?["oauth_metadata"]?["protected_resource"]
+                    == "http://localhost:9000/.well-known/oauth-protected-resource/mcp")
+            #expect(
+                serverInfo?["oauth_metadata"]?["authorization_server"]
+                    == "http://localhost:9000/.well-known/oauth-authorization-server")
             let ping = try await client.postMCP(RPC.ping, headers: headers).json()["result"]
             #expect(ping == ["_meta": ["user": "alice", "authenticated": true, "oauth_metadata_available": true]])
         }
@@ -106,7 +119,8 @@ struct Step7Tests {
             let token = try #require(body["access_token"]?.stringValue)
             let claims = TokenFile(token: token).claims
             #expect(claims["iss"] == "http://localhost:9000")
-            let initialize = try await client.postMCP(RPC.initialize(), headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(token)"))
+            let initialize = try await client.postMCP(
+                RPC.initialize(), headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(token)"))
             #expect(try initialize.json()["result"]?["serverInfo"]?["authenticatedUser"] == "alice")
         }
     }
@@ -114,7 +128,9 @@ struct Step7Tests {
     @Test("scope asks for a subset; the user's other scopes are left out")
     func narrowerScope() async throws {
         try await step7App().test(.router) { client in
-            let body = try await tokenRequest(client, "grant_type=password&username=alice&password=alice123&scope=mcp:read").json()
+            let body = try await tokenRequest(
+                client, "grant_type=password&username=alice&password=alice123&scope=mcp:read"
+            ).json()
             #expect(body["scope"] == "mcp:read")
         }
     }
@@ -125,7 +141,9 @@ struct Step7Tests {
             let form = "grant_type=password&username=bob&password=bob123&resource=http%3A%2F%2Flocalhost%3A9000%2Fmcp"
             let token = try #require(try await tokenRequest(client, form).json()["access_token"]?.stringValue)
             #expect(TokenFile(token: token).claims["aud"] == "http://localhost:9000/mcp")
-            #expect(try await client.postMCP(RPC.ping, headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(token)")).status == .ok)
+            #expect(
+                try await client.postMCP(RPC.ping, headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(token)"))
+                    .status == .ok)
         }
     }
 
@@ -140,7 +158,10 @@ struct Step7Tests {
             ("grant_type=client_credentials&client_id=x", "unsupported_grant_type"),
             ("grant_type=authorization_code&code=abc", "unsupported_grant_type"),
             ("grant_type=password&username=alice&password=alice123&scope=mcp:everything", "invalid_scope"),
-            ("grant_type=password&username=alice&password=alice123&resource=https%3A%2F%2Fevil.example%2Fmcp", "invalid_target"),
+            (
+                "grant_type=password&username=alice&password=alice123&resource=https%3A%2F%2Fevil.example%2Fmcp",
+                "invalid_target"
+            ),
         ])
     func badTokenRequests(form: String, error: String) async throws {
         try await step7App().test(.router) { client in
@@ -155,7 +176,8 @@ struct Step7Tests {
     func genTokenStillWorks() async throws {
         let token = try await DemoKeys.token("alice", scopes: ["mcp:tools"])
         try await step7App().test(.router) { client in
-            let response = try await client.postMCP(RPC.ping, headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(token)"))
+            let response = try await client.postMCP(
+                RPC.ping, headers: HTTPFields.mcpPost.with(.authorization, "Bearer \(token)"))
             #expect(response.status == .ok)
         }
     }

@@ -18,7 +18,8 @@ enum SetupFixture {
 
     /// The repository's realm file, as setup reads it.
     static func realmFile() throws -> RealmRepresentation {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return try RealmRepresentation.load(from: root.appendingPathComponent(RealmRepresentation.defaultPath).path)
     }
 
@@ -31,11 +32,14 @@ enum SetupFixture {
     }
 
     /// Setup of the realm file against the Keycloak at `url`, printing into `output`.
-    static func setup(_ url: String, password: String = adminPassword, realm: RealmRepresentation? = nil, output: Output = Output()) throws
+    static func setup(
+        _ url: String, password: String = adminPassword, realm: RealmRepresentation? = nil, output: Output = Output()
+    ) throws
         -> KeycloakSetup
     {
         KeycloakSetup(
-            options: KeycloakOptions(url: url, adminUser: "admin", adminPassword: password), realm: try realm ?? realmFile(),
+            options: KeycloakOptions(url: url, adminUser: "admin", adminPassword: password),
+            realm: try realm ?? realmFile(),
             httpClient: .shared, output: { output.append($0) })
     }
 
@@ -80,20 +84,30 @@ struct KeycloakSetupTests {
         // Created in dependency order; profile, email and the two registration policies already exist, so they are not created again.
         let expected: [String] =
             ["POST /admin/realms"] + Array(repeating: "POST \(realm)/client-scopes", count: 4)
-            + ["PUT \(realm)/default-default-client-scopes/{id}"] + Array(repeating: "PUT \(realm)/default-optional-client-scopes/{id}", count: 3)
-            + Array(repeating: "POST \(realm)/clients", count: 2) + Array(repeating: "POST \(realm)/clients/{id}/roles", count: 3)
+            + ["PUT \(realm)/default-default-client-scopes/{id}"]
+            + Array(repeating: "PUT \(realm)/default-optional-client-scopes/{id}", count: 3)
+            + Array(repeating: "POST \(realm)/clients", count: 2)
+            + Array(repeating: "POST \(realm)/clients/{id}/roles", count: 3)
             + Array(repeating: "POST \(realm)/client-scopes/{id}/scope-mappings/clients/{id}", count: 3)
-            + Array(repeating: ["POST \(realm)/users", "POST \(realm)/users/{id}/role-mappings/clients/{id}"], count: 3).flatMap { $0 }
+            + Array(
+                repeating: ["POST \(realm)/users", "POST \(realm)/users/{id}/role-mappings/clients/{id}"], count: 3
+            ).flatMap { $0 }
             + Array(repeating: "PUT \(realm)/components/{id}", count: 2)
         #expect(writes.map(\.summary) == expected)
 
         let realmBody = writes[0].body
-        #expect(Fixture.keys(realmBody) == ["realm", "enabled", "displayName", "accessTokenLifespan", "ssoSessionIdleTimeout"])
+        #expect(
+            Fixture.keys(realmBody) == [
+                "realm", "enabled", "displayName", "accessTokenLifespan", "ssoSessionIdleTimeout",
+            ])
         #expect(realmBody?["realm"] == "mcp-realm")
         #expect(realmBody?["accessTokenLifespan"] == 300)
 
         let scopes = Fixture.bodies(writes, "POST \(realm)/client-scopes")
-        #expect(scopes.map { $0["name"]?.stringValue } == ["echo-mcp-server-audience", "mcp:read", "mcp:tools", "mcp:prompts"])
+        #expect(
+            scopes.map { $0["name"]?.stringValue } == [
+                "echo-mcp-server-audience", "mcp:read", "mcp:tools", "mcp:prompts",
+            ])
         let mapper = scopes[0]["protocolMappers"]?[0]
         #expect(Fixture.keys(mapper) == ["name", "protocol", "protocolMapper", "consentRequired", "config"])
         #expect(mapper?["protocolMapper"] == "oidc-audience-mapper")
@@ -124,7 +138,10 @@ struct KeycloakSetupTests {
 
         let users = Fixture.bodies(writes, "POST \(realm)/users")
         #expect(users.map { $0["username"]?.stringValue } == ["mcp-admin", "mcp-user", "mcp-readonly"])
-        #expect(Fixture.keys(users[0]) == ["username", "enabled", "email", "emailVerified", "firstName", "lastName", "credentials"])
+        #expect(
+            Fixture.keys(users[0]) == [
+                "username", "enabled", "email", "emailVerified", "firstName", "lastName", "credentials",
+            ])
         #expect(users[0]["credentials"] == [["type": "password", "value": "admin123", "temporary": false]])
         #expect(await keycloak.clientRoles(of: "mcp-user", on: "echo-mcp-server") == ["read-only", "tools"])
 
@@ -132,8 +149,12 @@ struct KeycloakSetupTests {
         #expect(policies[0]["providerId"] == "trusted-hosts")
         #expect(policies[0]["subType"] == "anonymous")
         #expect(policies[0]["config"]?["trusted-hosts"] == ["localhost", "127.0.0.1"])
-        #expect(policies[0]["providerType"] == "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy")
-        #expect(policies[1]["config"]?["allowed-client-scopes"] == ["mcp:read", "mcp:tools", "mcp:prompts", "echo-mcp-server-audience"])
+        #expect(
+            policies[0]["providerType"] == "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy")
+        #expect(
+            policies[1]["config"]?["allowed-client-scopes"] == [
+                "mcp:read", "mcp:tools", "mcp:prompts", "echo-mcp-server-audience",
+            ])
 
         #expect(report.checks.count == 4)
         #expect(report.checks.allSatisfy { $0.passed })
@@ -142,7 +163,9 @@ struct KeycloakSetupTests {
         #expect(!output.all.contains("nothing to change"))
     }
 
-    @Test("each user's token carries exactly the mcp scopes its roles allow, and the summary offers a curl command per user")
+    @Test(
+        "each user's token carries exactly the mcp scopes its roles allow, and the summary offers a curl command per user"
+    )
     func verification() async throws {
         let keycloak = FakeKeycloak(adminPassword: Fixture.adminPassword)
         let output = Fixture.Output()
@@ -153,12 +176,16 @@ struct KeycloakSetupTests {
         #expect(details["mcp-user"] == "token scope has mcp:read mcp:tools")
         #expect(details["mcp-readonly"] == "token scope has mcp:read")
         #expect(details["discovery"]?.contains("code_challenge_methods_supported plain S256") == true)
-        let tokenRequests = await keycloak.requests.filter { $0.summary == "POST /realms/mcp-realm/protocol/openid-connect/token" }
+        let tokenRequests = await keycloak.requests.filter {
+            $0.summary == "POST /realms/mcp-realm/protocol/openid-connect/token"
+        }
         #expect(tokenRequests.count == 3)
 
         let curls = output.all.filter { $0.contains("curl -s http://127.0.0.1:") }
         #expect(curls.count == 3)
-        #expect(curls[0].contains("/realms/mcp-realm/protocol/openid-connect/token -d grant_type=password -d client_id=mcp-test-client"))
+        #expect(
+            curls[0].contains(
+                "/realms/mcp-realm/protocol/openid-connect/token -d grant_type=password -d client_id=mcp-test-client"))
         #expect(curls[0].contains("-d username=mcp-admin -d password=admin123"))
         #expect(!output.text.contains(Fixture.adminPassword))
         #expect(!output.text.contains("echo-mcp-server-secret"))
@@ -203,7 +230,10 @@ struct KeycloakSetupTests {
         #expect(writes[0].body?["displayName"] == "MCP Authorization tutorial")
         #expect(writes[1].body?["config"]?["included.client.audience"] == "echo-mcp-server")
         #expect(writes[1].body?["id"] != nil)
-        #expect(writes[2].body?["redirectUris"] == ["http://localhost:6274/oauth/callback", "http://127.0.0.1:8765/callback"])
+        #expect(
+            writes[2].body?["redirectUris"] == [
+                "http://localhost:6274/oauth/callback", "http://127.0.0.1:8765/callback",
+            ])
         #expect(writes[5].body?[0]?["name"] == "prompts")
         #expect(writes[6].body?[0]?["name"] == "tools")
         #expect(writes[7].body?["config"]?["trusted-hosts"] == ["localhost", "127.0.0.1"])
@@ -216,7 +246,10 @@ struct KeycloakSetupTests {
         #expect(lines.contains("  updated    client roles of mcp-user (echo-mcp-server): tools, read-only (+ tools)"))
         #expect(lines.contains("  unchanged  client echo-mcp-server"))
         #expect(report.checks.allSatisfy { $0.passed })
-        #expect(await keycloak.clientScopeNames(client: "mcp-test-client", optional: true) == ["mcp:tools", "mcp:prompts", "mcp:read"])
+        #expect(
+            await keycloak.clientScopeNames(client: "mcp-test-client", optional: true) == [
+                "mcp:tools", "mcp:prompts", "mcp:read",
+            ])
 
         await keycloak.clearRequests()
         let again = try await keycloak.withServer { url in try await Fixture.setup(url).run() }
@@ -262,7 +295,10 @@ struct KeycloakSetupTests {
         #expect(message.contains("refused the admin login of 'admin'"))
         #expect(message.contains("--admin-password"))
         #expect(!message.contains("wrong-password-123"))
-        #expect(await keycloak.requests.map(\.summary) == ["GET /realms/master", "POST /realms/master/protocol/openid-connect/token"])
+        #expect(
+            await keycloak.requests.map(\.summary) == [
+                "GET /realms/master", "POST /realms/master/protocol/openid-connect/token",
+            ])
     }
 
     @Test("isReachable tells a listening Keycloak from a closed port, and setup names an unreachable URL")
@@ -271,7 +307,9 @@ struct KeycloakSetupTests {
         #expect(try await keycloak.withServer { url in await KeycloakAdmin.isReachable(url) })
         #expect(await KeycloakAdmin.isReachable("http://127.0.0.1:1") == false)
 
-        let error = await #expect(throws: KeycloakAdminError.self) { try await Fixture.setup("http://127.0.0.1:1").run() }
+        let error = await #expect(throws: KeycloakAdminError.self) {
+            try await Fixture.setup("http://127.0.0.1:1").run()
+        }
         #expect(error?.description.hasPrefix("No Keycloak answers at http://127.0.0.1:1") == true)
     }
 
@@ -282,13 +320,18 @@ struct KeycloakSetupTests {
             let login = try await client.execute(
                 uri: "/realms/master/protocol/openid-connect/token", method: .post,
                 headers: [.contentType: "application/x-www-form-urlencoded"],
-                body: ByteBuffer(string: "grant_type=password&client_id=admin-cli&username=admin&password=\(Fixture.adminPassword)"))
+                body: ByteBuffer(
+                    string: "grant_type=password&client_id=admin-cli&username=admin&password=\(Fixture.adminPassword)"))
             let token = try #require(try login.json()["access_token"]?.stringValue)
             let response = try await client.execute(
-                uri: "/admin/realms", method: .post, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                uri: "/admin/realms", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
                 body: ByteBuffer(string: #"{"realm":"x","clients":[{"clientId":"c","defaultScopes":["profile"]}]}"#))
             #expect(response.status == .badRequest)
-            #expect(response.text.contains(#"Unrecognized field \"defaultScopes\" (class org.keycloak.representations.idm.ClientRepresentation)"#))
+            #expect(
+                response.text.contains(
+                    #"Unrecognized field \"defaultScopes\" (class org.keycloak.representations.idm.ClientRepresentation)"#
+                ))
         }
         #expect(await keycloak.adminWrites.count == 1)
     }

@@ -16,7 +16,11 @@ let tokenEndpoint = "http://localhost:8080" + tokenPath
 /// A password-grant token response for mcp-user, with `proof` as the `DPoP` header if given.
 func passwordGrant(_ client: some TestClientProtocol, proof: String?) async throws -> TestResponse {
     try await client.postForm(
-        tokenPath, ["grant_type": "password", "client_id": "mcp-test-client", "username": "mcp-user", "password": "user123", "scope": fullScope],
+        tokenPath,
+        [
+            "grant_type": "password", "client_id": "mcp-test-client", "username": "mcp-user", "password": "user123",
+            "scope": fullScope,
+        ],
         headers: proof.map { [.dpop: $0] } ?? [:])
 }
 
@@ -54,9 +58,11 @@ struct Step9DPoPTests {
             #expect(claims(try plain.json()["access_token"]?.stringValue)["cnf"] == nil)
             let basic = Data("echo-mcp-server:echo-mcp-server-secret".utf8).base64EncodedString()
             let service = try await client.postForm(
-                tokenPath, ["grant_type": "client_credentials"], headers: [.authorization: "Basic \(basic)", .dpop: try tokenProof(key, clock)])
+                tokenPath, ["grant_type": "client_credentials"],
+                headers: [.authorization: "Basic \(basic)", .dpop: try tokenProof(key, clock)])
             #expect(try service.json()["token_type"] == "DPoP")
-            #expect(claims(try service.json()["access_token"]?.stringValue)["cnf"]?["jkt"]?.stringValue == key.thumbprint)
+            #expect(
+                claims(try service.json()["access_token"]?.stringValue)["cnf"]?["jkt"]?.stringValue == key.thumbprint)
         }
     }
 
@@ -68,7 +74,9 @@ struct Step9DPoPTests {
             let pkce = PKCEVerifier()
             let code = try #require(try await RealmCodeFlow.code(client, pkce: pkce))
             let bad = [
-                try key.proof(method: "POST", url: "http://localhost:8080/realms/mcp-realm/protocol/openid-connect/auth", issuedAt: clock.now),
+                try key.proof(
+                    method: "POST", url: "http://localhost:8080/realms/mcp-realm/protocol/openid-connect/auth",
+                    issuedAt: clock.now),
                 try key.proof(method: "GET", url: tokenEndpoint, issuedAt: clock.now),
                 try key.proof(method: "POST", url: tokenEndpoint, issuedAt: clock.now.addingTimeInterval(-400)),
                 ForgedProof.hs256(claims: ForgedProof.claims(url: tokenEndpoint, issuedAt: clock.now)),
@@ -83,12 +91,17 @@ struct Step9DPoPTests {
             twoProofs.append(HTTPField(name: .dpop, value: try tokenProof(key, clock)))
             twoProofs.append(HTTPField(name: .dpop, value: try tokenProof(key, clock)))
             let twice = try await client.postForm(
-                tokenPath, ["grant_type": "password", "client_id": "mcp-test-client", "username": "mcp-user", "password": "user123"], headers: twoProofs)
+                tokenPath,
+                [
+                    "grant_type": "password", "client_id": "mcp-test-client", "username": "mcp-user",
+                    "password": "user123",
+                ], headers: twoProofs)
             #expect(try twice.json()["error"] == "invalid_dpop_proof")
             let proof = try tokenProof(key, clock)
             let tokens = try await RealmCodeFlow.exchange(client, code: code, pkce: pkce, proof: proof)
             #expect(tokens.status == .ok)
-            #expect(claims(try tokens.json()["access_token"]?.stringValue)["cnf"]?["jkt"]?.stringValue == key.thumbprint)
+            #expect(
+                claims(try tokens.json()["access_token"]?.stringValue)["cnf"]?["jkt"]?.stringValue == key.thumbprint)
             let replayed = try await passwordGrant(client, proof: proof)
             #expect(try replayed.json()["error_description"] == "DPoP proof was already used (jti replayed)")
         }
@@ -101,20 +114,27 @@ struct Step9DPoPTests {
         try await step9App(clock).test(.router) { client in
             let pkce = PKCEVerifier()
             let code = try #require(try await RealmCodeFlow.code(client, pkce: pkce))
-            let tokens = try await RealmCodeFlow.exchange(client, code: code, pkce: pkce, proof: try tokenProof(key, clock))
+            let tokens = try await RealmCodeFlow.exchange(
+                client, code: code, pkce: pkce, proof: try tokenProof(key, clock))
             let refreshToken = try #require(try tokens.json()["refresh_token"]?.stringValue)
             let withoutProof = try await RealmCodeFlow.refresh(client, refreshToken)
             #expect(withoutProof.status == .badRequest)
             #expect(try withoutProof.json()["error"] == "invalid_dpop_proof")
-            let otherKey = try await RealmCodeFlow.refresh(client, refreshToken, proof: try tokenProof(DPoPKey(), clock))
+            let otherKey = try await RealmCodeFlow.refresh(
+                client, refreshToken, proof: try tokenProof(DPoPKey(), clock))
             #expect(try otherKey.json()["error"] == "invalid_grant")
             let refreshed = try await RealmCodeFlow.refresh(client, refreshToken, proof: try tokenProof(key, clock))
             #expect(refreshed.status == .ok)
             #expect(try refreshed.json()["token_type"] == "DPoP")
-            #expect(claims(try refreshed.json()["access_token"]?.stringValue)["cnf"]?["jkt"]?.stringValue == key.thumbprint)
+            #expect(
+                claims(try refreshed.json()["access_token"]?.stringValue)["cnf"]?["jkt"]?.stringValue == key.thumbprint)
             let next = try #require(try refreshed.json()["refresh_token"]?.stringValue)
-            #expect(try await RealmCodeFlow.refresh(client, next, proof: try tokenProof(DPoPKey(), clock)).json()["error"] == "invalid_grant")
-            #expect(try await RealmCodeFlow.refresh(client, refreshToken, proof: try tokenProof(key, clock)).json()["error"] == "invalid_grant")
+            #expect(
+                try await RealmCodeFlow.refresh(client, next, proof: try tokenProof(DPoPKey(), clock)).json()["error"]
+                    == "invalid_grant")
+            #expect(
+                try await RealmCodeFlow.refresh(client, refreshToken, proof: try tokenProof(key, clock)).json()["error"]
+                    == "invalid_grant")
         }
     }
 
@@ -130,7 +150,8 @@ struct Step9DPoPTests {
             let userinfoPath = realmPath + "/protocol/openid-connect/userinfo"
             let bearer = try #require(try refreshed.json()["access_token"]?.stringValue)
             #expect(try await client.get(userinfoPath, headers: [.authorization: "Bearer \(bearer)"]).status == .ok)
-            let bound = try #require(try await passwordGrant(client, proof: try tokenProof(key, clock)).json()["access_token"]?.stringValue)
+            let bound = try #require(
+                try await passwordGrant(client, proof: try tokenProof(key, clock)).json()["access_token"]?.stringValue)
             let refused = try await client.get(userinfoPath, headers: [.authorization: "Bearer \(bound)"])
             #expect(refused.status == .unauthorized)
             #expect(refused.detail?.hasPrefix("Token is bound to a DPoP key") == true)

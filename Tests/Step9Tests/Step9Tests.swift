@@ -18,7 +18,8 @@ let callback = "http://127.0.0.1:8765/callback"
 let fullScope = "openid profile email mcp:read mcp:tools mcp:prompts"
 
 func step9App(_ clock: TestClock = TestClock()) async throws -> some ApplicationProtocol {
-    Application(router: makeRouter(try ServerOptions.parse([]), realmServer: try await RealmFixture.server(clock: clock)))
+    Application(
+        router: makeRouter(try ServerOptions.parse([]), realmServer: try await RealmFixture.server(clock: clock)))
 }
 
 /// The claims of a JWT, undecoded and unverified (for assertions on shape).
@@ -27,30 +28,45 @@ func claims(_ token: String?) -> Value {
 }
 
 /// A password-grant token response for `username` through mcp-test-client.
-func passwordGrant(_ client: some TestClientProtocol, _ username: String, _ password: String, scope: String = fullScope, extra: [String: String] = [:])
+func passwordGrant(
+    _ client: some TestClientProtocol, _ username: String, _ password: String, scope: String = fullScope,
+    extra: [String: String] = [:]
+)
     async throws -> TestResponse
 {
     try await client.postForm(
         tokenPath,
-        ["grant_type": "password", "client_id": "mcp-test-client", "username": username, "password": password, "scope": scope].merging(extra) { $1 })
+        [
+            "grant_type": "password", "client_id": "mcp-test-client", "username": username, "password": password,
+            "scope": scope,
+        ].merging(extra) { $1 })
 }
 
 /// Runs the browser half of the code flow: GET the login form, POST the password. Returns the redirect.
 func login(
-    _ client: some TestClientProtocol, clientID: String = "mcp-test-client", redirectURI: String = callback, pkce: PKCEVerifier? = PKCEVerifier(),
-    username: String = "mcp-user", password: String = "user123", extra: [String: String] = ["state": "xyz-state", "scope": fullScope]
+    _ client: some TestClientProtocol, clientID: String = "mcp-test-client", redirectURI: String = callback,
+    pkce: PKCEVerifier? = PKCEVerifier(),
+    username: String = "mcp-user", password: String = "user123",
+    extra: [String: String] = ["state": "xyz-state", "scope": fullScope]
 ) async throws -> TestResponse {
     var query = ["response_type": "code", "client_id": clientID, "redirect_uri": redirectURI]
     if let pkce { (query["code_challenge"], query["code_challenge_method"]) = (pkce.challenge, "S256") }
     query.merge(extra) { $1 }
-    let uri = authPath + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+    let uri =
+        authPath + "?"
+        + query.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        }.joined(separator: "&")
     let form = try await client.execute(uri: uri, method: .get)
     guard let requestID = form.loginRequestID else { return form }
     return try await client.postForm(authPath, ["request_id": requestID, "username": username, "password": password])
 }
 
 /// Exchanges `code` at the token endpoint.
-func exchange(_ client: some TestClientProtocol, code: String, verifier: String?, redirectURI: String = callback, clientID: String = "mcp-test-client")
+func exchange(
+    _ client: some TestClientProtocol, code: String, verifier: String?, redirectURI: String = callback,
+    clientID: String = "mcp-test-client"
+)
     async throws -> TestResponse
 {
     var form = ["grant_type": "authorization_code", "code": code, "client_id": clientID, "redirect_uri": redirectURI]
@@ -73,7 +89,9 @@ struct Step9Tests {
                 #expect(metadata["issuer"] == "http://localhost:8080/realms/mcp-realm")
                 #expect(metadata["code_challenge_methods_supported"] == ["S256"])
                 #expect(metadata["authorization_response_iss_parameter_supported"] == true)
-                #expect(metadata["registration_endpoint"] == "http://localhost:8080/realms/mcp-realm/clients-registrations/openid-connect")
+                #expect(
+                    metadata["registration_endpoint"]
+                        == "http://localhost:8080/realms/mcp-realm/clients-registrations/openid-connect")
             }
             let realm = try await client.get(realmPath).json()
             #expect(realm["realm"] == "mcp-realm")
@@ -97,7 +115,10 @@ struct Step9Tests {
     @Test(
         "a password grant asked for every scope carries exactly the mcp:* scopes the user's roles allow",
         arguments: [
-            ("mcp-admin", "admin123", "openid profile email mcp:read mcp:tools mcp:prompts", ["prompts", "read-only", "tools"]),
+            (
+                "mcp-admin", "admin123", "openid profile email mcp:read mcp:tools mcp:prompts",
+                ["prompts", "read-only", "tools"]
+            ),
             ("mcp-user", "user123", "openid profile email mcp:read mcp:tools", ["read-only", "tools"]),
             ("mcp-readonly", "readonly123", "openid profile email mcp:read", ["read-only"]),
         ])
@@ -131,8 +152,18 @@ struct Step9Tests {
             (["username": "nobody", "password": "user123"], "invalid_grant"),
             (["username": "mcp-user"], "invalid_request"),
             (["username": "mcp-user", "password": "user123", "scope": "mcp:admin"], "invalid_scope"),
-            (["username": "mcp-user", "password": "user123", "client_id": "echo-mcp-server", "client_secret": "echo-mcp-server-secret"], "unauthorized_client"),
-            (["username": "mcp-user", "password": "user123", "client_id": "echo-mcp-server", "client_secret": "wrong"], "invalid_client"),
+            (
+                [
+                    "username": "mcp-user", "password": "user123", "client_id": "echo-mcp-server",
+                    "client_secret": "echo-mcp-server-secret",
+                ], "unauthorized_client"
+            ),
+            (
+                [
+                    "username": "mcp-user", "password": "user123", "client_id": "echo-mcp-server",
+                    "client_secret": "wrong",
+                ], "invalid_client"
+            ),
             (["username": "mcp-user", "password": "user123", "client_id": "no-such-client"], "invalid_client"),
             (["username": "mcp-user", "password": "user123", "resource": "not a uri"], "invalid_target"),
         ])
@@ -149,9 +180,11 @@ struct Step9Tests {
     @Test("a repeated parameter is refused (RFC 6749 §3.1), at the token and the authorization endpoint")
     func repeatedParameters() async throws {
         try await step9App().test(.router) { client in
-            let form = "grant_type=password&client_id=mcp-test-client&username=mcp-user&password=user123&username=mcp-admin"
+            let form =
+                "grant_type=password&client_id=mcp-test-client&username=mcp-user&password=user123&username=mcp-admin"
             let token = try await client.execute(
-                uri: tokenPath, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+                uri: tokenPath, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: form))
             #expect(try token.json()["error"] == "invalid_request")
             let authorize = try await client.execute(
                 uri: authPath + "?client_id=mcp-test-client&client_id=evil&response_type=code", method: .get)
@@ -163,7 +196,8 @@ struct Step9Tests {
     @Test("an RFC 8707 resource becomes the token's audience")
     func resourceIndicator() async throws {
         try await step9App().test(.router) { client in
-            let response = try await passwordGrant(client, "mcp-user", "user123", extra: ["resource": "http://localhost:9000/mcp"])
+            let response = try await passwordGrant(
+                client, "mcp-user", "user123", extra: ["resource": "http://localhost:9000/mcp"])
             #expect(claims(try response.json()["access_token"]?.stringValue)["aud"] == "http://localhost:9000/mcp")
         }
     }
@@ -172,19 +206,29 @@ struct Step9Tests {
     func clientCredentials() async throws {
         try await step9App().test(.router) { client in
             let basic = Data("echo-mcp-server:echo-mcp-server-secret".utf8).base64EncodedString()
-            let viaBasic = try await client.postForm(tokenPath, ["grant_type": "client_credentials"], headers: [.authorization: "Basic \(basic)"])
+            let viaBasic = try await client.postForm(
+                tokenPath, ["grant_type": "client_credentials"], headers: [.authorization: "Basic \(basic)"])
             #expect(viaBasic.status == .ok)
             let token = claims(try viaBasic.json()["access_token"]?.stringValue)
             #expect(token["azp"] == "echo-mcp-server")
             #expect(token["preferred_username"] == "service-account-echo-mcp-server")
             #expect(try viaBasic.json()["refresh_token"] == nil)
             let viaForm = try await client.postForm(
-                tokenPath, ["grant_type": "client_credentials", "client_id": "echo-mcp-server", "client_secret": "echo-mcp-server-secret"])
+                tokenPath,
+                [
+                    "grant_type": "client_credentials", "client_id": "echo-mcp-server",
+                    "client_secret": "echo-mcp-server-secret",
+                ])
             #expect(viaForm.status == .ok)
             let wrong = try await client.postForm(
-                tokenPath, ["grant_type": "client_credentials", "client_id": "echo-mcp-server", "client_secret": "echo-mcp-server-secreT"])
+                tokenPath,
+                [
+                    "grant_type": "client_credentials", "client_id": "echo-mcp-server",
+                    "client_secret": "echo-mcp-server-secreT",
+                ])
             #expect(wrong.status == .unauthorized)
-            let publicClient = try await client.postForm(tokenPath, ["grant_type": "client_credentials", "client_id": "mcp-test-client"])
+            let publicClient = try await client.postForm(
+                tokenPath, ["grant_type": "client_credentials", "client_id": "mcp-test-client"])
             #expect(try publicClient.json()["error"] == "unauthorized_client")
         }
     }
@@ -196,7 +240,8 @@ struct Step9Tests {
             let wrongPassword = try await login(client, pkce: pkce, password: "nope")
             #expect(wrongPassword.status == .unauthorized)
             #expect(String(buffer: wrongPassword.body).contains("Invalid username or password."))
-            let redirect = try await login(client, pkce: pkce, extra: ["state": "xyz-state", "scope": fullScope, "nonce": "n-0S6"])
+            let redirect = try await login(
+                client, pkce: pkce, extra: ["state": "xyz-state", "scope": fullScope, "nonce": "n-0S6"])
             #expect(redirect.status == .found)
             #expect(redirect.redirectTarget == callback)
             let parameters = redirect.redirectParameters
@@ -218,12 +263,17 @@ struct Step9Tests {
     @Test("a wrong verifier, a missing one, or another redirect_uri is refused, and burns the code")
     func codeChecks() async throws {
         try await step9App().test(.router) { client in
-            for (verifier, redirectURI) in [(PKCEVerifier().verifier, callback), (nil, callback), ("valid", "http://localhost:6274/oauth/callback")] {
+            for (verifier, redirectURI) in [
+                (PKCEVerifier().verifier, callback), (nil, callback), ("valid", "http://localhost:6274/oauth/callback"),
+            ] {
                 let pkce = PKCEVerifier()
                 let code = try #require(try await login(client, pkce: pkce).redirectParameters["code"])
-                let refused = try await exchange(client, code: code, verifier: verifier == "valid" ? pkce.verifier : verifier, redirectURI: redirectURI)
+                let refused = try await exchange(
+                    client, code: code, verifier: verifier == "valid" ? pkce.verifier : verifier,
+                    redirectURI: redirectURI)
                 #expect(try refused.json()["error"] == "invalid_grant")
-                #expect(try await exchange(client, code: code, verifier: pkce.verifier).json()["error"] == "invalid_grant")
+                #expect(
+                    try await exchange(client, code: code, verifier: pkce.verifier).json()["error"] == "invalid_grant")
             }
         }
     }
@@ -244,9 +294,12 @@ struct Step9Tests {
         try await step9App().test(.router) { client in
             let pkce = PKCEVerifier()
             let code = try #require(try await login(client, pkce: pkce).redirectParameters["code"])
-            let registered = try await client.postJSON(registrationPath, #"{"redirect_uris":["\#(callback)"],"token_endpoint_auth_method":"none"}"#)
+            let registered = try await client.postJSON(
+                registrationPath, #"{"redirect_uris":["\#(callback)"],"token_endpoint_auth_method":"none"}"#)
             let other = try #require(try registered.json()["client_id"]?.stringValue)
-            #expect(try await exchange(client, code: code, verifier: pkce.verifier, clientID: other).json()["error"] == "invalid_grant")
+            #expect(
+                try await exchange(client, code: code, verifier: pkce.verifier, clientID: other).json()["error"]
+                    == "invalid_grant")
         }
     }
 
@@ -285,18 +338,24 @@ struct Step9Tests {
     @Test("refresh tokens: usable once by their client, replaced on use, refused to another client")
     func refreshTokens() async throws {
         try await step9App().test(.router) { client in
-            let first = try #require(try await passwordGrant(client, "mcp-user", "user123").json()["refresh_token"]?.stringValue)
-            let refreshed = try await client.postForm(tokenPath, ["grant_type": "refresh_token", "refresh_token": first, "client_id": "mcp-test-client"])
+            let first = try #require(
+                try await passwordGrant(client, "mcp-user", "user123").json()["refresh_token"]?.stringValue)
+            let refreshed = try await client.postForm(
+                tokenPath, ["grant_type": "refresh_token", "refresh_token": first, "client_id": "mcp-test-client"])
             #expect(refreshed.status == .ok)
             #expect(try refreshed.json()["scope"] == "openid profile email mcp:read mcp:tools")
             let second = try #require(try refreshed.json()["refresh_token"]?.stringValue)
-            let reused = try await client.postForm(tokenPath, ["grant_type": "refresh_token", "refresh_token": first, "client_id": "mcp-test-client"])
+            let reused = try await client.postForm(
+                tokenPath, ["grant_type": "refresh_token", "refresh_token": first, "client_id": "mcp-test-client"])
             #expect(try reused.json()["error"] == "invalid_grant")
-            let registered = try await client.postJSON(registrationPath, #"{"redirect_uris":["\#(callback)"],"token_endpoint_auth_method":"none"}"#)
+            let registered = try await client.postJSON(
+                registrationPath, #"{"redirect_uris":["\#(callback)"],"token_endpoint_auth_method":"none"}"#)
             let other = try #require(try registered.json()["client_id"]?.stringValue)
-            let stolen = try await client.postForm(tokenPath, ["grant_type": "refresh_token", "refresh_token": second, "client_id": other])
+            let stolen = try await client.postForm(
+                tokenPath, ["grant_type": "refresh_token", "refresh_token": second, "client_id": other])
             #expect(try stolen.json()["error"] == "invalid_grant")
-            let stillValid = try await client.postForm(tokenPath, ["grant_type": "refresh_token", "refresh_token": second, "client_id": "mcp-test-client"])
+            let stillValid = try await client.postForm(
+                tokenPath, ["grant_type": "refresh_token", "refresh_token": second, "client_id": "mcp-test-client"])
             #expect(stillValid.status == .ok)
         }
     }
@@ -304,7 +363,8 @@ struct Step9Tests {
     @Test("a registered client can run the whole code flow; its tokens carry aud echo-mcp-server")
     func registrationThenCodeFlow() async throws {
         try await step9App().test(.router) { client in
-            let metadata = #"{"client_name":"step 11","redirect_uris":["http://127.0.0.1:53682/callback"],"grant_types":["authorization_code","refresh_token"],"token_endpoint_auth_method":"none","scope":"mcp:read mcp:tools"}"#
+            let metadata =
+                #"{"client_name":"step 11","redirect_uris":["http://127.0.0.1:53682/callback"],"grant_types":["authorization_code","refresh_token"],"token_endpoint_auth_method":"none","scope":"mcp:read mcp:tools"}"#
             let registered = try await client.postJSON(registrationPath, metadata)
             #expect(registered.status == .created)
             let body = try registered.json()
@@ -316,30 +376,43 @@ struct Step9Tests {
                 client, clientID: clientID, redirectURI: "http://127.0.0.1:53682/callback", pkce: pkce,
                 extra: ["state": "st", "scope": "mcp:read mcp:tools", "resource": "http://localhost:9000/mcp"])
             let code = try #require(redirect.redirectParameters["code"])
-            let tokens = try await exchange(client, code: code, verifier: pkce.verifier, redirectURI: "http://127.0.0.1:53682/callback", clientID: clientID)
+            let tokens = try await exchange(
+                client, code: code, verifier: pkce.verifier, redirectURI: "http://127.0.0.1:53682/callback",
+                clientID: clientID)
             let token = claims(try tokens.json()["access_token"]?.stringValue)
             #expect(token["azp"] == .string(clientID))
             #expect(token["aud"] == "http://localhost:9000/mcp")
-            #expect(token["scope"] == "profile email mcp:read mcp:tools")  // the realm's default scopes, and those asked for
+            // the realm's default scopes, and those asked for
+            #expect(token["scope"] == "profile email mcp:read mcp:tools")
         }
     }
 
     @Test("a confidential registration gets a secret it must then present")
     func confidentialRegistration() async throws {
         try await step9App().test(.router) { client in
-            let registered = try await client.postJSON(registrationPath, #"{"redirect_uris":["https://localhost/cb"],"token_endpoint_auth_method":"client_secret_post"}"#)
+            let registered = try await client.postJSON(
+                registrationPath,
+                #"{"redirect_uris":["https://localhost/cb"],"token_endpoint_auth_method":"client_secret_post"}"#)
             let body = try registered.json()
             let clientID = try #require(body["client_id"]?.stringValue)
             let secret = try #require(body["client_secret"]?.stringValue)
             let pkce = PKCEVerifier()
-            let code = try #require(try await login(client, clientID: clientID, redirectURI: "https://localhost/cb", pkce: pkce).redirectParameters["code"])
-            let withoutSecret = try await exchange(client, code: code, verifier: pkce.verifier, redirectURI: "https://localhost/cb", clientID: clientID)
+            let code = try #require(
+                try await login(client, clientID: clientID, redirectURI: "https://localhost/cb", pkce: pkce)
+                    .redirectParameters["code"])
+            let withoutSecret = try await exchange(
+                client, code: code, verifier: pkce.verifier, redirectURI: "https://localhost/cb", clientID: clientID)
             #expect(withoutSecret.status == .unauthorized)
-            let code2 = try #require(try await login(client, clientID: clientID, redirectURI: "https://localhost/cb", pkce: pkce).redirectParameters["code"])
+            let code2 = try #require(
+                try await login(client, clientID: clientID, redirectURI: "https://localhost/cb", pkce: pkce)
+                    .redirectParameters["code"])
             let withSecret = try await client.postForm(
                 tokenPath,
-                ["grant_type": "authorization_code", "code": code2, "client_id": clientID, "client_secret": secret, "redirect_uri": "https://localhost/cb",
-                 "code_verifier": pkce.verifier])
+                [
+                    "grant_type": "authorization_code", "code": code2, "client_id": clientID, "client_secret": secret,
+                    "redirect_uri": "https://localhost/cb",
+                    "code_verifier": pkce.verifier,
+                ])
             #expect(withSecret.status == .ok)
         }
     }
@@ -355,7 +428,10 @@ struct Step9Tests {
             (#"{"redirect_uris":["http://127.0.0.1:8765/cb"],"grant_types":["password"]}"#, "invalid_client_metadata"),
             (#"{"redirect_uris":["http://127.0.0.1:8765/cb"],"grant_types":["implicit"]}"#, "invalid_client_metadata"),
             (#"{"redirect_uris":["http://127.0.0.1:8765/cb"],"scope":"mcp:read admin"}"#, "invalid_client_metadata"),
-            (#"{"redirect_uris":["http://127.0.0.1:8765/cb"],"token_endpoint_auth_method":"private_key_jwt"}"#, "invalid_client_metadata"),
+            (
+                #"{"redirect_uris":["http://127.0.0.1:8765/cb"],"token_endpoint_auth_method":"private_key_jwt"}"#,
+                "invalid_client_metadata"
+            ),
             (#"[1,2]"#, "invalid_client_metadata"),
             (#"{"redirect_uris":"#, "invalid_client_metadata"),
         ])
@@ -373,24 +449,32 @@ struct Step9Tests {
     @Test("userinfo answers for a valid access token, and 401 otherwise")
     func userinfo() async throws {
         try await step9App().test(.router) { client in
-            let token = try #require(try await passwordGrant(client, "mcp-readonly", "readonly123").json()["access_token"]?.stringValue)
-            let info = try await client.get(realmPath + "/protocol/openid-connect/userinfo", headers: [.authorization: "Bearer \(token)"])
+            let token = try #require(
+                try await passwordGrant(client, "mcp-readonly", "readonly123").json()["access_token"]?.stringValue)
+            let info = try await client.get(
+                realmPath + "/protocol/openid-connect/userinfo", headers: [.authorization: "Bearer \(token)"])
             #expect(try info.json()["preferred_username"] == "mcp-readonly")
             #expect(try info.json()["email"] == "mcp-readonly@example.com")
             #expect(try await client.get(realmPath + "/protocol/openid-connect/userinfo").status == .unauthorized)
             let forged = ForgedToken.tamperedSignature(token)
-            #expect(try await client.get(realmPath + "/protocol/openid-connect/userinfo", headers: [.authorization: "Bearer \(forged)"]).status == .unauthorized)
+            #expect(
+                try await client.get(
+                    realmPath + "/protocol/openid-connect/userinfo", headers: [.authorization: "Bearer \(forged)"]
+                ).status == .unauthorized)
         }
     }
 
     @Test("the login page escapes what it shows")
     func loginPageEscapes() async throws {
-        let registered = #"{"client_name":"<script>alert(1)</script>","redirect_uris":["\#(callback)"],"token_endpoint_auth_method":"none"}"#
+        let registered =
+            #"{"client_name":"<script>alert(1)</script>","redirect_uris":["\#(callback)"],"token_endpoint_auth_method":"none"}"#
         try await step9App().test(.router) { client in
-            let clientID = try #require(try await client.postJSON(registrationPath, registered).json()["client_id"]?.stringValue)
+            let clientID = try #require(
+                try await client.postJSON(registrationPath, registered).json()["client_id"]?.stringValue)
             let pkce = PKCEVerifier()
             let page = try await client.execute(
-                uri: authPath + "?response_type=code&client_id=\(clientID)&redirect_uri=\(callback)&code_challenge=\(pkce.challenge)&code_challenge_method=S256",
+                uri: authPath
+                    + "?response_type=code&client_id=\(clientID)&redirect_uri=\(callback)&code_challenge=\(pkce.challenge)&code_challenge_method=S256",
                 method: .get)
             #expect(!String(buffer: page.body).contains("<script>"))
             #expect(String(buffer: page.body).contains("&lt;script&gt;"))

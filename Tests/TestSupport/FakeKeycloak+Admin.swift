@@ -25,15 +25,21 @@ struct StoredRealm: Sendable {
     var name: String { settings["realm"]?.stringValue ?? "" }
 
     func scopeName(_ id: String) -> String? { clientScopes.first { $0["id"]?.stringValue == id }?["name"]?.stringValue }
-    func scopeID(_ name: String) -> String? { clientScopes.first { $0["name"]?.stringValue == name }?["id"]?.stringValue }
+    func scopeID(_ name: String) -> String? {
+        clientScopes.first { $0["name"]?.stringValue == name }?["id"]?.stringValue
+    }
 
     /// The realm in realm-file form, for the ``Realm`` model that answers password grants.
     func representation() throws -> RealmRepresentation {
         var mappings: [String: [Value]] = [:]
         for (scopeID, byClient) in scopeMappings.sorted(by: { $0.key < $1.key }) {
             for (clientID, roleIDs) in byClient {
-                guard let client = clients.first(where: { $0.id == clientID }), let scope = scopeName(scopeID) else { continue }
-                let roles = roleIDs.compactMap { id in client.roles.first { $0.id == id }?.name }.map { Value.string($0) }
+                guard let client = clients.first(where: { $0.id == clientID }), let scope = scopeName(scopeID) else {
+                    continue
+                }
+                let roles = roleIDs.compactMap { id in client.roles.first { $0.id == id }?.name }.map {
+                    Value.string($0)
+                }
                 mappings[client.clientId, default: []].append(["clientScope": .string(scope), "roles": .array(roles)])
             }
         }
@@ -47,16 +53,22 @@ struct StoredRealm: Sendable {
             var roles: [String: Value] = [:]
             for (clientID, roleIDs) in user.clientRoles {
                 guard let client = clients.first(where: { $0.id == clientID }) else { continue }
-                roles[client.clientId] = .array(roleIDs.compactMap { id in client.roles.first { $0.id == id }?.name }.map { .string($0) })
+                roles[client.clientId] = .array(
+                    roleIDs.compactMap { id in client.roles.first { $0.id == id }?.name }.map { .string($0) })
             }
-            var fields: [String: Value] = ["username": user.fields["username"] ?? "", "enabled": user.fields["enabled"] ?? false]
-            if let password = user.password { fields["credentials"] = [["type": "password", "value": .string(password)]] }
+            var fields: [String: Value] = [
+                "username": user.fields["username"] ?? "", "enabled": user.fields["enabled"] ?? false,
+            ]
+            if let password = user.password {
+                fields["credentials"] = [["type": "password", "value": .string(password)]]
+            }
             fields["clientRoles"] = .object(roles)
             return .object(fields)
         }
         let realm: Value = [
             "realm": .string(name), "clientScopes": .array(clientScopes.map { .object($0) }),
-            "clientScopeMappings": .object(mappings.mapValues { .array($0) }), "clients": .array(clientValues), "users": .array(userValues),
+            "clientScopeMappings": .object(mappings.mapValues { .array($0) }), "clients": .array(clientValues),
+            "users": .array(userValues),
         ]
         return try JSONDecoder().decode(RealmRepresentation.self, from: JSONEncoder().encode(realm))
     }
@@ -80,7 +92,8 @@ struct StoredRole: Sendable {
 
     var value: Value {
         var fields: [String: Value] = [
-            "id": .string(id), "name": .string(name), "composite": false, "clientRole": true, "containerId": .string(containerID),
+            "id": .string(id), "name": .string(name), "composite": false, "clientRole": true,
+            "containerId": .string(containerID),
         ]
         if let description { fields["description"] = .string(description) }
         return .object(fields)
@@ -110,23 +123,37 @@ extension FakeKeycloak {
         routes.on(.get, realm) { fake, call in Self.json(.object(try fake.realm(call).settings)) }
         routes.on(.put, realm) { try $0.updateRealm($1) }
 
-        routes.on(.get, realm + "/client-scopes") { fake, call in Self.json(.array(try fake.realm(call).clientScopes.map { .object($0) })) }
+        routes.on(.get, realm + "/client-scopes") { fake, call in
+            Self.json(.array(try fake.realm(call).clientScopes.map { .object($0) }))
+        }
         routes.on(.post, realm + "/client-scopes") { try $0.createClientScope($1) }
         routes.on(.put, realm + "/client-scopes/:id") { try $0.updateClientScope($1) }
         routes.on(.get, realm + "/client-scopes/:id/protocol-mappers/models") { fake, call in
             Self.json(try fake.clientScope(call)["protocolMappers"] ?? [])
         }
         routes.on(.post, realm + "/client-scopes/:id/protocol-mappers/models") { try $0.createProtocolMapper($1) }
-        routes.on(.put, realm + "/client-scopes/:id/protocol-mappers/models/:mapper") { try $0.updateProtocolMapper($1) }
+        routes.on(.put, realm + "/client-scopes/:id/protocol-mappers/models/:mapper") {
+            try $0.updateProtocolMapper($1)
+        }
         routes.on(.get, realm + "/client-scopes/:id/scope-mappings/clients/:client") { try $0.scopeMappings($1) }
-        routes.on(.post, realm + "/client-scopes/:id/scope-mappings/clients/:client") { try $0.changeScopeMappings($1, add: true) }
-        routes.on(.delete, realm + "/client-scopes/:id/scope-mappings/clients/:client") { try $0.changeScopeMappings($1, add: false) }
+        routes.on(.post, realm + "/client-scopes/:id/scope-mappings/clients/:client") {
+            try $0.changeScopeMappings($1, add: true)
+        }
+        routes.on(.delete, realm + "/client-scopes/:id/scope-mappings/clients/:client") {
+            try $0.changeScopeMappings($1, add: false)
+        }
 
         for kind in ["default", "optional"] {
-            for (list, client) in [("/default-\(kind)-client-scopes", false), ("/clients/:id/\(kind)-client-scopes", true)] {
+            for (list, client) in [
+                ("/default-\(kind)-client-scopes", false), ("/clients/:id/\(kind)-client-scopes", true),
+            ] {
                 routes.on(.get, realm + list) { try $0.scopeList($1, kind: kind, client: client) }
-                routes.on(.put, realm + list + "/:scope") { try $0.changeScopeList($1, kind: kind, client: client, add: true) }
-                routes.on(.delete, realm + list + "/:scope") { try $0.changeScopeList($1, kind: kind, client: client, add: false) }
+                routes.on(.put, realm + list + "/:scope") {
+                    try $0.changeScopeList($1, kind: kind, client: client, add: true)
+                }
+                routes.on(.delete, realm + list + "/:scope") {
+                    try $0.changeScopeList($1, kind: kind, client: client, add: false)
+                }
             }
         }
 
@@ -136,7 +163,9 @@ extension FakeKeycloak {
         routes.on(.get, realm + "/clients/:id/client-secret") { fake, call in
             Self.json(["type": "secret", "value": try fake.client(call).fields["secret"] ?? .null])
         }
-        routes.on(.get, realm + "/clients/:id/roles") { fake, call in Self.json(.array(try fake.client(call).roles.map(\.value))) }
+        routes.on(.get, realm + "/clients/:id/roles") { fake, call in
+            Self.json(.array(try fake.client(call).roles.map(\.value)))
+        }
         routes.on(.post, realm + "/clients/:id/roles") { try $0.createClientRole($1) }
         routes.on(.put, realm + "/clients/:id/roles/:role") { try $0.updateClientRole($1) }
 
@@ -146,7 +175,9 @@ extension FakeKeycloak {
         routes.on(.put, realm + "/users/:id/reset-password") { try $0.resetPassword($1) }
         routes.on(.get, realm + "/users/:id/role-mappings/clients/:client") { try $0.userRoles($1) }
         routes.on(.post, realm + "/users/:id/role-mappings/clients/:client") { try $0.changeUserRoles($1, add: true) }
-        routes.on(.delete, realm + "/users/:id/role-mappings/clients/:client") { try $0.changeUserRoles($1, add: false) }
+        routes.on(.delete, realm + "/users/:id/role-mappings/clients/:client") {
+            try $0.changeUserRoles($1, add: false)
+        }
 
         routes.on(.get, realm + "/components") { try $0.components($1) }
         routes.on(.post, realm + "/components") { try $0.createComponent($1) }
@@ -158,10 +189,15 @@ extension FakeKeycloak {
     /// Creates a realm from its representation: the settings it gives, and its scopes, clients, roles, users and
     /// components, or Keycloak's built-in scopes and registration policies where it gives none.
     func createRealm(_ representation: [String: Value]) throws {
-        guard let name = representation["realm"]?.stringValue, !name.isEmpty else { throw Refusal(.badRequest, "Realm name cannot be empty") }
-        guard name != "master", realms[name] == nil else { throw Refusal(.conflict, "Conflict detected. See logs for details") }
+        guard let name = representation["realm"]?.stringValue, !name.isEmpty else {
+            throw Refusal(.badRequest, "Realm name cannot be empty")
+        }
+        guard name != "master", realms[name] == nil else {
+            throw Refusal(.conflict, "Conflict detected. See logs for details")
+        }
         var settings: [String: Value] = [
-            "id": .string(newID()), "enabled": false, "accessTokenLifespan": 300, "ssoSessionIdleTimeout": 1800, "sslRequired": "external",
+            "id": .string(newID()), "enabled": false, "accessTokenLifespan": 300, "ssoSessionIdleTimeout": 1800,
+            "sslRequired": "external",
             "registrationAllowed": false,
         ]
         for (key, value) in representation where !Self.importedCollections.contains(key) { settings[key] = value }
@@ -170,25 +206,36 @@ extension FakeKeycloak {
         for scope in representation["clientScopes"]?.arrayValue ?? Self.builtInClientScopes {
             realm.clientScopes.append(withIDs(scope.objectValue ?? [:]))
         }
-        let defaults = representation["defaultDefaultClientScopes"]?.arrayValue?.compactMap(\.stringValue) ?? Self.builtInDefaultScopes
-        let optionals = representation["defaultOptionalClientScopes"]?.arrayValue?.compactMap(\.stringValue) ?? Self.builtInOptionalScopes
-        realm.scopeLists = ["default": defaults.compactMap(realm.scopeID), "optional": optionals.compactMap(realm.scopeID)]
+        let defaults =
+            representation["defaultDefaultClientScopes"]?.arrayValue?.compactMap(\.stringValue)
+            ?? Self.builtInDefaultScopes
+        let optionals =
+            representation["defaultOptionalClientScopes"]?.arrayValue?.compactMap(\.stringValue)
+            ?? Self.builtInOptionalScopes
+        realm.scopeLists = [
+            "default": defaults.compactMap(realm.scopeID), "optional": optionals.compactMap(realm.scopeID),
+        ]
 
-        for client in representation["clients"]?.arrayValue ?? [] { try addClient(client.objectValue ?? [:], to: &realm) }
+        for client in representation["clients"]?.arrayValue ?? [] {
+            try addClient(client.objectValue ?? [:], to: &realm)
+        }
         for (clientId, roles) in representation["roles"]?["client"]?.objectValue ?? [:] {
             guard let index = realm.clients.firstIndex(where: { $0.clientId == clientId }) else { continue }
             for role in roles.arrayValue ?? [] {
                 let containerID = realm.clients[index].id
                 realm.clients[index].roles.append(
                     StoredRole(
-                        id: newID(), name: role["name"]?.stringValue ?? "", description: role["description"]?.stringValue, containerID: containerID))
+                        id: newID(), name: role["name"]?.stringValue ?? "",
+                        description: role["description"]?.stringValue, containerID: containerID))
             }
         }
         for (clientId, mappings) in representation["clientScopeMappings"]?.objectValue ?? [:] {
             guard let client = realm.clients.first(where: { $0.clientId == clientId }) else { continue }
             for mapping in mappings.arrayValue ?? [] {
                 guard let scopeID = realm.scopeID(mapping["clientScope"]?.stringValue ?? "") else { continue }
-                let roleIDs = (mapping["roles"]?.arrayValue ?? []).compactMap { name in client.roles.first { $0.name == name.stringValue }?.id }
+                let roleIDs = (mapping["roles"]?.arrayValue ?? []).compactMap { name in
+                    client.roles.first { $0.name == name.stringValue }?.id
+                }
                 realm.scopeMappings[scopeID, default: [:]][client.id, default: []] += roleIDs
             }
         }
@@ -196,7 +243,9 @@ extension FakeKeycloak {
             var stored = newUser(user.objectValue ?? [:])
             for (clientId, names) in user["clientRoles"]?.objectValue ?? [:] {
                 guard let client = realm.clients.first(where: { $0.clientId == clientId }) else { continue }
-                stored.clientRoles[client.id] = (names.arrayValue ?? []).compactMap { name in client.roles.first { $0.name == name.stringValue }?.id }
+                stored.clientRoles[client.id] = (names.arrayValue ?? []).compactMap { name in
+                    client.roles.first { $0.name == name.stringValue }?.id
+                }
             }
             realm.users.append(stored)
         }
@@ -214,7 +263,9 @@ extension FakeKeycloak {
     }
 
     func realm(_ call: Call) throws -> StoredRealm {
-        guard let realm = realms[call.parameter("realm")] else { throw Refusal(.notFound, error: "Realm not found.", description: "") }
+        guard let realm = realms[call.parameter("realm")] else {
+            throw Refusal(.notFound, error: "Realm not found.", description: "")
+        }
         return realm
     }
 
@@ -228,14 +279,17 @@ extension FakeKeycloak {
 
     func updateRealm(_ call: Call) throws -> Hummingbird.Response {
         let update = try Self.body(call, as: .realm)
-        try change(call) { realm in realm.settings = Self.merged(realm.settings, update.filter { $0.key != "id" && $0.key != "realm" }) }
+        try change(call) { realm in
+            realm.settings = Self.merged(realm.settings, update.filter { $0.key != "id" && $0.key != "realm" })
+        }
         return Self.noContent
     }
 
     // MARK: Client scopes
 
     func clientScope(_ call: Call) throws -> [String: Value] {
-        guard let scope = try realm(call).clientScopes.first(where: { $0["id"]?.stringValue == call.parameter("id") }) else {
+        guard let scope = try realm(call).clientScopes.first(where: { $0["id"]?.stringValue == call.parameter("id") })
+        else {
             throw Refusal(.notFound, "Could not find client scope")
         }
         return scope
@@ -250,7 +304,8 @@ extension FakeKeycloak {
             }
             realm.clientScopes.append(stored)
         }
-        return Self.created(call.base + "/admin/realms/\(call.parameter("realm"))/client-scopes/\(stored["id"]?.stringValue ?? "")")
+        return Self.created(
+            call.base + "/admin/realms/\(call.parameter("realm"))/client-scopes/\(stored["id"]?.stringValue ?? "")")
     }
 
     func updateClientScope(_ call: Call) throws -> Hummingbird.Response {
@@ -338,7 +393,9 @@ extension FakeKeycloak {
         let other = kind == "default" ? "optional" : "default"
         func apply(_ lists: inout [String: [String]]) throws {
             if add {
-                guard !(lists[other] ?? []).contains(scopeID) else { throw Refusal(.conflict, "Client scope already linked as \(other)") }
+                guard !(lists[other] ?? []).contains(scopeID) else {
+                    throw Refusal(.conflict, "Client scope already linked as \(other)")
+                }
                 if !(lists[kind] ?? []).contains(scopeID) { lists[kind, default: []].append(scopeID) }
             } else {
                 lists[kind]?.removeAll { $0 == scopeID }
@@ -347,7 +404,9 @@ extension FakeKeycloak {
         if isClient {
             let index = try clientIndex(call)
             try change(call) { realm in
-                var lists = ["default": realm.clients[index].defaultScopes, "optional": realm.clients[index].optionalScopes]
+                var lists = [
+                    "default": realm.clients[index].defaultScopes, "optional": realm.clients[index].optionalScopes,
+                ]
                 try apply(&lists)
                 realm.clients[index].defaultScopes = lists["default"] ?? []
                 realm.clients[index].optionalScopes = lists["optional"] ?? []
@@ -381,8 +440,10 @@ extension FakeKeycloak {
             .array(
                 clients.map { client in
                     var fields = client.fields
-                    fields["defaultClientScopes"] = .array(client.defaultScopes.compactMap(realm.scopeName).map { .string($0) })
-                    fields["optionalClientScopes"] = .array(client.optionalScopes.compactMap(realm.scopeName).map { .string($0) })
+                    fields["defaultClientScopes"] = .array(
+                        client.defaultScopes.compactMap(realm.scopeName).map { .string($0) })
+                    fields["optionalClientScopes"] = .array(
+                        client.optionalScopes.compactMap(realm.scopeName).map { .string($0) })
                     return .object(fields)
                 }))
     }
@@ -397,16 +458,24 @@ extension FakeKeycloak {
 
     /// A new client: Keycloak's defaults, a generated secret if confidential, and the realm's default client scopes unless it names its own.
     func addClient(_ body: [String: Value], to realm: inout StoredRealm) throws {
-        guard let clientId = body["clientId"]?.stringValue, !clientId.isEmpty else { throw Refusal(.badRequest, "clientId is required") }
-        guard !realm.clients.contains(where: { $0.clientId == clientId }) else { throw Refusal(.conflict, "Client \(clientId) already exists") }
+        guard let clientId = body["clientId"]?.stringValue, !clientId.isEmpty else {
+            throw Refusal(.badRequest, "clientId is required")
+        }
+        guard !realm.clients.contains(where: { $0.clientId == clientId }) else {
+            throw Refusal(.conflict, "Client \(clientId) already exists")
+        }
         var fields: [String: Value] = [
-            "id": .string(newID()), "surrogateAuthRequired": false, "enabled": true, "bearerOnly": false, "consentRequired": false,
-            "standardFlowEnabled": true, "implicitFlowEnabled": false, "directAccessGrantsEnabled": false, "serviceAccountsEnabled": false,
-            "publicClient": false, "frontchannelLogout": true, "protocol": "openid-connect", "fullScopeAllowed": true, "redirectUris": [],
+            "id": .string(newID()), "surrogateAuthRequired": false, "enabled": true, "bearerOnly": false,
+            "consentRequired": false,
+            "standardFlowEnabled": true, "implicitFlowEnabled": false, "directAccessGrantsEnabled": false,
+            "serviceAccountsEnabled": false,
+            "publicClient": false, "frontchannelLogout": true, "protocol": "openid-connect", "fullScopeAllowed": true,
+            "redirectUris": [],
             "webOrigins": [], "clientAuthenticatorType": "client-secret",
             "attributes": ["backchannel.logout.session.required": "true", "post.logout.redirect.uris": "+"],
         ]
-        fields = Self.merged(fields, body.filter { !["id", "defaultClientScopes", "optionalClientScopes"].contains($0.key) })
+        fields = Self.merged(
+            fields, body.filter { !["id", "defaultClientScopes", "optionalClientScopes"].contains($0.key) })
         if fields["publicClient"] == false, fields["secret"] == nil { fields["secret"] = .string(UUID().uuidString) }
         if fields["publicClient"] == true { fields["secret"] = nil }
         func scopes(_ field: String, else list: String) -> [String] {
@@ -418,7 +487,9 @@ extension FakeKeycloak {
     }
 
     func updateClient(_ call: Call) throws -> Hummingbird.Response {
-        let update = try Self.body(call, as: .client).filter { !["id", "defaultClientScopes", "optionalClientScopes"].contains($0.key) }
+        let update = try Self.body(call, as: .client).filter {
+            !["id", "defaultClientScopes", "optionalClientScopes"].contains($0.key)
+        }
         let index = try clientIndex(call)
         try change(call) { realm in realm.clients[index].fields = Self.merged(realm.clients[index].fields, update) }
         return Self.noContent
@@ -434,9 +505,12 @@ extension FakeKeycloak {
                 throw Refusal(.conflict, "Role with name \(name) already exists")
             }
             realm.clients[index].roles.append(
-                StoredRole(id: id, name: name, description: role["description"]?.stringValue, containerID: realm.clients[index].id))
+                StoredRole(
+                    id: id, name: name, description: role["description"]?.stringValue,
+                    containerID: realm.clients[index].id))
         }
-        return Self.created(call.base + "/admin/realms/\(call.parameter("realm"))/clients/\(call.parameter("id"))/roles/\(name)")
+        return Self.created(
+            call.base + "/admin/realms/\(call.parameter("realm"))/clients/\(call.parameter("id"))/roles/\(name)")
     }
 
     func updateClientRole(_ call: Call) throws -> Hummingbird.Response {
@@ -446,16 +520,22 @@ extension FakeKeycloak {
             guard let at = realm.clients[index].roles.firstIndex(where: { $0.name == call.parameter("role") }) else {
                 throw Refusal(.notFound, "Could not find role")
             }
-            if let description = role["description"]?.stringValue { realm.clients[index].roles[at].description = description }
+            if let description = role["description"]?.stringValue {
+                realm.clients[index].roles[at].description = description
+            }
         }
         return Self.noContent
     }
 
     /// The ids of the roles of `client` in a role-list body; each must name one by id.
     func roleIDs(_ call: Call, of client: StoredClient) throws -> [String] {
-        guard case .array(let roles) = try Self.bodyValue(call, as: .role) else { throw Refusal(.badRequest, "Expected a list of roles") }
+        guard case .array(let roles) = try Self.bodyValue(call, as: .role) else {
+            throw Refusal(.badRequest, "Expected a list of roles")
+        }
         return try roles.map { role in
-            guard let id = role["id"]?.stringValue, client.roles.contains(where: { $0.id == id }) else { throw Refusal(.notFound, "Role not found") }
+            guard let id = role["id"]?.stringValue, client.roles.contains(where: { $0.id == id }) else {
+                throw Refusal(.notFound, "Role not found")
+            }
             return id
         }
     }
@@ -464,11 +544,13 @@ extension FakeKeycloak {
 
     func newUser(_ body: [String: Value]) -> StoredUser {
         var fields: [String: Value] = [
-            "id": .string(newID()), "createdTimestamp": .int(Int(Date().timeIntervalSince1970 * 1000)), "enabled": false,
+            "id": .string(newID()), "createdTimestamp": .int(Int(Date().timeIntervalSince1970 * 1000)),
+            "enabled": false,
             "emailVerified": false, "totp": false,
         ]
         fields = Self.merged(fields, body.filter { !["id", "credentials", "clientRoles"].contains($0.key) })
-        let password = body["credentials"]?.arrayValue?.first { $0["type"]?.stringValue == "password" }?["value"]?.stringValue
+        let password = body["credentials"]?.arrayValue?.first { $0["type"]?.stringValue == "password" }?["value"]?
+            .stringValue
         return StoredUser(fields: fields, password: password)
     }
 
@@ -505,8 +587,11 @@ extension FakeKeycloak {
         let body = try Self.body(call, as: .user)
         let index = try user(call)
         try change(call) { realm in
-            realm.users[index].fields = Self.merged(realm.users[index].fields, body.filter { !["id", "credentials", "clientRoles"].contains($0.key) })
-            if let password = body["credentials"]?.arrayValue?.first?["value"]?.stringValue { realm.users[index].password = password }
+            realm.users[index].fields = Self.merged(
+                realm.users[index].fields, body.filter { !["id", "credentials", "clientRoles"].contains($0.key) })
+            if let password = body["credentials"]?.arrayValue?.first?["value"]?.stringValue {
+                realm.users[index].password = password
+            }
         }
         return Self.noContent
     }
@@ -531,7 +616,8 @@ extension FakeKeycloak {
         let ids = try roleIDs(call, of: client)
         try change(call) { realm in
             let current = realm.users[index].clientRoles[client.id] ?? []
-            realm.users[index].clientRoles[client.id] = add ? current + ids.filter { !current.contains($0) } : current.filter { !ids.contains($0) }
+            realm.users[index].clientRoles[client.id] =
+                add ? current + ids.filter { !current.contains($0) } : current.filter { !ids.contains($0) }
         }
         return Self.noContent
     }
@@ -539,7 +625,9 @@ extension FakeKeycloak {
     // MARK: Components
 
     func components(_ call: Call) throws -> Hummingbird.Response {
-        let components = try realm(call).components.filter { call.query["type"] == nil || $0["providerType"]?.stringValue == call.query["type"] }
+        let components = try realm(call).components.filter {
+            call.query["type"] == nil || $0["providerType"]?.stringValue == call.query["type"]
+        }
         return Self.json(.array(components.map { .object($0) }))
     }
 
@@ -558,11 +646,14 @@ extension FakeKeycloak {
     func updateComponent(_ call: Call) throws -> Hummingbird.Response {
         let update = try Self.body(call, as: .component)
         try change(call) { realm in
-            guard let index = realm.components.firstIndex(where: { $0["id"]?.stringValue == call.parameter("id") }) else {
+            guard let index = realm.components.firstIndex(where: { $0["id"]?.stringValue == call.parameter("id") })
+            else {
                 throw Refusal(.notFound, "Could not find component")
             }
             var config = realm.components[index]["config"]?.objectValue ?? [:]
-            for (key, value) in update["config"]?.objectValue ?? [:] { config[key] = (value.arrayValue ?? []).isEmpty ? nil : value }
+            for (key, value) in update["config"]?.objectValue ?? [:] {
+                config[key] = (value.arrayValue ?? []).isEmpty ? nil : value
+            }
             for (key, value) in update where key != "id" && key != "config" { realm.components[index][key] = value }
             realm.components[index]["config"] = .object(config)
         }
@@ -589,7 +680,9 @@ extension FakeKeycloak {
     static func merged(_ stored: [String: Value], _ update: [String: Value]) -> [String: Value] {
         var result = stored
         for (key, value) in update {
-            if ["attributes", "config"].contains(key), case .object(let old) = stored[key], case .object(let new) = value {
+            if ["attributes", "config"].contains(key), case .object(let old) = stored[key],
+                case .object(let new) = value
+            {
                 result[key] = .object(old.merging(new) { _, new in new })
             } else {
                 result[key] = value
@@ -615,7 +708,8 @@ extension FakeKeycloak {
 
     /// Fields of an imported realm representation that are not settings.
     static let importedCollections: Set<String> = [
-        "clientScopes", "defaultDefaultClientScopes", "defaultOptionalClientScopes", "clients", "roles", "clientScopeMappings", "users",
+        "clientScopes", "defaultDefaultClientScopes", "defaultOptionalClientScopes", "clients", "roles",
+        "clientScopeMappings", "users",
         "components", "scopeMappings", "groups", "identityProviders", "authenticationFlows",
     ]
 }

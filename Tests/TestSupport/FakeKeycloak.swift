@@ -42,7 +42,9 @@ public actor FakeKeycloak {
         /// `METHOD path`, with every id replaced by `{id}`: `PUT /admin/realms/mcp-realm/clients/{id}`.
         public var summary: String { method + " " + path.replacing(FakeKeycloak.idPattern, with: "{id}") }
 
-        public var description: String { summary + (query.isEmpty ? "" : "?" + query) + (body.map { " " + $0.description } ?? "") }
+        public var description: String {
+            summary + (query.isEmpty ? "" : "?" + query) + (body.map { " " + $0.description } ?? "")
+        }
     }
 
     /// A refusal, answered as Keycloak does: `{"errorMessage": …}`, or an OAuth error for the token endpoint.
@@ -107,7 +109,8 @@ public actor FakeKeycloak {
         guard let stored = realms[realm], let client = stored.clients.first(where: { $0.clientId == clientId }),
             let user = stored.users.first(where: { $0.fields["username"]?.stringValue == username })
         else { return [] }
-        return (user.clientRoles[client.id] ?? []).compactMap { id in client.roles.first { $0.id == id }?.name }.sorted()
+        return (user.clientRoles[client.id] ?? []).compactMap { id in client.roles.first { $0.id == id }?.name }
+            .sorted()
     }
 
     /// The stored fields of a realm, client, client scope, user or component, for assertions.
@@ -117,13 +120,21 @@ public actor FakeKeycloak {
 
     public func stored(realm: String = "mcp-realm") -> [String: Value]? { realms[realm]?.settings }
 
-    public func stored(realm: String = "mcp-realm", component providerId: String, subType: String = "anonymous") -> [String: Value]? {
-        realms[realm]?.components.first { $0["providerId"]?.stringValue == providerId && $0["subType"]?.stringValue == subType }
+    public func stored(
+        realm: String = "mcp-realm", component providerId: String, subType: String = "anonymous"
+    ) -> [String: Value]? {
+        realms[realm]?.components.first {
+            $0["providerId"]?.stringValue == providerId && $0["subType"]?.stringValue == subType
+        }
     }
 
     /// Names of a client's default (or optional) client scopes.
-    public func clientScopeNames(realm: String = "mcp-realm", client clientId: String, optional: Bool = false) -> [String] {
-        guard let stored = realms[realm], let client = stored.clients.first(where: { $0.clientId == clientId }) else { return [] }
+    public func clientScopeNames(
+        realm: String = "mcp-realm", client clientId: String, optional: Bool = false
+    ) -> [String] {
+        guard let stored = realms[realm], let client = stored.clients.first(where: { $0.clientId == clientId }) else {
+            return []
+        }
         return (optional ? client.optionalScopes : client.defaultScopes).compactMap { stored.scopeName($0) }
     }
 
@@ -132,7 +143,8 @@ public actor FakeKeycloak {
         // Quiet: a live test that ends while the client's pool keeps a connection open makes the server log an error.
         var logger = Logger(label: "fake-keycloak")
         logger.logLevel = .critical
-        let app = Application(router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        let app = Application(
+            router: router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
         return try await app.test(.live) { client in
             guard let port = client.port else { throw LiveServerError.noPort }
             return try await body("http://127.0.0.1:\(port)")
@@ -146,7 +158,9 @@ public actor FakeKeycloak {
         let routes = Routes(router: Router(), fake: self)
         addRoutes(routes)
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
-            routes.on(method, "**", admin: false) { _, _ in throw Refusal(.notFound, error: "HTTP 404 Not Found", description: "") }
+            routes.on(method, "**", admin: false) { _, _ in
+                throw Refusal(.notFound, error: "HTTP 404 Not Found", description: "")
+            }
         }
         return routes.router
     }
@@ -171,8 +185,10 @@ public actor FakeKeycloak {
                 let call = Call(
                     parameters: parameters, query: query, body: body, form: isForm ? FakeKeycloak.parseForm(text) : [:],
                     base: "http://" + (request.head.authority ?? "localhost"))
-                let recorded = RecordedRequest(method: method.rawValue, path: request.uri.path, query: request.uri.query ?? "", body: body)
-                return await fake.handle(recorded, call, admin: admin, authorization: request.headers[.authorization], handler)
+                let recorded = RecordedRequest(
+                    method: method.rawValue, path: request.uri.path, query: request.uri.query ?? "", body: body)
+                return await fake.handle(
+                    recorded, call, admin: admin, authorization: request.headers[.authorization], handler)
             }
         }
     }
@@ -183,7 +199,9 @@ public actor FakeKeycloak {
         requests.append(recorded)
         do {
             if admin {
-                guard let authorization, authorization.hasPrefix("Bearer "), adminTokens.contains(String(authorization.dropFirst(7))) else {
+                guard let authorization, authorization.hasPrefix("Bearer "),
+                    adminTokens.contains(String(authorization.dropFirst(7)))
+                else {
                     throw Refusal(.unauthorized, error: "HTTP 401 Unauthorized", description: "")
                 }
             }
@@ -201,7 +219,8 @@ public actor FakeKeycloak {
         let realmName = call.parameter("realm")
         if realmName == "master" {
             guard call.form["grant_type"] == "password", call.form["client_id"] == "admin-cli" else {
-                throw Refusal(.unauthorized, error: "invalid_client", description: "Invalid client or Invalid client credentials")
+                throw Refusal(
+                    .unauthorized, error: "invalid_client", description: "Invalid client or Invalid client credentials")
             }
             guard call.form["username"] == adminUser, call.form["password"] == adminPassword else {
                 throw Refusal(.unauthorized, error: "invalid_grant", description: "Invalid user credentials")
@@ -210,21 +229,28 @@ public actor FakeKeycloak {
             adminTokens.insert(token)
             return Self.json(["access_token": .string(token), "expires_in": 60, "token_type": "Bearer"])
         }
-        guard let stored = realms[realmName] else { throw Refusal(.notFound, error: "Realm does not exist", description: "") }
+        guard let stored = realms[realmName] else {
+            throw Refusal(.notFound, error: "Realm does not exist", description: "")
+        }
         guard call.form["grant_type"] == "password" else {
             throw Refusal(.badRequest, error: "unsupported_grant_type", description: "Unsupported grant_type")
         }
         let model = Realm(try stored.representation())
         guard let client = model.clients[call.form["client_id"] ?? ""] else {
-            throw Refusal(.unauthorized, error: "invalid_client", description: "Invalid client or Invalid client credentials")
+            throw Refusal(
+                .unauthorized, error: "invalid_client", description: "Invalid client or Invalid client credentials")
         }
         guard client.isPublic || client.secret == call.form["client_secret"] else {
-            throw Refusal(.unauthorized, error: "unauthorized_client", description: "Invalid client or Invalid client credentials")
+            throw Refusal(
+                .unauthorized, error: "unauthorized_client", description: "Invalid client or Invalid client credentials"
+            )
         }
         guard client.grantTypes.contains("password") else {
-            throw Refusal(.badRequest, error: "unauthorized_client", description: "Client not allowed for direct access grants")
+            throw Refusal(
+                .badRequest, error: "unauthorized_client", description: "Client not allowed for direct access grants")
         }
-        guard let user = model.users[call.form["username"] ?? ""], user.enabled, let password = user.password, password == call.form["password"]
+        guard let user = model.users[call.form["username"] ?? ""], user.enabled, let password = user.password,
+            password == call.form["password"]
         else { throw Refusal(.unauthorized, error: "invalid_grant", description: "Invalid user credentials") }
         let requested = (call.form["scope"] ?? "").split(separator: " ").map(String.init)
         let grant: Realm.Grant
@@ -235,20 +261,26 @@ public actor FakeKeycloak {
         }
         let now = Int(Date().timeIntervalSince1970)
         let claims: Value = [
-            "iss": .string(call.base + "/realms/" + realmName), "sub": .string(user.id), "azp": .string(client.clientID),
+            "iss": .string(call.base + "/realms/" + realmName), "sub": .string(user.id),
+            "azp": .string(client.clientID),
             "preferred_username": .string(user.username), "scope": .string(grant.scope.joined(separator: " ")),
             "aud": .array(grant.audience.map { .string($0) }), "iat": .int(now), "exp": .int(now + 300),
         ]
         let token = Self.segment(["alg": "none", "typ": "JWT"]) + "." + Self.segment(claims) + ".fake-signature"
         return Self.json([
-            "access_token": .string(token), "token_type": "Bearer", "expires_in": 300, "scope": .string(grant.scope.joined(separator: " ")),
+            "access_token": .string(token), "token_type": "Bearer", "expires_in": 300,
+            "scope": .string(grant.scope.joined(separator: " ")),
         ])
     }
 
     func realmInfo(_ call: Call) throws -> Hummingbird.Response {
         let name = call.parameter("realm")
-        guard name == "master" || realms[name] != nil else { throw Refusal(.notFound, error: "Realm does not exist", description: "") }
-        return Self.json(["realm": .string(name), "token-service": .string(call.base + "/realms/\(name)/protocol/openid-connect")])
+        guard name == "master" || realms[name] != nil else {
+            throw Refusal(.notFound, error: "Realm does not exist", description: "")
+        }
+        return Self.json([
+            "realm": .string(name), "token-service": .string(call.base + "/realms/\(name)/protocol/openid-connect"),
+        ])
     }
 
     func discovery(_ call: Call) throws -> Hummingbird.Response {
@@ -257,9 +289,12 @@ public actor FakeKeycloak {
         let issuer = call.base + "/realms/" + name
         return Self.json([
             "issuer": .string(issuer), "authorization_endpoint": .string(issuer + "/protocol/openid-connect/auth"),
-            "token_endpoint": .string(issuer + "/protocol/openid-connect/token"), "jwks_uri": .string(issuer + "/protocol/openid-connect/certs"),
+            "token_endpoint": .string(issuer + "/protocol/openid-connect/token"),
+            "jwks_uri": .string(issuer + "/protocol/openid-connect/certs"),
             "code_challenge_methods_supported": ["plain", "S256"],
-            "grant_types_supported": ["authorization_code", "client_credentials", "implicit", "password", "refresh_token"],
+            "grant_types_supported": [
+                "authorization_code", "client_credentials", "implicit", "password", "refresh_token",
+            ],
         ])
     }
 
@@ -273,7 +308,9 @@ public actor FakeKeycloak {
 
     nonisolated(unsafe) static let idPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/
 
-    static func json(_ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Hummingbird.Response {
+    static func json(
+        _ value: Value, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
+    ) -> Hummingbird.Response {
         var headers = headers
         headers[.contentType] = "application/json"
         let encoder = JSONEncoder()

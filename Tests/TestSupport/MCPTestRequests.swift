@@ -29,7 +29,10 @@ public enum RPC {
     public static func initialize(protocolVersion: String = "2025-06-18") -> String {
         request(
             "initialize",
-            params: ["protocolVersion": .string(protocolVersion), "capabilities": [:], "clientInfo": ["name": "tests", "version": "1.0"]])
+            params: [
+                "protocolVersion": .string(protocolVersion), "capabilities": [:],
+                "clientInfo": ["name": "tests", "version": "1.0"],
+            ])
     }
 
     public static func callTool(_ name: String, arguments: Value? = nil) -> String {
@@ -57,7 +60,11 @@ public enum RPC {
 
 /// The six MCP methods the step servers answer, each as one ready request.
 public enum MCPCall: String, CaseIterable, Sendable {
-    case initialize, ping, toolsList = "tools/list", toolsCall = "tools/call", promptsList = "prompts/list", promptsGet = "prompts/get"
+    case initialize, ping
+    case toolsList = "tools/list"
+    case toolsCall = "tools/call"
+    case promptsList = "prompts/list"
+    case promptsGet = "prompts/get"
 
     public var body: String {
         switch self {
@@ -94,7 +101,9 @@ extension HTTPFields {
 
 extension TestClientProtocol {
     /// POSTs `body` to `/mcp` as an MCP client would.
-    public func postMCP(_ body: String, headers: HTTPFields = .mcpPost, path: String = "/mcp") async throws -> TestResponse {
+    public func postMCP(
+        _ body: String, headers: HTTPFields = .mcpPost, path: String = "/mcp"
+    ) async throws -> TestResponse {
         try await execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 

@@ -6,11 +6,15 @@ import NIOCore
 public enum RealmHTTP {
     /// A password-grant access token from the realm server at `baseURL`.
     public static func token(
-        baseURL: String, username: String, password: String, scope: String = "openid profile email mcp:read mcp:tools mcp:prompts",
+        baseURL: String, username: String, password: String,
+        scope: String = "openid profile email mcp:read mcp:tools mcp:prompts",
         resource: String? = nil
     ) async throws -> String {
-        var form = "grant_type=password&client_id=mcp-test-client&username=\(username)&password=\(password)&scope=\(scope.replacingOccurrences(of: " ", with: "+"))"
-        if let resource { form += "&resource=" + (resource.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? resource) }
+        var form =
+            "grant_type=password&client_id=mcp-test-client&username=\(username)&password=\(password)&scope=\(scope.replacingOccurrences(of: " ", with: "+"))"
+        if let resource {
+            form += "&resource=" + (resource.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? resource)
+        }
         var request = HTTPClientRequest(url: baseURL + "/realms/mcp-realm/protocol/openid-connect/token")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")

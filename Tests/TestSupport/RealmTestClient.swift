@@ -23,7 +23,8 @@ public final class TestClock: Sendable {
 /// The realm file of this repository.
 public enum RealmFixture {
     public static var path: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent(RealmRepresentation.defaultPath).path
     }
 
@@ -32,14 +33,18 @@ public enum RealmFixture {
     }
 
     /// A realm server for the repository's realm at `baseURL`, on `clock`.
-    public static func server(baseURL: String = "http://localhost:8080", clock: TestClock = TestClock()) async throws -> RealmServer {
+    public static func server(
+        baseURL: String = "http://localhost:8080", clock: TestClock = TestClock()
+    ) async throws -> RealmServer {
         try await RealmServer(realm: realm(), baseURL: baseURL, state: RealmState(now: { clock.now }))
     }
 }
 
 extension TestClientProtocol {
     /// POSTs `fields` as a form to `path`, with more `headers` if given.
-    public func postForm(_ path: String, _ fields: [String: String], headers: HTTPFields = [:]) async throws -> TestResponse {
+    public func postForm(
+        _ path: String, _ fields: [String: String], headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var all = headers
         all[.contentType] = "application/x-www-form-urlencoded"
         let body = FormFields.encode(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
@@ -48,7 +53,8 @@ extension TestClientProtocol {
 
     /// POSTs `json` to `path`.
     public func postJSON(_ path: String, _ json: String) async throws -> TestResponse {
-        try await execute(uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: json))
+        try await execute(
+            uri: path, method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: json))
     }
 }
 
@@ -63,7 +69,8 @@ extension TestResponse {
     /// The query parameters of the `Location` header.
     public var redirectParameters: [String: String] {
         guard let location = headers[.location], let components = URLComponents(string: location) else { return [:] }
-        return Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(
+            (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The `Location` header without its query.

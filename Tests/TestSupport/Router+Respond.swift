@@ -10,7 +10,8 @@ extension Router where Context == BasicRequestContext {
             head: HTTPRequest(method: .get, scheme: "http", authority: authority, path: path),
             body: RequestBody(buffer: ByteBuffer())
         )
-        let context = BasicRequestContext(source: .init(channel: NIOAsyncTestingChannel(), logger: Logger(label: "test")))
+        let context = BasicRequestContext(
+            source: .init(channel: NIOAsyncTestingChannel(), logger: Logger(label: "test")))
         return try await buildResponder().respond(to: request, context: context)
     }
 }

@@ -9,7 +9,8 @@ public import Shared
 public enum DemoKeys {
     /// `keys/` at the repository root.
     public static var directory: KeyDirectory {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return KeyDirectory(path: root.appendingPathComponent("keys").path)
     }
 
@@ -18,16 +19,21 @@ public enum DemoKeys {
     }
 
     /// Signs as gen-token does, or as another issuer / under another kid.
-    public static func issuer(_ issuer: String = TokenIssuer.demoIssuer, kid: String = KeyDirectory.demoKeyID) async throws -> TokenIssuer {
+    public static func issuer(
+        _ issuer: String = TokenIssuer.demoIssuer, kid: String = KeyDirectory.demoKeyID
+    ) async throws -> TokenIssuer {
         try await TokenIssuer(privateKeyPEM: directory.privateKeyPEM()!, keyID: kid, issuer: issuer)
     }
 
     /// A gen-token token for `username` with `scopes` (and `roles`), for `audience`.
     public static func token(
-        _ username: String, scopes: [String] = [], roles: [String] = [], audience: [String] = [TokenIssuer.demoAudience],
+        _ username: String, scopes: [String] = [], roles: [String] = [],
+        audience: [String] = [TokenIssuer.demoAudience],
         lifetime: TimeInterval = 3600, issuer: String = TokenIssuer.demoIssuer
     ) async throws -> String {
-        try await self.issuer(issuer).issue(username: username, scopes: scopes, roles: roles, audience: audience, lifetime: lifetime).token
+        try await self.issuer(issuer).issue(
+            username: username, scopes: scopes, roles: roles, audience: audience, lifetime: lifetime
+        ).token
     }
 }
 
@@ -55,8 +61,12 @@ public enum MatrixUser: String, CaseIterable, Sendable {
 public enum ForgedToken {
     /// The claims of a token that would otherwise pass in steps 6–8.
     public static func claims(exp: Date = Date().addingTimeInterval(3600)) -> [String: Any] {
-        ["iss": TokenIssuer.demoIssuer, "aud": TokenIssuer.demoAudience, "sub": "mallory", "preferred_username": "mallory",
-         "scope": "mcp:read mcp:tools mcp:prompts", "roles": ["admin"], "iat": Int(Date().timeIntervalSince1970), "exp": Int(exp.timeIntervalSince1970)]
+        [
+            "iss": TokenIssuer.demoIssuer, "aud": TokenIssuer.demoAudience, "sub": "mallory",
+            "preferred_username": "mallory",
+            "scope": "mcp:read mcp:tools mcp:prompts", "roles": ["admin"], "iat": Int(Date().timeIntervalSince1970),
+            "exp": Int(exp.timeIntervalSince1970),
+        ]
     }
 
     /// `alg: none`, no signature.
@@ -67,7 +77,8 @@ public enum ForgedToken {
     /// `alg: HS256`, "signed" with the server's public key PEM as the HMAC secret (the key-confusion attack).
     public static func hmacWithPublicKey() -> String {
         let input = segment(["alg": "HS256", "typ": "JWT", "kid": KeyDirectory.demoKeyID]) + "." + segment(claims())
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(input.utf8), using: SymmetricKey(data: Data(DemoKeys.directory.publicKeyPEM()!.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data(input.utf8), using: SymmetricKey(data: Data(DemoKeys.directory.publicKeyPEM()!.utf8)))
         return input + "." + Data(mac).base64URLEncodedString()
     }
 
@@ -87,10 +98,13 @@ public enum ForgedToken {
     }
 
     /// RS256 under our kid (or `kid`), but signed with a key the attacker made.
-    public static func signedWithAnotherKey(kid: String = KeyDirectory.demoKeyID, issuer: String = TokenIssuer.demoIssuer) async throws -> String {
+    public static func signedWithAnotherKey(
+        kid: String = KeyDirectory.demoKeyID, issuer: String = TokenIssuer.demoIssuer
+    ) async throws -> String {
         let signer = try await TokenIssuer(privateKeyPEM: attackerKeyPEM, keyID: kid, issuer: issuer)
         return try await signer.issue(
-            username: "mallory", scopes: ["mcp:read", "mcp:tools"], roles: ["admin"], audience: [TokenIssuer.demoAudience, "echo-mcp-server"]
+            username: "mallory", scopes: ["mcp:read", "mcp:tools"], roles: ["admin"],
+            audience: [TokenIssuer.demoAudience, "echo-mcp-server"]
         ).token
     }
 

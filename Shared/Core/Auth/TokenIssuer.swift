@@ -24,7 +24,8 @@ public struct TokenIssuer: Sendable {
     public init(privateKeyPEM pem: String, keyID: String, issuer: String) async throws {
         self.issuer = issuer
         self.keyID = keyID
-        self.signer = await JWTKeyCollection().add(rsa: try Insecure.RSA.PrivateKey(pem: pem), digestAlgorithm: .sha256, kid: JWKIdentifier(string: keyID))
+        self.signer = await JWTKeyCollection().add(
+            rsa: try Insecure.RSA.PrivateKey(pem: pem), digestAlgorithm: .sha256, kid: JWKIdentifier(string: keyID))
     }
 
     /// A signed token and the claims in it.
@@ -34,12 +35,14 @@ public struct TokenIssuer: Sendable {
     }
 
     public func issue(
-        username: String, scopes: [String], roles: [String] = [], audience: [String], lifetime: TimeInterval = 3600, now: Date = Date()
+        username: String, scopes: [String], roles: [String] = [], audience: [String], lifetime: TimeInterval = 3600,
+        now: Date = Date()
     ) async throws -> IssuedToken {
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = AccessTokenClaims(
             iss: issuer, sub: username, aud: audience, exp: issuedAt.addingTimeInterval(lifetime), iat: issuedAt,
-            jti: UUID().uuidString.lowercased(), preferredUsername: username, scope: scopes.joined(separator: " "), scopes: scopes,
+            jti: UUID().uuidString.lowercased(), preferredUsername: username, scope: scopes.joined(separator: " "),
+            scopes: scopes,
             roles: roles.isEmpty ? nil : roles)
         let token = try await signer.sign(claims, kid: JWKIdentifier(string: keyID))
         return IssuedToken(token: token, claims: claims)

@@ -47,7 +47,8 @@ public struct EchoTool: MCPTool {
             ],
             "required": ["message"],
         ],
-        annotations: .init(title: "Echo Tool", readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false),
+        annotations: .init(
+            title: "Echo Tool", readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false),
         outputSchema: [
             "type": "object",
             "properties": [
@@ -67,6 +68,8 @@ public struct EchoTool: MCPTool {
         // The output as a JSON value, built directly (the SDK's generic initialiser round-trips it through JSON),
         // and the same JSON as text.
         let structured: Value = ["echo": .string(echo), "repeat_count": .int(count)]
-        return CallTool.Result(content: [.text(text: try structured.jsonText(), annotations: nil, _meta: nil)], structuredContent: Optional.some(structured))
+        return CallTool.Result(
+            content: [.text(text: try structured.jsonText(), annotations: nil, _meta: nil)],
+            structuredContent: Optional.some(structured))
     }
 }

@@ -57,9 +57,11 @@ public struct ServerStatsTool: MCPTool {
     public func call(_ arguments: Arguments, context: ToolContext) async throws -> CallTool.Result {
         try context.requireScope(Self.requiredScope)
         let output = Output(
-            startedAt: ISO8601DateFormatter().string(from: startedAt), uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
+            startedAt: ISO8601DateFormatter().string(from: startedAt),
+            uptimeSeconds: Int(Date().timeIntervalSince(startedAt)),
             caller: context.caller?.username ?? "anonymous")
         let json = String(decoding: try JSONEncoder.compact.encode(output), as: UTF8.self)
-        return try CallTool.Result(content: [.text(text: json, annotations: nil, _meta: nil)], structuredContent: output)
+        return try CallTool.Result(
+            content: [.text(text: json, annotations: nil, _meta: nil)], structuredContent: output)
     }
 }

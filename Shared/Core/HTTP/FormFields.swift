@@ -12,7 +12,9 @@ public enum FormFields {
     public static func parse(_ body: String) -> [String: String]? {
         var fields: [String: String] = [:]
         for pair in body.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
             guard let name = parts.first, !name.isEmpty else { continue }
             guard fields[name] == nil else { return nil }
             fields[name] = parts.count > 1 ? parts[1] : ""
@@ -35,5 +37,6 @@ public enum FormFields {
         value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? value
     }
 
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 }

@@ -27,7 +27,9 @@ public struct HostValidationMiddleware<Context: RequestContext>: RouterMiddlewar
         }
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if let allowedNames, let host = request.head.authority,
             !allowedNames.contains(Self.hostName(of: host))
         {

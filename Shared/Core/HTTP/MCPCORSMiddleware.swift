@@ -18,12 +18,16 @@ public import Hummingbird
 
 public struct MCPCORSMiddleware<Context: RequestContext>: RouterMiddleware {
     static var allowMethods: String { "GET, POST, DELETE, OPTIONS" }
-    static var allowHeaders: String { "Accept, Authorization, Content-Type, Last-Event-ID, MCP-Protocol-Version, Mcp-Session-Id" }
+    static var allowHeaders: String {
+        "Accept, Authorization, Content-Type, Last-Event-ID, MCP-Protocol-Version, Mcp-Session-Id"
+    }
     static var exposeHeaders: String { "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version" }
 
     public init() {}
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
         if request.method == .options {
             var response = Response(status: .noContent)

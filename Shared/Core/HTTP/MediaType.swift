@@ -33,10 +33,13 @@ enum MediaType {
         let major = type.prefix { $0 != UInt8(ascii: "/") }
         let named =
             equalFoldingCase(essence, type) || essence.elementsEqual("*/*".utf8)
-            || (essence.count == major.count + 2 && equalFoldingCase(essence.prefix(major.count), major) && essence.suffix(2).elementsEqual("/*".utf8))
+            || (essence.count == major.count + 2 && equalFoldingCase(essence.prefix(major.count), major)
+                && essence.suffix(2).elementsEqual("/*".utf8))
         guard named else { return false }
         let parameters = range.split(separator: semicolon, omittingEmptySubsequences: false).dropFirst().map(trimmed)
-        let quality = parameters.first { $0.starts(with: "q=".utf8) }.flatMap { Double(String(decoding: $0.dropFirst(2), as: UTF8.self)) }
+        let quality = parameters.first { $0.starts(with: "q=".utf8) }.flatMap {
+            Double(String(decoding: $0.dropFirst(2), as: UTF8.self))
+        }
         return (quality ?? 1) > 0
     }
 
@@ -50,7 +53,8 @@ enum MediaType {
     /// `bytes` without leading and trailing spaces and tabs (RFC 9110's OWS).
     private static func trimmed(_ bytes: Bytes) -> Bytes {
         let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else {
             return bytes[bytes.endIndex...]
         }
         return bytes[first...last]
@@ -58,6 +62,8 @@ enum MediaType {
 
     /// Whether `bytes` equals `lowercase` once ASCII upper case is folded.
     private static func equalFoldingCase(_ bytes: Bytes, _ lowercase: Bytes) -> Bool {
-        bytes.elementsEqual(lowercase) { byte, lower in ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte) == lower }
+        bytes.elementsEqual(lowercase) { byte, lower in
+            ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte) == lower
+        }
     }
 }

@@ -53,7 +53,11 @@ public struct OriginPolicy: Sendable {
             throw .originMissing
         }
         guard let parsed = WebOrigin(origin) else { throw .originNotAllowed(origin) }
-        if parsed.scheme == "http" && LoopbackHost.names.contains(parsed.host) || extraOrigins.contains(parsed.serialised) { return }
+        if parsed.scheme == "http" && LoopbackHost.names.contains(parsed.host)
+            || extraOrigins.contains(parsed.serialised)
+        {
+            return
+        }
         throw .originNotAllowed(origin)
     }
 

@@ -20,7 +20,9 @@ public struct OriginValidationMiddleware<Context: RequestContext>: RouterMiddlew
         self.exemptPaths = exemptPaths
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if !exemptPaths.contains(request.uri.path) {
             do {
                 try policy.check(request.headers[.origin])

@@ -29,7 +29,9 @@ public enum JSONRPCMessage: Sendable, Equatable {
     public static func parse(_ body: Data) throws(JSONRPCError) -> JSONRPCMessage {
         switch JSONValue.parse(body) {
         case nil: throw .parseError("Body is not valid JSON")
-        case .array?: throw .invalidRequest("Batch requests are not supported (removed from MCP in 2025-06-18); send one message per POST")
+        case .array?:
+            throw .invalidRequest(
+                "Batch requests are not supported (removed from MCP in 2025-06-18); send one message per POST")
         case .object(let members)?: return try classify(members)
         case .some: throw .invalidRequest("A JSON-RPC message must be a JSON object")
         }
@@ -63,7 +65,9 @@ public struct JSONRPCRequest: Sendable, Equatable {
     /// A request built in code, for tests and for wrapping handlers.
     public init(id: ID, method: String, params: some Encodable) throws {
         let message = try JSONEncoder().encode(RequestBody(id: id, method: method, params: params))
-        guard case .request(let request) = try JSONRPCMessage.parse(message) else { throw JSONRPCError.invalidRequest("Not a request") }
+        guard case .request(let request) = try JSONRPCMessage.parse(message) else {
+            throw JSONRPCError.invalidRequest("Not a request")
+        }
         self = request
     }
 
@@ -105,7 +109,9 @@ public struct JSONRPCRequest: Sendable, Equatable {
     /// - Throws: ``JSONRPCError/invalidParams(_:)`` naming the missing or mistyped field.
     public func params<P: Decodable>(_ type: P.Type = P.self) throws(JSONRPCError) -> P {
         guard !paramsAreMalformed else { throw .invalidParams("\"params\" must be an object") }
-        do { return try JSONValueDecoder.decode(P.self, from: params ?? .object([:])) } catch { throw .invalidParams(Self.describe(error)) }
+        do { return try JSONValueDecoder.decode(P.self, from: params ?? .object([:])) } catch {
+            throw .invalidParams(Self.describe(error))
+        }
     }
 
     /// A decoding failure in words a client developer can act on.
@@ -117,7 +123,8 @@ public struct JSONRPCRequest: Sendable, Equatable {
         switch error as? DecodingError {
         case .keyNotFound(let key, let context)?:
             let parent = path(context.codingPath)
-            return parent == "params" ? "missing required \"\(key.stringValue)\"" : "\(parent): missing required \"\(key.stringValue)\""
+            return parent == "params"
+                ? "missing required \"\(key.stringValue)\"" : "\(parent): missing required \"\(key.stringValue)\""
         case .typeMismatch(let type, let context)?, .valueNotFound(let type, let context)?:
             return "\"\(path(context.codingPath))\" must be \(Self.jsonName(of: type))"
         case .dataCorrupted(let context)?:

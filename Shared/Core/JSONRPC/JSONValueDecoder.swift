@@ -39,7 +39,8 @@ struct JSONValueDecoder: Decoder {
 
     /// The error for a value of the wrong JSON type; `null` is a missing value.
     func mismatch(_ type: Any.Type) -> DecodingError {
-        let context = DecodingError.Context(codingPath: codingPath, debugDescription: "Expected \(type), found \(value.kind)")
+        let context = DecodingError.Context(
+            codingPath: codingPath, debugDescription: "Expected \(type), found \(value.kind)")
         return value == .null ? .valueNotFound(type, context) : .typeMismatch(type, context)
     }
 
@@ -53,7 +54,10 @@ struct JSONValueDecoder: Decoder {
         default: throw mismatch(type)
         }
         guard let exact else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Parsed JSON number <\(value.kind)> does not fit in \(type)."))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath,
+                    debugDescription: "Parsed JSON number <\(value.kind)> does not fit in \(type)."))
         }
         return exact
     }
@@ -98,7 +102,8 @@ extension JSONValueDecoder: SingleValueDecodingContainer {
             let string = try decode(String.self)
             let decoded: Any? = type == URL.self ? URL(string: string) : Data(base64Encoded: string)
             guard let decoded = decoded as? T else {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "Invalid \(type) string."))
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: codingPath, debugDescription: "Invalid \(type) string."))
             }
             return decoded
         }
@@ -133,7 +138,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     /// The decoder of the member at `key`; a missing member is `keyNotFound`.
     func decoder(for key: Key) throws -> JSONValueDecoder {
         guard let member = members[key.stringValue] else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "No value for key \"\(key.stringValue)\""))
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: codingPath, debugDescription: "No value for key \"\(key.stringValue)\""))
         }
         return JSONValueDecoder(value: member, codingPath: codingPath + [key])
     }
@@ -155,7 +161,9 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder(for: key).decode(type) }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decoder(for: key).decode(type) }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try decoder(for: key).container(keyedBy: type)
     }
 
@@ -191,7 +199,11 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     /// The decoder of the next element, moving past it; past the end is `valueNotFound`.
     mutating func next(_ type: Any.Type) throws -> JSONValueDecoder {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [Index(intValue: currentIndex)], debugDescription: "Unkeyed container is at end."))
+            throw DecodingError.valueNotFound(
+                type,
+                .init(
+                    codingPath: codingPath + [Index(intValue: currentIndex)],
+                    debugDescription: "Unkeyed container is at end."))
         }
         defer { currentIndex += 1 }
         return JSONValueDecoder(value: elements[currentIndex], codingPath: codingPath + [Index(intValue: currentIndex)])
@@ -219,7 +231,9 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next(type).decode(type) }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next(type).decode(type) }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try next([String: Any].self).container(keyedBy: type)
     }
 

@@ -9,7 +9,9 @@ public import ArgumentParser
 import Foundation
 
 public struct KeyOptions: ParsableArguments, Sendable {
-    @Option(name: .customLong("keys"), help: "Directory holding mcp_public_key.pem (and mcp_private_key.pem). (default: $KEYS_DIR, else keys)")
+    @Option(
+        name: .customLong("keys"),
+        help: "Directory holding mcp_public_key.pem (and mcp_private_key.pem). (default: $KEYS_DIR, else keys)")
     var keysPath: String?
 
     public init() {}

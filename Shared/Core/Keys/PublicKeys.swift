@@ -24,7 +24,8 @@ public struct PublicKeys: Sendable {
         guard let pem = directory.publicKeyPEM() else {
             return PublicKeys(
                 jwks: JSONWebKeySet(keys: []), verificationKeys: [],
-                problem: "no public key at \(directory.publicKeyPath): run from the repository's top folder (the demo keys are in keys/), "
+                problem:
+                    "no public key at \(directory.publicKeyPath): run from the repository's top folder (the demo keys are in keys/), "
                     + "or give --keys DIR (or KEYS_DIR)")
         }
         do {

@@ -37,7 +37,9 @@ public struct MCPDispatcher: JSONRPCHandler {
     }
 
     public func handle(_ request: JSONRPCRequest, caller: AuthenticatedUser?) async throws -> any Encodable & Sendable {
-        guard methods.contains(request.method) else { throw JSONRPCError.methodNotFound("Unknown method: \(request.method)") }
+        guard methods.contains(request.method) else {
+            throw JSONRPCError.methodNotFound("Unknown method: \(request.method)")
+        }
         guard !request.paramsAreMalformed else { throw JSONRPCError.invalidParams("\"params\" must be an object") }
         switch request.method {
         case Initialize.name: return try initialize(request, caller: caller)
@@ -55,7 +57,8 @@ public struct MCPDispatcher: JSONRPCHandler {
     /// Sent without `params`, as the posts' curl does, it is answered with our latest version;
     /// `params` that are there but malformed (no `protocolVersion`, not an object) get -32602.
     func initialize(_ request: JSONRPCRequest, caller: AuthenticatedUser?) throws(JSONRPCError) -> InitializeResult {
-        let requested = request.hasParams ? try request.params(InitializeParams.self).protocolVersion : ProtocolVersion.latest
+        let requested =
+            request.hasParams ? try request.params(InitializeParams.self).protocolVersion : ProtocolVersion.latest
         return InitializeResult(
             protocolVersion: ProtocolVersion.negotiate(clientRequested: requested),
             capabilities: .init(
@@ -68,13 +71,17 @@ public struct MCPDispatcher: JSONRPCHandler {
 
     func tool(for request: JSONRPCRequest) throws(JSONRPCError) -> any MCPTool {
         let name = try request.name()
-        guard let tool = tools.first(where: { $0.definition.name == name }) else { throw .invalidParams("Unknown tool: \(name)") }
+        guard let tool = tools.first(where: { $0.definition.name == name }) else {
+            throw .invalidParams("Unknown tool: \(name)")
+        }
         return tool
     }
 
     func prompt(for request: JSONRPCRequest) throws(JSONRPCError) -> any MCPPrompt {
         let name = try request.name()
-        guard let prompt = prompts.first(where: { $0.definition.name == name }) else { throw .invalidParams("Unknown prompt: \(name)") }
+        guard let prompt = prompts.first(where: { $0.definition.name == name }) else {
+            throw .invalidParams("Unknown prompt: \(name)")
+        }
         return prompt
     }
 }
@@ -85,12 +92,17 @@ extension MCPDispatcher {
     /// `tool echo (Echo Tool): Echoes a message back, … [arguments: message (required), repeat_count]`.
     public var definitionSummary: [String] {
         func arguments(_ names: [(String, Bool)]) -> String {
-            "[arguments: " + (names.isEmpty ? "none" : names.map { $0.1 ? "\($0.0) (required)" : $0.0 }.joined(separator: ", ")) + "]"
+            "[arguments: "
+                + (names.isEmpty ? "none" : names.map { $0.1 ? "\($0.0) (required)" : $0.0 }.joined(separator: ", "))
+                + "]"
         }
         let toolLines = tools.map { tool in
             let definition = tool.definition
-            let required = Set(definition.inputSchema.objectValue?["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            let names = (definition.inputSchema.objectValue?["properties"]?.objectValue?.keys.sorted() ?? []).map { ($0, required.contains($0)) }
+            let required = Set(
+                definition.inputSchema.objectValue?["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            let names = (definition.inputSchema.objectValue?["properties"]?.objectValue?.keys.sorted() ?? []).map {
+                ($0, required.contains($0))
+            }
             let title = definition.title.map { " (\($0))" } ?? ""
             return "tool \(definition.name)\(title): \(definition.description ?? "") \(arguments(names))"
         }
@@ -199,6 +211,7 @@ public struct ServerInfo: Encodable, Sendable, Equatable {
     }
 
     func authenticated(as user: String?) -> ServerInfo {
-        ServerInfo(name: name, version: version, jwtEnabled: jwtEnabled, authenticatedUser: user, oauthMetadata: oauthMetadata)
+        ServerInfo(
+            name: name, version: version, jwtEnabled: jwtEnabled, authenticatedUser: user, oauthMetadata: oauthMetadata)
     }
 }

@@ -21,11 +21,11 @@
 ///
 /// - SeeAlso: MCP 2025-06-18, Transports › Streamable HTTP
 import Foundation
-import NIOCore
 public import HTTPTypes
 public import Hummingbird
-import MCP
 import Logging
+import MCP
+import NIOCore
 
 public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
     public let handler: Handler
@@ -55,7 +55,9 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
     }
 
     /// Answers one POSTed message from `caller` (nil before step 6).
-    public func post(_ request: Request, context: some Hummingbird.RequestContext, caller: AuthenticatedUser?) async throws -> Response {
+    public func post(
+        _ request: Request, context: some Hummingbird.RequestContext, caller: AuthenticatedUser?
+    ) async throws -> Response {
         try checkHeaders(request.headers)
         let message: JSONRPCMessage
         do {
@@ -87,11 +89,14 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
     }
 
     /// What the caller of `rpc` gets when the handler threw `error`: a JSON-RPC error, or the HTTP error it carries.
-    func failure(_ error: any Error, answering rpc: JSONRPCRequest, caller: AuthenticatedUser?, logger: Logger) throws -> Response {
+    func failure(
+        _ error: any Error, answering rpc: JSONRPCRequest, caller: AuthenticatedUser?, logger: Logger
+    ) throws -> Response {
         switch error {
         case let error as JSONRPCError:
             logger.notice("\(rpc.method) id=\(rpc.id) failed: \(error.message): \(error.detail)")
-            return try JSONRPCResponse.error(error, id: rpc.id).response(status: error.rejectsMessage ? .badRequest : .ok)
+            return try JSONRPCResponse.error(error, id: rpc.id).response(
+                status: error.rejectsMessage ? .badRequest : .ok)
         case let rejection as AuthRejection:
             logger.notice("\(rpc.method) id=\(rpc.id)\(Self.who(caller)) refused: \(rejection.failure.detail)")
             throw rejection
@@ -99,7 +104,8 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
             throw error
         default:
             logger.error("\(rpc.method) id=\(rpc.id) crashed: \(error)")
-            return try JSONRPCResponse.error(.internalError("The server failed to answer \(rpc.method)"), id: rpc.id).response()
+            return try JSONRPCResponse.error(.internalError("The server failed to answer \(rpc.method)"), id: rpc.id)
+                .response()
         }
     }
 

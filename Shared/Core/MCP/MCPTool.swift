@@ -43,7 +43,9 @@ extension MCPTool {
         } catch let failure as AuthFailure {
             throw failure
         } catch {
-            return CallTool.Result(content: [.text(text: "\(definition.name) failed: \(error)", annotations: nil, _meta: nil)], isError: true)
+            return CallTool.Result(
+                content: [.text(text: "\(definition.name) failed: \(error)", annotations: nil, _meta: nil)],
+                isError: true)
         }
     }
 }
@@ -61,7 +63,8 @@ struct CallParams<Arguments: Decodable>: Decodable {
         if container.contains(.arguments), !(try container.decodeNil(forKey: .arguments)) {
             arguments = try container.decode(Arguments.self, forKey: .arguments)
         } else {
-            arguments = try Arguments(from: JSONValueDecoder(value: .object([:]), codingPath: decoder.codingPath + [Key.arguments]))
+            arguments = try Arguments(
+                from: JSONValueDecoder(value: .object([:]), codingPath: decoder.codingPath + [Key.arguments]))
         }
     }
 }

@@ -41,7 +41,9 @@ public struct DemoAuthorizationServer: Sendable {
     /// demo private key in `keys`; without that key the token endpoint answers 503.
     ///
     /// - Throws: when the private key is there but is not an RSA key.
-    public init(serverURL: String, scopesSupported: [String], keys: KeyDirectory, users: [DemoUser] = DemoUser.all) async throws {
+    public init(
+        serverURL: String, scopesSupported: [String], keys: KeyDirectory, users: [DemoUser] = DemoUser.all
+    ) async throws {
         self.issuer = serverURL
         self.resource = serverURL + "/mcp"
         self.scopesSupported = scopesSupported
@@ -63,12 +65,18 @@ public struct DemoAuthorizationServer: Sendable {
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let metadata = self.metadata
         router.get(RouterPath(AuthorizationServerMetadata.wellKnownPath)) { _, _ in metadata }
-        router.post(RouterPath(Self.tokenPath)) { request, context in try await self.token(request, logger: context.logger) }
+        router.post(RouterPath(Self.tokenPath)) { request, context in
+            try await self.token(request, logger: context.logger)
+        }
     }
 
     func token(_ request: Request, logger: Logger) async throws -> Response {
-        guard let buffer = try? await request.body.collect(upTo: 16 * 1024), let form = FormFields.parse(String(buffer: buffer)) else {
-            return try OAuthError.invalidRequest("The body must be an application/x-www-form-urlencoded token request, each field once").response()
+        guard let buffer = try? await request.body.collect(upTo: 16 * 1024),
+            let form = FormFields.parse(String(buffer: buffer))
+        else {
+            return try OAuthError.invalidRequest(
+                "The body must be an application/x-www-form-urlencoded token request, each field once"
+            ).response()
         }
         let token: TokenIssuer.IssuedToken
         do {
@@ -85,21 +93,37 @@ public struct DemoAuthorizationServer: Sendable {
     /// Checks a password grant and mints its token.
     func issue(_ form: [String: String]) async throws(OAuthError) -> TokenIssuer.IssuedToken {
         guard let grant = form["grant_type"] else { throw .invalidRequest("grant_type is required") }
-        guard grant == "password" else { throw .unsupportedGrantType("Only the password grant is supported here (the realm server of step 9 has the others)") }
-        guard let username = form["username"], let password = form["password"] else { throw .invalidRequest("username and password are required") }
+        guard grant == "password" else {
+            throw .unsupportedGrantType(
+                "Only the password grant is supported here (the realm server of step 9 has the others)")
+        }
+        guard let username = form["username"], let password = form["password"] else {
+            throw .invalidRequest("username and password are required")
+        }
         let user = users.first { $0.username == username }
-        guard ConstantTime.passwordMatches(password, expected: user?.password), let user else { throw .invalidGrant("Invalid username or password") }
+        guard ConstantTime.passwordMatches(password, expected: user?.password), let user else {
+            throw .invalidGrant("Invalid username or password")
+        }
         let requested = form["scope"].map { Set($0.split(separator: " ").map(String.init)) }
-        if let unknown = requested?.subtracting(scopesSupported).sorted().first { throw .invalidScope("Unknown scope: \(unknown)") }
+        if let unknown = requested?.subtracting(scopesSupported).sorted().first {
+            throw .invalidScope("Unknown scope: \(unknown)")
+        }
         let granted = user.scopes.filter { requested?.contains($0) ?? true }
         var audience = [TokenIssuer.demoAudience]
         if let resource = form["resource"] {
-            guard resource == self.resource else { throw .invalidTarget("This server issues tokens for \(self.resource) only") }
+            guard resource == self.resource else {
+                throw .invalidTarget("This server issues tokens for \(self.resource) only")
+            }
             audience = [resource]
         }
-        guard let signer else { throw .temporarilyUnavailable("No private key to sign with in the keys folder (--keys, $KEYS_DIR); the demo key pair is keys/mcp_private_key.pem in the repository") }
+        guard let signer else {
+            throw .temporarilyUnavailable(
+                "No private key to sign with in the keys folder (--keys, $KEYS_DIR); the demo key pair is keys/mcp_private_key.pem in the repository"
+            )
+        }
         do {
-            return try await signer.issue(username: user.username, scopes: granted, roles: user.roles, audience: audience)
+            return try await signer.issue(
+                username: user.username, scopes: granted, roles: user.roles, audience: audience)
         } catch {
             throw .serverError("Signing failed")
         }

@@ -17,10 +17,13 @@ public struct DemoUser: Sendable, Equatable {
     public let scopes: [String]
     public let roles: [String]
 
-    public static let alice = DemoUser(username: "alice", password: "alice123", scopes: ["mcp:read", "mcp:tools"], roles: [])
-    public static let bob = DemoUser(username: "bob", password: "bob123", scopes: ["mcp:read", "mcp:prompts"], roles: [])
+    public static let alice = DemoUser(
+        username: "alice", password: "alice123", scopes: ["mcp:read", "mcp:tools"], roles: [])
+    public static let bob = DemoUser(
+        username: "bob", password: "bob123", scopes: ["mcp:read", "mcp:prompts"], roles: [])
     public static let admin = DemoUser(
-        username: "admin", password: "admin123", scopes: ["mcp:read", "mcp:tools", "mcp:prompts", "mcp:admin"], roles: ["admin"])
+        username: "admin", password: "admin123", scopes: ["mcp:read", "mcp:tools", "mcp:prompts", "mcp:admin"],
+        roles: ["admin"])
     public static let guest = DemoUser(username: "guest", password: "guest123", scopes: [], roles: [])
 
     public static let all = [alice, bob, admin, guest]

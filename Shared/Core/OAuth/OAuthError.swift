@@ -17,10 +17,18 @@ public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
         self.status = status
     }
 
-    public static func invalidRequest(_ description: String) -> OAuthError { .init(code: "invalid_request", description: description) }
-    public static func invalidGrant(_ description: String) -> OAuthError { .init(code: "invalid_grant", description: description) }
-    public static func invalidScope(_ description: String) -> OAuthError { .init(code: "invalid_scope", description: description) }
-    public static func invalidTarget(_ description: String) -> OAuthError { .init(code: "invalid_target", description: description) }
+    public static func invalidRequest(_ description: String) -> OAuthError {
+        .init(code: "invalid_request", description: description)
+    }
+    public static func invalidGrant(_ description: String) -> OAuthError {
+        .init(code: "invalid_grant", description: description)
+    }
+    public static func invalidScope(_ description: String) -> OAuthError {
+        .init(code: "invalid_scope", description: description)
+    }
+    public static func invalidTarget(_ description: String) -> OAuthError {
+        .init(code: "invalid_target", description: description)
+    }
     public static func unsupportedGrantType(_ description: String) -> OAuthError {
         .init(code: "unsupported_grant_type", description: description)
     }
@@ -36,6 +44,7 @@ public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// The error as an HTTP response; never cached.
     public func response() throws -> Response {
-        try .json(["error": code, "error_description": description], status: status, headers: [.cacheControl: "no-store"])
+        try .json(
+            ["error": code, "error_description": description], status: status, headers: [.cacheControl: "no-store"])
     }
 }

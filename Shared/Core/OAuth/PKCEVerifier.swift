@@ -34,7 +34,8 @@ public struct PKCEVerifier: Sendable, Equatable {
 
     /// Whether `verifier` has the form RFC 7636 §4.1 requires: 43–128 characters of `[A-Za-z0-9-._~]`.
     public static func isWellFormed(verifier: String) -> Bool {
-        (43...128).contains(verifier.count) && verifier.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._~".contains($0)) }
+        (43...128).contains(verifier.count)
+            && verifier.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-._~".contains($0)) }
     }
 
     /// Whether `verifier` is well formed and hashes to `challenge` (compared in constant time).

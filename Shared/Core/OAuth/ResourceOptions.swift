@@ -13,7 +13,9 @@ import Foundation
 public struct ResourceOptions: ParsableArguments, Sendable {
     @Option(
         name: .customLong("public-url"),
-        help: "The URL clients use to reach this server; the MCP resource is <url>/mcp. (default: $MCP_SERVER_URL, else http://localhost:<port>)")
+        help:
+            "The URL clients use to reach this server; the MCP resource is <url>/mcp. (default: $MCP_SERVER_URL, else http://localhost:<port>)"
+    )
     public var publicURL: String?
 
     public init() {}
@@ -26,7 +28,8 @@ public struct ResourceOptions: ParsableArguments, Sendable {
 
     public func validate() throws {
         guard let url = publicURL ?? ProcessInfo.processInfo.environment["MCP_SERVER_URL"] else { return }
-        guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
+        guard let components = URLComponents(string: url),
+            ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
             components.host?.isEmpty == false, components.query == nil, components.fragment == nil
         else {
             throw ValidationError("The public URL must be an http(s) URL without query or fragment, got '\(url)'.")

@@ -36,19 +36,25 @@ public struct Realm: Sendable {
         var requiredRoles: [String: Set<RealmUser.ClientRole>] = [:]
         for (client, mappings) in representation.clientScopeMappings ?? [:] {
             for mapping in mappings {
-                requiredRoles[mapping.clientScope, default: []].formUnion(mapping.roles.map { RealmUser.ClientRole(client: client, role: $0) })
+                requiredRoles[mapping.clientScope, default: []].formUnion(
+                    mapping.roles.map { RealmUser.ClientRole(client: client, role: $0) })
             }
         }
         scopes = Dictionary(
             uniqueKeysWithValues: (representation.clientScopes ?? []).map { scope in
                 (scope.name, RealmScope(scope, requiredRoles: requiredRoles[scope.name] ?? []))
             })
-        clients = Dictionary(uniqueKeysWithValues: (representation.clients ?? []).map { ($0.clientId, RealmClient($0)) })
-        users = Dictionary(uniqueKeysWithValues: (representation.users ?? []).map { ($0.username, RealmUser($0, realm: representation.realm)) })
+        clients = Dictionary(
+            uniqueKeysWithValues: (representation.clients ?? []).map { ($0.clientId, RealmClient($0)) })
+        users = Dictionary(
+            uniqueKeysWithValues: (representation.users ?? []).map {
+                ($0.username, RealmUser($0, realm: representation.realm))
+            })
         defaultScopes = representation.defaultDefaultClientScopes ?? []
         optionalScopes = representation.defaultOptionalClientScopes ?? []
         registrationPolicy = RegistrationPolicy(
-            components: representation.components?["org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy"] ?? [])
+            components: representation.components?[
+                "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy"] ?? [])
     }
 
     /// What a token for `user` (nil for a client's own service account) gets from `client` for `requested` scopes.
@@ -62,14 +68,19 @@ public struct Realm: Sendable {
     /// Applies the realm's scope rules.
     ///
     /// - Throws: ``OAuthError/invalidScope(_:)`` naming a scope the client may not ask for.
-    public func grant(client: RealmClient, roles: Set<RealmUser.ClientRole>, requested: [String], resource: String?) throws(OAuthError) -> Grant {
+    public func grant(
+        client: RealmClient, roles: Set<RealmUser.ClientRole>, requested: [String], resource: String?
+    ) throws(OAuthError) -> Grant {
         let allowed = Set(client.defaultScopes + client.optionalScopes)
         if let unknown = requested.first(where: { $0 != Self.openID && !allowed.contains($0) }) {
             throw .invalidScope("Invalid scopes: \(unknown)")
         }
         let candidates = client.defaultScopes + client.optionalScopes.filter { requested.contains($0) }
-        let applied = candidates.compactMap { scopes[$0] }.filter { $0.requiredRoles.isEmpty || !$0.requiredRoles.isDisjoint(with: roles) }
-        let scope = (requested.contains(Self.openID) ? [Self.openID] : []) + applied.filter(\.includeInTokenScope).map(\.name)
+        let applied = candidates.compactMap { scopes[$0] }.filter {
+            $0.requiredRoles.isEmpty || !$0.requiredRoles.isDisjoint(with: roles)
+        }
+        let scope =
+            (requested.contains(Self.openID) ? [Self.openID] : []) + applied.filter(\.includeInTokenScope).map(\.name)
         var audience: [String] = []
         for name in applied.flatMap(\.audiences) where !audience.contains(name) { audience.append(name) }
         return Grant(scope: scope, audience: resource.map { [$0] } ?? audience)
@@ -86,8 +97,10 @@ public struct RealmScope: Sendable, Equatable {
     init(_ scope: ClientScopeRepresentation, requiredRoles: Set<RealmUser.ClientRole>) {
         name = scope.name
         includeInTokenScope = scope.attributes?["include.in.token.scope"] != "false"
-        audiences = (scope.protocolMappers ?? []).filter { $0.protocolMapper == "oidc-audience-mapper" && $0.config?["access.token.claim"] != "false" }
-            .compactMap { $0.config?["included.client.audience"] ?? $0.config?["included.custom.audience"] }
+        audiences = (scope.protocolMappers ?? []).filter {
+            $0.protocolMapper == "oidc-audience-mapper" && $0.config?["access.token.claim"] != "false"
+        }
+        .compactMap { $0.config?["included.client.audience"] ?? $0.config?["included.custom.audience"] }
         self.requiredRoles = requiredRoles
     }
 }
@@ -106,7 +119,8 @@ public struct RealmClient: Sendable, Equatable {
     public let issuedAt: Date?
 
     public init(
-        clientID: String, name: String?, isPublic: Bool, secret: String?, redirectURIs: [String], grantTypes: Set<String>,
+        clientID: String, name: String?, isPublic: Bool, secret: String?, redirectURIs: [String],
+        grantTypes: Set<String>,
         defaultScopes: [String], optionalScopes: [String], issuedAt: Date? = nil
     ) {
         self.clientID = clientID
@@ -124,10 +138,13 @@ public struct RealmClient: Sendable, Equatable {
         var grants: Set<String> = []
         if client.standardFlowEnabled ?? true { grants.formUnion(["authorization_code", "refresh_token"]) }
         if client.directAccessGrantsEnabled ?? false { grants.formUnion(["password", "refresh_token"]) }
-        if client.serviceAccountsEnabled ?? false, !(client.publicClient ?? false) { grants.insert("client_credentials") }
+        if client.serviceAccountsEnabled ?? false, !(client.publicClient ?? false) {
+            grants.insert("client_credentials")
+        }
         self.init(
             clientID: client.clientId, name: client.name, isPublic: client.publicClient ?? false, secret: client.secret,
-            redirectURIs: client.redirectUris ?? [], grantTypes: grants, defaultScopes: client.defaultClientScopes ?? [],
+            redirectURIs: client.redirectUris ?? [], grantTypes: grants,
+            defaultScopes: client.defaultClientScopes ?? [],
             optionalScopes: client.optionalClientScopes ?? [])
     }
 }
@@ -158,13 +175,15 @@ public struct RealmUser: Sendable, Equatable {
         emailVerified = user.emailVerified ?? false
         firstName = user.firstName
         lastName = user.lastName
-        roles = Set((user.clientRoles ?? [:]).flatMap { client, roles in roles.map { ClientRole(client: client, role: $0) } })
+        roles = Set(
+            (user.clientRoles ?? [:]).flatMap { client, roles in roles.map { ClientRole(client: client, role: $0) } })
         enabled = user.enabled ?? true
     }
 
     /// A UUID-shaped id derived from the realm and username, the same on every start.
     static func stableID(realm: String, username: String) -> String {
-        let hex = SHA256.hash(data: Data("\(realm)/\(username)".utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let hex = SHA256.hash(data: Data("\(realm)/\(username)".utf8)).prefix(16).map { String(format: "%02x", $0) }
+            .joined()
         let characters = Array(hex)
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
     }
@@ -186,6 +205,7 @@ public struct RegistrationPolicy: Sendable, Equatable {
     init(components: [ComponentRepresentation]) {
         let anonymous = components.filter { ($0.subType ?? "anonymous") == "anonymous" }
         trustedHosts = Set(anonymous.first { $0.providerId == "trusted-hosts" }?.config?["trusted-hosts"] ?? [])
-        allowedScopes = Set(anonymous.first { $0.providerId == "allowed-client-templates" }?.config?["allowed-client-scopes"] ?? [])
+        allowedScopes = Set(
+            anonymous.first { $0.providerId == "allowed-client-templates" }?.config?["allowed-client-scopes"] ?? [])
     }
 }

@@ -23,7 +23,9 @@ extension RealmServer {
     static let codeLifetime: TimeInterval = 60
 
     func authorize(_ request: Request, logger: Logger) async throws -> Response {
-        guard let query = FormFields.query(request.uri) else { return try LoginPage.error("A parameter is repeated.", status: .badRequest) }
+        guard let query = FormFields.query(request.uri) else {
+            return try LoginPage.error("A parameter is repeated.", status: .badRequest)
+        }
         guard let clientID = query["client_id"], let client = await client(clientID) else {
             return try LoginPage.error("Client not found.", status: .badRequest)
         }
@@ -32,15 +34,21 @@ extension RealmServer {
         }
         let redirectURI: String
         if let given = query["redirect_uri"] {
-            guard client.redirectURIs.contains(given) else { return try LoginPage.error("Invalid parameter: redirect_uri", status: .badRequest) }
+            guard client.redirectURIs.contains(given) else {
+                return try LoginPage.error("Invalid parameter: redirect_uri", status: .badRequest)
+            }
             redirectURI = given
         } else {
-            guard client.redirectURIs.count == 1 else { return try LoginPage.error("Missing parameter: redirect_uri", status: .badRequest) }
+            guard client.redirectURIs.count == 1 else {
+                return try LoginPage.error("Missing parameter: redirect_uri", status: .badRequest)
+            }
             redirectURI = client.redirectURIs[0]
         }
         let state = query["state"]
         do {
-            guard query["response_type"] == "code" else { throw OAuthError(code: "unsupported_response_type", description: "Only response_type=code") }
+            guard query["response_type"] == "code" else {
+                throw OAuthError(code: "unsupported_response_type", description: "Only response_type=code")
+            }
             let challenge = query["code_challenge"]
             if let method = query["code_challenge_method"], method != PKCEVerifier.method {
                 throw OAuthError.invalidRequest("Invalid parameter: code_challenge_method (only S256)")
@@ -48,38 +56,53 @@ extension RealmServer {
             if challenge != nil, query["code_challenge_method"] == nil {
                 throw OAuthError.invalidRequest("Missing parameter: code_challenge_method (S256)")
             }
-            if client.isPublic, challenge == nil { throw OAuthError.invalidRequest("Missing parameter: code_challenge (PKCE is required)") }
-            if let challenge, !(43...128).contains(challenge.count) { throw OAuthError.invalidRequest("Invalid parameter: code_challenge") }
+            if client.isPublic, challenge == nil {
+                throw OAuthError.invalidRequest("Missing parameter: code_challenge (PKCE is required)")
+            }
+            if let challenge, !(43...128).contains(challenge.count) {
+                throw OAuthError.invalidRequest("Invalid parameter: code_challenge")
+            }
             let scope = Self.scopes(query["scope"])
             _ = try realm.grant(client: client, roles: [], requested: scope, resource: nil)
             if let resource = query["resource"] { try Self.checkResource(resource) }
             let pending = RealmState.PendingAuthorization(
-                client: client, redirectURI: redirectURI, scope: scope, state: state, nonce: query["nonce"], codeChallenge: challenge,
+                client: client, redirectURI: redirectURI, scope: scope, state: state, nonce: query["nonce"],
+                codeChallenge: challenge,
                 resource: query["resource"], expiresAt: self.state.now().addingTimeInterval(Self.loginLifetime))
             let id = await self.state.remember(pending)
-            return try LoginPage.form(action: authorizationEndpoint, requestID: id, clientName: client.name ?? client.clientID, realm: realm.name)
+            return try LoginPage.form(
+                action: authorizationEndpoint, requestID: id, clientName: client.name ?? client.clientID,
+                realm: realm.name)
         } catch let error as OAuthError {
             logger.notice("authorization refused: \(error.code): \(error.description)")
-            return redirect(to: redirectURI, with: ["error": error.code, "error_description": error.description, "state": state])
+            return redirect(
+                to: redirectURI, with: ["error": error.code, "error_description": error.description, "state": state])
         }
     }
 
     func login(_ request: Request, logger: Logger) async throws -> Response {
-        guard let form = await form(request), let id = form["request_id"], let pending = await state.pendingAuthorization(id) else {
-            return try LoginPage.error("This login form has expired. Go back to the application and start again.", status: .badRequest)
+        guard let form = await form(request), let id = form["request_id"],
+            let pending = await state.pendingAuthorization(id)
+        else {
+            return try LoginPage.error(
+                "This login form has expired. Go back to the application and start again.", status: .badRequest)
         }
         let user = form["username"].flatMap { realm.users[$0] }
-        guard ConstantTime.passwordMatches(form["password"] ?? "", expected: user?.password), let user, user.enabled else {
+        guard ConstantTime.passwordMatches(form["password"] ?? "", expected: user?.password), let user, user.enabled
+        else {
             logger.notice("login refused for \(LogSafe.clip(form["username"] ?? "")): invalid credentials")
             return try LoginPage.form(
-                action: authorizationEndpoint, requestID: id, clientName: pending.client.name ?? pending.client.clientID, realm: realm.name,
+                action: authorizationEndpoint, requestID: id,
+                clientName: pending.client.name ?? pending.client.clientID, realm: realm.name,
                 error: "Invalid username or password.")
         }
         await state.finish(id)
         let code = await state.issue(
             RealmState.AuthorizationCode(
-                clientID: pending.client.clientID, redirectURI: pending.redirectURI, user: user, scope: pending.scope, nonce: pending.nonce,
-                codeChallenge: pending.codeChallenge, resource: pending.resource, sessionID: UUID().uuidString.lowercased(),
+                clientID: pending.client.clientID, redirectURI: pending.redirectURI, user: user, scope: pending.scope,
+                nonce: pending.nonce,
+                codeChallenge: pending.codeChallenge, resource: pending.resource,
+                sessionID: UUID().uuidString.lowercased(),
                 expiresAt: state.now().addingTimeInterval(Self.codeLifetime)))
         logger.info("login: \(user.username) for client \(pending.client.clientID)")
         return redirect(to: pending.redirectURI, with: ["code": code, "state": pending.state])
@@ -100,7 +123,9 @@ extension RealmServer {
 
 /// The HTML of the login form and of error pages; every value is escaped.
 enum LoginPage {
-    static func form(action: String, requestID: String, clientName: String, realm: String, error: String? = nil) throws -> Response {
+    static func form(
+        action: String, requestID: String, clientName: String, realm: String, error: String? = nil
+    ) throws -> Response {
         let message = error.map { #"<p class="error" role="alert">\#(escape($0))</p>"# } ?? ""
         return page(
             title: "Sign in to \(realm)",
@@ -131,12 +156,16 @@ enum LoginPage {
             """
         return Response(
             status: status,
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("X-Frame-Options")!: "DENY"],
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                HTTPField.Name("X-Frame-Options")!: "DENY",
+            ],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
             .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 }

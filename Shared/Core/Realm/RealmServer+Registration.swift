@@ -53,13 +53,20 @@ extension RealmServer {
         do {
             guard let body = try? await request.body.collect(upTo: 64 * 1024),
                 let metadata = try? JSONDecoder().decode(RegistrationRequest.self, from: Data(buffer: body))
-            else { throw OAuthError(code: "invalid_client_metadata", description: "The body must be a JSON object of client metadata") }
+            else {
+                throw OAuthError(
+                    code: "invalid_client_metadata", description: "The body must be a JSON object of client metadata")
+            }
             let client = try checkRegistration(metadata)
             await state.register(client)
-            logger.info("registered client \(client.clientID) (\(LogSafe.clip(client.name ?? "unnamed"))) redirect_uris=\(client.redirectURIs)")
+            logger.info(
+                "registered client \(client.clientID) (\(LogSafe.clip(client.name ?? "unnamed"))) redirect_uris=\(client.redirectURIs)"
+            )
             let response = RegistrationResponse(
-                client_id: client.clientID, client_secret: client.secret, client_id_issued_at: Int(client.issuedAt?.timeIntervalSince1970 ?? 0),
-                client_secret_expires_at: client.secret == nil ? nil : 0, client_name: client.name, redirect_uris: client.redirectURIs,
+                client_id: client.clientID, client_secret: client.secret,
+                client_id_issued_at: Int(client.issuedAt?.timeIntervalSince1970 ?? 0),
+                client_secret_expires_at: client.secret == nil ? nil : 0, client_name: client.name,
+                redirect_uris: client.redirectURIs,
                 grant_types: client.grantTypes.sorted(), response_types: ["code"],
                 token_endpoint_auth_method: metadata.token_endpoint_auth_method ?? "client_secret_basic",
                 scope: (client.defaultScopes + client.optionalScopes).joined(separator: " "))
@@ -83,29 +90,39 @@ extension RealmServer {
             throw .invalidClientMetadata("Only response_types [\"code\"] is supported")
         }
         let method = metadata.token_endpoint_auth_method ?? "client_secret_basic"
-        guard Self.authMethods.contains(method) else { throw .invalidClientMetadata("Unsupported token_endpoint_auth_method: \(method)") }
+        guard Self.authMethods.contains(method) else {
+            throw .invalidClientMetadata("Unsupported token_endpoint_auth_method: \(method)")
+        }
         let asked = Self.scopes(metadata.scope)
-        if let refused = asked.first(where: { !realm.registrationPolicy.allowedScopes.contains($0) && !realm.defaultScopes.contains($0) }) {
+        if let refused = asked.first(where: {
+            !realm.registrationPolicy.allowedScopes.contains($0) && !realm.defaultScopes.contains($0)
+        }) {
             throw .invalidClientMetadata("Scope not allowed: \(refused)")
         }
         let optional = asked.isEmpty ? realm.optionalScopes : realm.optionalScopes.filter { asked.contains($0) }
         return RealmClient(
             clientID: UUID().uuidString.lowercased(), name: metadata.client_name, isPublic: method == "none",
-            secret: method == "none" ? nil : RealmState.randomToken(), redirectURIs: redirectURIs, grantTypes: grantTypes.union(["refresh_token"]),
+            secret: method == "none" ? nil : RealmState.randomToken(), redirectURIs: redirectURIs,
+            grantTypes: grantTypes.union(["refresh_token"]),
             defaultScopes: realm.defaultScopes, optionalScopes: optional, issuedAt: state.now())
     }
 
     /// https, or http on a loopback host (RFC 8252 §7.3); no fragment; a host the policy trusts.
     func checkRedirectURI(_ uri: String) throws(OAuthError) {
-        guard let url = URLComponents(string: uri), let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased(), !host.isEmpty
+        guard let url = URLComponents(string: uri), let scheme = url.scheme?.lowercased(),
+            let host = url.host?.lowercased(), !host.isEmpty
         else { throw .invalidRedirectURI("Not an absolute URI: \(LogSafe.clip(uri))") }
         guard url.fragment == nil else { throw .invalidRedirectURI("A redirect URI must not have a fragment") }
         let loopback = ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host)
         guard scheme == "https" || (scheme == "http" && loopback) else {
-            throw .invalidRedirectURI("Redirect URIs must use https, or http on a loopback address: \(LogSafe.clip(uri))")
+            throw .invalidRedirectURI(
+                "Redirect URIs must use https, or http on a loopback address: \(LogSafe.clip(uri))")
         }
         let trusted = realm.registrationPolicy.trustedHosts
-        guard trusted.isEmpty || trusted.contains(host) || trusted.contains(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))) else {
+        guard
+            trusted.isEmpty || trusted.contains(host)
+                || trusted.contains(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")))
+        else {
             throw .invalidRedirectURI("Host not trusted by the registration policy: \(LogSafe.clip(host))")
         }
     }
@@ -115,7 +132,8 @@ extension RealmServer {
         let challenge = BearerChallenge(realm: realm.name)
         let user: AuthenticatedUser
         do {
-            let token = try BearerTokenMiddleware<MCPRequestContext>.bearerToken(in: request.headers[values: .authorization])
+            let token = try BearerTokenMiddleware<MCPRequestContext>.bearerToken(
+                in: request.headers[values: .authorization])
             user = try await userinfoVerifier.verify(token)
             // RFC 9449 §7.2: a DPoP-bound token is no bearer token. This endpoint takes bearer tokens only.
             try BearerTokenMiddleware<MCPRequestContext>.refuseBound(user)
@@ -136,12 +154,17 @@ extension RealmServer {
         }
         return try .json(
             UserInfo(
-                sub: account.id, preferred_username: account.username, name: account.fullName, given_name: account.firstName,
+                sub: account.id, preferred_username: account.username, name: account.fullName,
+                given_name: account.firstName,
                 family_name: account.lastName, email: account.email, email_verified: account.emailVerified))
     }
 }
 
 extension OAuthError {
-    static func invalidRedirectURI(_ description: String) -> OAuthError { .init(code: "invalid_redirect_uri", description: description) }
-    static func invalidClientMetadata(_ description: String) -> OAuthError { .init(code: "invalid_client_metadata", description: description) }
+    static func invalidRedirectURI(_ description: String) -> OAuthError {
+        .init(code: "invalid_redirect_uri", description: description)
+    }
+    static func invalidClientMetadata(_ description: String) -> OAuthError {
+        .init(code: "invalid_client_metadata", description: description)
+    }
 }

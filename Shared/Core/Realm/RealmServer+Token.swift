@@ -33,7 +33,9 @@ import Logging
 extension RealmServer {
     func token(_ request: Request, logger: Logger) async throws -> Response {
         do {
-            guard let form = await form(request) else { throw OAuthError.invalidRequest("The body must be a form, each field once") }
+            guard let form = await form(request) else {
+                throw OAuthError.invalidRequest("The body must be a form, each field once")
+            }
             let client = try await authenticateClient(request, form: form)
             let grantType = form["grant_type"] ?? ""
             guard ["password", "authorization_code", "refresh_token", "client_credentials"].contains(grantType) else {
@@ -50,7 +52,9 @@ extension RealmServer {
             case "refresh_token": response = try await refreshTokenGrant(form, client: client, dpop: dpop)
             default: response = try await clientCredentialsGrant(form, client: client, dpop: dpop)
             }
-            logger.info("token issued: grant=\(grantType) client=\(client.clientID) scope=[\(response.scope)]\(dpop.map { " dpop jkt=\($0)" } ?? "")")
+            logger.info(
+                "token issued: grant=\(grantType) client=\(client.clientID) scope=[\(response.scope)]\(dpop.map { " dpop jkt=\($0)" } ?? "")"
+            )
             return try .json(response, headers: [.cacheControl: "no-store"])
         } catch let error as OAuthError {
             logger.notice("token request refused: \(error.code): \(error.description)")
@@ -65,13 +69,18 @@ extension RealmServer {
         var clientID = form["client_id"]
         var secret = form["client_secret"]
         if let basic = request.headers[.authorization], basic.lowercased().hasPrefix("basic ") {
-            guard let decoded = Data(base64Encoded: String(basic.dropFirst(6))).flatMap({ String(data: $0, encoding: .utf8) }),
+            guard
+                let decoded = Data(base64Encoded: String(basic.dropFirst(6))).flatMap({
+                    String(data: $0, encoding: .utf8)
+                }),
                 let colon = decoded.firstIndex(of: ":")
             else { throw .invalidClient("Malformed Basic credentials") }
             clientID = String(decoded[..<colon]).removingPercentEncoding
             secret = String(decoded[decoded.index(after: colon)...]).removingPercentEncoding
         }
-        guard let clientID, let client = await client(clientID) else { throw .invalidClient("Invalid client or Invalid client credentials") }
+        guard let clientID, let client = await client(clientID) else {
+            throw .invalidClient("Invalid client or Invalid client credentials")
+        }
         if !client.isPublic {
             guard let secret, let expected = client.secret, ConstantTime.equals(secret, expected) else {
                 throw .invalidClient("Invalid client or Invalid client credentials")
@@ -94,56 +103,77 @@ extension RealmServer {
         }
     }
 
-    func passwordGrant(_ form: [String: String], client: RealmClient, dpop: String?) async throws(OAuthError) -> TokenResponse {
+    func passwordGrant(
+        _ form: [String: String], client: RealmClient, dpop: String?
+    ) async throws(OAuthError) -> TokenResponse {
         guard let username = form["username"], let password = form["password"] else {
             throw .invalidRequest("Missing parameter: username or password")
         }
         let user = realm.users[username]
-        guard ConstantTime.passwordMatches(password, expected: user?.password), let user, user.enabled else { throw .invalidGrant("Invalid user credentials") }
+        guard ConstantTime.passwordMatches(password, expected: user?.password), let user, user.enabled else {
+            throw .invalidGrant("Invalid user credentials")
+        }
         return try await issueTokens(
-            client: client, user: user, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: UUID().uuidString.lowercased(),
+            client: client, user: user, scope: Self.scopes(form["scope"]), resource: form["resource"],
+            sessionID: UUID().uuidString.lowercased(),
             dpop: dpop)
     }
 
-    func authorizationCodeGrant(_ form: [String: String], client: RealmClient, dpop: String?) async throws(OAuthError) -> TokenResponse {
+    func authorizationCodeGrant(
+        _ form: [String: String], client: RealmClient, dpop: String?
+    ) async throws(OAuthError) -> TokenResponse {
         guard let code = form["code"] else { throw .invalidRequest("Missing parameter: code") }
         guard let grant = await state.redeem(code) else { throw .invalidGrant("Code not valid") }
         guard grant.clientID == client.clientID else { throw .invalidGrant("Code was issued to another client") }
         guard form["redirect_uri"] == grant.redirectURI else { throw .invalidGrant("Incorrect redirect_uri") }
         if let challenge = grant.codeChallenge {
-            guard let verifier = form["code_verifier"] else { throw .invalidGrant("PKCE verification failed: Code mismatch") }
-            guard PKCEVerifier.verify(verifier: verifier, challenge: challenge) else { throw .invalidGrant("PKCE verification failed: Code mismatch") }
+            guard let verifier = form["code_verifier"] else {
+                throw .invalidGrant("PKCE verification failed: Code mismatch")
+            }
+            guard PKCEVerifier.verify(verifier: verifier, challenge: challenge) else {
+                throw .invalidGrant("PKCE verification failed: Code mismatch")
+            }
         }
         if let resource = form["resource"], resource != grant.resource {
             throw .invalidTarget("The resource must be the one authorized")
         }
         return try await issueTokens(
-            client: client, user: grant.user, scope: grant.scope, resource: grant.resource, sessionID: grant.sessionID, nonce: grant.nonce,
+            client: client, user: grant.user, scope: grant.scope, resource: grant.resource, sessionID: grant.sessionID,
+            nonce: grant.nonce,
             dpop: dpop)
     }
 
-    func refreshTokenGrant(_ form: [String: String], client: RealmClient, dpop: String?) async throws(OAuthError) -> TokenResponse {
+    func refreshTokenGrant(
+        _ form: [String: String], client: RealmClient, dpop: String?
+    ) async throws(OAuthError) -> TokenResponse {
         guard let token = form["refresh_token"] else { throw .invalidRequest("Missing parameter: refresh_token") }
         let grant: RealmState.RefreshGrant
         switch await state.redeemRefreshToken(token, clientID: client.clientID, dpopThumbprint: dpop) {
         case .redeemed(let redeemed): grant = redeemed
         case .invalid: throw .invalidGrant("Invalid refresh token")
-        case .proofRequired: throw .invalidDPoPProof("This refresh token is bound to a DPoP key: send a DPoP proof made with that key")
+        case .proofRequired:
+            throw .invalidDPoPProof("This refresh token is bound to a DPoP key: send a DPoP proof made with that key")
         case .otherKey: throw .invalidGrant("Refresh token is bound to another DPoP key")
         }
         var scope = grant.scope
         if let narrower = form["scope"] {
             let asked = Self.scopes(narrower)
-            guard Set(asked).isSubset(of: grant.scope) else { throw .invalidScope("Scope not granted with this refresh token") }
+            guard Set(asked).isSubset(of: grant.scope) else {
+                throw .invalidScope("Scope not granted with this refresh token")
+            }
             scope = asked
         }
         let user = grant.user.flatMap { realm.users[$0.username] }
-        return try await issueTokens(client: client, user: user, scope: scope, resource: grant.resource, sessionID: grant.sessionID, dpop: dpop)
+        return try await issueTokens(
+            client: client, user: user, scope: scope, resource: grant.resource, sessionID: grant.sessionID, dpop: dpop)
     }
 
-    func clientCredentialsGrant(_ form: [String: String], client: RealmClient, dpop: String?) async throws(OAuthError) -> TokenResponse {
+    func clientCredentialsGrant(
+        _ form: [String: String], client: RealmClient, dpop: String?
+    ) async throws(OAuthError) -> TokenResponse {
         try await issueTokens(
-            client: client, user: nil, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: nil, dpop: dpop)
+            client: client, user: nil, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: nil,
+            dpop: dpop)
     }
 
     /// `scope` as a list; empty for none.
@@ -153,7 +183,8 @@ extension RealmServer {
 
     /// Mints the access token (and refresh and ID tokens where due) for a checked grant; bound to the key `dpop` names, if given.
     func issueTokens(
-        client: RealmClient, user: RealmUser?, scope requested: [String], resource: String?, sessionID: String?, nonce: String? = nil,
+        client: RealmClient, user: RealmUser?, scope requested: [String], resource: String?, sessionID: String?,
+        nonce: String? = nil,
         dpop: String?
     ) async throws(OAuthError) -> TokenResponse {
         if let resource { try Self.checkResource(resource) }
@@ -161,12 +192,18 @@ extension RealmServer {
         let grant = try realm.grant(client: client, roles: roles, requested: requested, resource: resource)
         let now = Date(timeIntervalSince1970: state.now().timeIntervalSince1970.rounded(.down))
         let subject = user?.id ?? RealmUser.stableID(realm: realm.name, username: "service-account-" + client.clientID)
-        let resourceAccess = Dictionary(grouping: roles, by: \.client).mapValues { RealmTokenClaims.Roles(roles: $0.map(\.role).sorted()) }
+        let resourceAccess = Dictionary(grouping: roles, by: \.client).mapValues {
+            RealmTokenClaims.Roles(roles: $0.map(\.role).sorted())
+        }
         var claims = RealmTokenClaims(
-            exp: .init(value: now.addingTimeInterval(realm.accessTokenLifespan)), iat: .init(value: now), jti: .init(value: UUID().uuidString.lowercased()),
-            iss: .init(value: issuer), aud: grant.audience.isEmpty ? nil : .init(value: grant.audience), sub: .init(value: subject),
-            typ: dpop == nil ? "Bearer" : "DPoP", azp: client.clientID, sid: sessionID, acr: "1", scope: grant.scope.joined(separator: " "),
-            realmAccess: .init(roles: ["default-roles-\(realm.name)"]), resourceAccess: resourceAccess.isEmpty ? nil : resourceAccess,
+            exp: .init(value: now.addingTimeInterval(realm.accessTokenLifespan)), iat: .init(value: now),
+            jti: .init(value: UUID().uuidString.lowercased()),
+            iss: .init(value: issuer), aud: grant.audience.isEmpty ? nil : .init(value: grant.audience),
+            sub: .init(value: subject),
+            typ: dpop == nil ? "Bearer" : "DPoP", azp: client.clientID, sid: sessionID, acr: "1",
+            scope: grant.scope.joined(separator: " "),
+            realmAccess: .init(roles: ["default-roles-\(realm.name)"]),
+            resourceAccess: resourceAccess.isEmpty ? nil : resourceAccess,
             preferredUsername: user?.username ?? "service-account-\(client.clientID)")
         if grant.scope.contains("profile") {
             (claims.name, claims.givenName, claims.familyName) = (user?.fullName, user?.firstName, user?.lastName)
@@ -178,7 +215,9 @@ extension RealmServer {
             var idToken: String?
             if grant.scope.contains(Realm.openID), user != nil {
                 var id = claims
-                (id.typ, id.aud, id.nonce, id.scope, id.realmAccess, id.resourceAccess) = ("ID", .init(value: [client.clientID]), nonce, nil, nil, nil)
+                (id.typ, id.aud, id.nonce, id.scope, id.realmAccess, id.resourceAccess) = (
+                    "ID", .init(value: [client.clientID]), nonce, nil, nil, nil
+                )
                 id.cnf = nil
                 idToken = try await signingKey.sign(id)
             }
@@ -186,12 +225,16 @@ extension RealmServer {
             if client.grantTypes.contains("refresh_token"), let sessionID {
                 refreshToken = await state.issue(
                     RealmState.RefreshGrant(
-                        clientID: client.clientID, user: user, scope: requested, resource: resource, sessionID: sessionID,
-                        expiresAt: now.addingTimeInterval(realm.refreshTokenLifespan), dpopThumbprint: client.isPublic ? dpop : nil))
+                        clientID: client.clientID, user: user, scope: requested, resource: resource,
+                        sessionID: sessionID,
+                        expiresAt: now.addingTimeInterval(realm.refreshTokenLifespan),
+                        dpopThumbprint: client.isPublic ? dpop : nil))
             }
             return TokenResponse(
-                accessToken: accessToken, expiresIn: Int(realm.accessTokenLifespan), refreshExpiresIn: refreshToken == nil ? 0 : Int(realm.refreshTokenLifespan),
-                refreshToken: refreshToken, idToken: idToken, sessionState: sessionID, scope: grant.scope.joined(separator: " "),
+                accessToken: accessToken, expiresIn: Int(realm.accessTokenLifespan),
+                refreshExpiresIn: refreshToken == nil ? 0 : Int(realm.refreshTokenLifespan),
+                refreshToken: refreshToken, idToken: idToken, sessionState: sessionID,
+                scope: grant.scope.joined(separator: " "),
                 tokenType: dpop == nil ? "Bearer" : "DPoP")
         } catch {
             throw .serverError("Signing failed")
@@ -234,5 +277,7 @@ extension RealmServer {
 
 extension OAuthError {
     /// A DPoP proof that fails a check (RFC 9449 §5): 400 `invalid_dpop_proof`.
-    static func invalidDPoPProof(_ description: String) -> OAuthError { .init(code: DPoPProofError.code, description: description) }
+    static func invalidDPoPProof(_ description: String) -> OAuthError {
+        .init(code: DPoPProofError.code, description: description)
+    }
 }

@@ -37,7 +37,9 @@ public struct RealmServer: Sendable {
     /// Checks the DPoP proofs sent to the token endpoint (step 10, Going further: DPoP), on the state's clock.
     let dpopProofs: DPoPProofVerifier
 
-    public init(realm: Realm, baseURL: String, signingKey: RealmSigningKey? = nil, state: RealmState = RealmState()) async throws {
+    public init(
+        realm: Realm, baseURL: String, signingKey: RealmSigningKey? = nil, state: RealmState = RealmState()
+    ) async throws {
         self.realm = realm
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let key: RealmSigningKey
@@ -47,7 +49,8 @@ public struct RealmServer: Sendable {
         let issuer = self.baseURL + "/realms/" + realm.name
         let now = state.now
         self.userinfoVerifier = TokenVerifier(
-            keys: LocalKeySet([try key.verificationKey()]), issuers: [issuer], audiences: [], leeway: 0, now: now, checksAudience: false)
+            keys: LocalKeySet([try key.verificationKey()]), issuers: [issuer], audiences: [], leeway: 0, now: now,
+            checksAudience: false)
         self.dpopProofs = DPoPProofVerifier(now: now)
     }
 
@@ -64,7 +67,8 @@ public struct RealmServer: Sendable {
     /// The discovery document, the same at every discovery URL.
     public var metadata: AuthorizationServerMetadata {
         var metadata = AuthorizationServerMetadata(
-            issuer: issuer, authorizationEndpoint: authorizationEndpoint, tokenEndpoint: tokenEndpoint, jwksURI: jwksURI,
+            issuer: issuer, authorizationEndpoint: authorizationEndpoint, tokenEndpoint: tokenEndpoint,
+            jwksURI: jwksURI,
             registrationEndpoint: registrationEndpoint, userinfoEndpoint: userinfoEndpoint,
             scopesSupported: [Realm.openID] + realm.scopes.keys.sorted(), responseTypesSupported: ["code"],
             grantTypesSupported: ["authorization_code", "refresh_token", "password", "client_credentials"],
@@ -97,8 +101,12 @@ public struct RealmServer: Sendable {
         router.post(RouterPath("\(realmPath)/protocol/openid-connect/token")) { request, context in
             try await self.token(request, logger: context.logger)
         }
-        router.get(RouterPath("\(realmPath)/protocol/openid-connect/userinfo")) { request, _ in try await self.userinfo(request) }
-        router.post(RouterPath("\(realmPath)/protocol/openid-connect/userinfo")) { request, _ in try await self.userinfo(request) }
+        router.get(RouterPath("\(realmPath)/protocol/openid-connect/userinfo")) { request, _ in
+            try await self.userinfo(request)
+        }
+        router.post(RouterPath("\(realmPath)/protocol/openid-connect/userinfo")) { request, _ in
+            try await self.userinfo(request)
+        }
         router.post(RouterPath("\(realmPath)/clients-registrations/openid-connect")) { request, context in
             try await self.register(request, logger: context.logger)
         }

@@ -18,9 +18,12 @@ public struct RealmSigningKey: Sendable {
 
     /// A new key, or the PKCS#8 PEM given.
     public init(privateKeyPEM: String? = nil) async throws {
-        let key = try privateKeyPEM.map { pem in
-            do { return try _RSA.Signing.PrivateKey(pemRepresentation: pem) } catch { throw RealmSigningKeyError.notRSAPrivateKey }
-        } ?? _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let key =
+            try privateKeyPEM.map { pem in
+                do { return try _RSA.Signing.PrivateKey(pemRepresentation: pem) } catch {
+                    throw RealmSigningKeyError.notRSAPrivateKey
+                }
+            } ?? _RSA.Signing.PrivateKey(keySize: .bits2048)
         let primitives = try key.publicKey.getKeyPrimitives()
         var jwk = JSONWebKey(
             kty: "RSA", use: "sig", alg: "RS256", n: Data(primitives.modulus).base64URLEncodedString(),
@@ -32,7 +35,8 @@ public struct RealmSigningKey: Sendable {
         publicKeyBase64 = key.publicKey.derRepresentation.base64EncodedString()
         publicKeyPEM = key.publicKey.pemRepresentation
         signer = await JWTKeyCollection().add(
-            rsa: try Insecure.RSA.PrivateKey(pem: key.pemRepresentation), digestAlgorithm: .sha256, kid: JWKIdentifier(string: thumbprint))
+            rsa: try Insecure.RSA.PrivateKey(pem: key.pemRepresentation), digestAlgorithm: .sha256,
+            kid: JWKIdentifier(string: thumbprint))
     }
 
     /// Signs `claims` (RS256, this key's `kid`, `typ` JWT).

@@ -27,7 +27,9 @@ public final class BackgroundServer: Sendable {
     /// Starts `router` on 127.0.0.1:`port` (0: any free port) and returns once it listens.
     ///
     /// - Throws: when the port cannot be bound.
-    public static func start<Context: RequestContext>(_ router: Router<Context>, port: Int = 0, logger: Logger? = nil) async throws
+    public static func start<Context: RequestContext>(
+        _ router: Router<Context>, port: Int = 0, logger: Logger? = nil
+    ) async throws
         -> BackgroundServer
     where Context: InitializableFromSource<ApplicationRequestContextSource> {
         var quiet = Logger(label: "background-server")
@@ -35,7 +37,8 @@ public final class BackgroundServer: Sendable {
         let (started, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? port) }, logger: logger ?? quiet)
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? port) },
+            logger: logger ?? quiet)
         let task = Task {
             defer { continuation.finish() }
             try await ServiceGroup(services: [app], logger: logger ?? quiet).run()
@@ -47,7 +50,8 @@ public final class BackgroundServer: Sendable {
 
     /// A port nothing listens on now, for a server whose URL must be known before it starts.
     public static func freePort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
+        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0)
+            .wait()
         defer { _ = channel.close() }
         return channel.localAddress?.port ?? 0
     }

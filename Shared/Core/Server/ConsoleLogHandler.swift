@@ -1,3 +1,4 @@
+import Foundation
 /// Log lines on standard error, in swift-log's `StreamLogHandler` format.
 ///
 /// Introduced in step 1, as the handler of every step's logger:
@@ -11,7 +12,6 @@
 /// for a rendering even when nothing was logged; this handler renders metadata
 /// only for a line it writes. Lines below ``logLevel`` cost nothing.
 public import Logging
-import Foundation
 
 public struct ConsoleLogHandler: LogHandler {
     public let label: String
@@ -39,7 +39,9 @@ public struct ConsoleLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { all.merge(provided) { _, provided in provided } }
         if let explicit = event.metadata { all.merge(explicit) { _, explicit in explicit } }
         if let error = event.error { all["error.message"] = "\(error)" }
-        let rendered = all.isEmpty ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let rendered =
+            all.isEmpty
+            ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         return "\(Self.timestamp()) \(event.level) \(label):\(rendered) [\(event.source)] \(event.message)\n"
     }
 

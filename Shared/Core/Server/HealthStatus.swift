@@ -64,7 +64,8 @@ public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
     }
 
     public init(
-        jwtEnabled: Bool? = nil, jwksAvailable: Bool? = nil, authRequired: Bool? = nil, oauthMetadata: OAuthMetadataLinks? = nil,
+        jwtEnabled: Bool? = nil, jwksAvailable: Bool? = nil, authRequired: Bool? = nil,
+        oauthMetadata: OAuthMetadataLinks? = nil,
         scopeBasedAuth: Bool? = nil, keycloakIntegration: KeycloakIntegration? = nil
     ) {
         self.jwtEnabled = jwtEnabled
@@ -95,6 +96,7 @@ extension ProtectedResource {
     public var healthLinks: HealthStatus.OAuthMetadataLinks {
         HealthStatus.OAuthMetadataLinks(
             protectedResource: ProtectedResourceMetadata.url(serverURL: serverURL),
-            authorizationServer: (metadata.authorizationServers.first ?? serverURL) + AuthorizationServerMetadata.wellKnownPath)
+            authorizationServer: (metadata.authorizationServers.first ?? serverURL)
+                + AuthorizationServerMetadata.wellKnownPath)
     }
 }

@@ -19,7 +19,9 @@ public enum InputFile {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw InputFileError("no \(what) at \(path): run from the repository's top folder, or give \(option) PATH")
         }
-        guard !isFolder.boolValue else { throw InputFileError("\(path) is a folder, not a \(what); give \(option) PATH") }
+        guard !isFolder.boolValue else {
+            throw InputFileError("\(path) is a folder, not a \(what); give \(option) PATH")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputFileError("cannot read the \(what) at \(path) (permissions?)")
         }

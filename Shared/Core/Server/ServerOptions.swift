@@ -29,7 +29,9 @@ public struct ServerOptions: ParsableArguments, Sendable {
 
     @Option(
         name: .customLong("allowed-origin"),
-        help: "A browser origin to allow besides localhost, e.g. https://inspector.example (repeatable; also $ALLOWED_ORIGINS).")
+        help:
+            "A browser origin to allow besides localhost, e.g. https://inspector.example (repeatable; also $ALLOWED_ORIGINS)."
+    )
     var extraOrigins: [String] = []
 
     @Option(
@@ -80,13 +82,16 @@ public struct ServerOptions: ParsableArguments, Sendable {
         }
         let level = logLevel ?? Self.environment["LOG_LEVEL"]
         if let level, Logger.Level(rawValue: level.lowercased()) == nil {
-            throw ValidationError("Unknown log level '\(level)'. Use trace, debug, info, notice, warning, error or critical.")
+            throw ValidationError(
+                "Unknown log level '\(level)'. Use trace, debug, info, notice, warning, error or critical.")
         }
     }
 
     private static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     private static func commaSeparated(_ name: String) -> [String] {
-        (environment[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        (environment[name] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
     }
 }

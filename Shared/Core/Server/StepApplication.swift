@@ -47,7 +47,8 @@ public struct StepApplication<App: ApplicationProtocol> {
             return "port \(port) on \(host) is already in use (is another step still running?). "
                 + "Stop it, or choose another port: --port \(port == 65535 ? port - 1 : port + 1)"
         case EACCES:
-            return "not allowed to listen on port \(port) (ports below 1024 need privileges); choose another with --port"
+            return
+                "not allowed to listen on port \(port) (ports below 1024 need privileges); choose another with --port"
         case EADDRNOTAVAIL:
             return "\(host) is not an address of this machine; use --host 127.0.0.1 (or 0.0.0.0 for every interface)"
         default:

@@ -72,8 +72,10 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     }
 
     public init(
-        iss: String? = nil, sub: String? = nil, aud: [String]? = nil, exp: Date? = nil, nbf: Date? = nil, iat: Date? = nil,
-        jti: String? = nil, preferredUsername: String? = nil, scope: String? = nil, scopes: [String]? = nil, roles: [String]? = nil,
+        iss: String? = nil, sub: String? = nil, aud: [String]? = nil, exp: Date? = nil, nbf: Date? = nil,
+        iat: Date? = nil,
+        jti: String? = nil, preferredUsername: String? = nil, scope: String? = nil, scopes: [String]? = nil,
+        roles: [String]? = nil,
         cnf: Confirmation? = nil
     ) {
         self.iss = iss.map(IssuerClaim.init(value:))
@@ -136,7 +138,8 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
                 iss: try string("iss"), sub: try string("sub"),
                 aud: try audience(),
                 exp: try time("exp"), nbf: try time("nbf"), iat: try time("iat"), jti: try string("jti"),
-                preferredUsername: try string("preferred_username"), scope: try string("scope"), scopes: try strings(claims["scopes"]),
+                preferredUsername: try string("preferred_username"), scope: try string("scope"),
+                scopes: try strings(claims["scopes"]),
                 roles: try strings(claims["roles"]))
             switch claims["cnf"] {
             case nil, .null?: cnf = nil

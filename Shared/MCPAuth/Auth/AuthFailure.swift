@@ -23,7 +23,9 @@ public enum AuthFailure: Error, Equatable, Sendable {
     public var detail: String {
         switch self {
         case .missingToken: "Authorization header missing"
-        case .malformedHeader(let reason), .invalidToken(let reason), .keysUnavailable(let reason), .invalidDPoPProof(let reason): reason
+        case .malformedHeader(let reason), .invalidToken(let reason), .keysUnavailable(let reason),
+            .invalidDPoPProof(let reason):
+            reason
         case .insufficientScope(let scope): "Insufficient scope: this request needs \(scope)"
         }
     }

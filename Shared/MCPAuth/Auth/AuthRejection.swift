@@ -67,7 +67,8 @@ public struct AuthRejection: HTTPResponseError, Sendable {
         for value in challenges { headers.append(HTTPField(name: .wwwAuthenticate, value: value)) }
         if case .insufficientScope = failure {
             let error = JSONRPCErrorObject(code: forbiddenCode, message: "Forbidden", detail: failure.detail)
-            return try JSONRPCResponse.error(error, id: requestID).response(status: status(of: failure), headers: headers)
+            return try JSONRPCResponse.error(error, id: requestID).response(
+                status: status(of: failure), headers: headers)
         }
         return try .json(["detail": failure.detail], status: status(of: failure), headers: headers)
     }

@@ -26,7 +26,8 @@ public struct AuthenticatedUser: Sendable, Equatable {
     public let boundKeyThumbprint: String?
 
     public init(
-        username: String, subject: String, scopes: Set<String>, roles: Set<String> = [], issuer: String, keyID: String? = nil,
+        username: String, subject: String, scopes: Set<String>, roles: Set<String> = [], issuer: String,
+        keyID: String? = nil,
         expiresAt: Date, boundKeyThumbprint: String? = nil
     ) {
         self.username = username

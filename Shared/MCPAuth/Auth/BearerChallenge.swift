@@ -42,6 +42,8 @@ public struct BearerChallenge: Sendable, Equatable {
 
     /// `value` with only %x20-21 / %x23-5B / %x5D-7E kept (RFC 6750 §3): no quotes, backslashes or control characters.
     static func quotable(_ value: String) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.filter { (0x20...0x7E).contains($0.value) && $0 != "\"" && $0 != "\\" }))
+        String(
+            String.UnicodeScalarView(
+                value.unicodeScalars.filter { (0x20...0x7E).contains($0.value) && $0 != "\"" && $0 != "\\" }))
     }
 }

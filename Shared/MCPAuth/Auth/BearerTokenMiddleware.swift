@@ -29,7 +29,9 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
         self.challenge = challenge
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if request.method == .options { return try await next(request, context) }
         var context = context
         context.caller = try await caller(of: request, logger: context.logger)
@@ -53,7 +55,9 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
     }
 
     /// Why a DPoP-bound token (`cnf.jkt`) is refused as a bearer token (RFC 9449 §7.2): without its proof, anyone holding it could use it.
-    package static var boundTokenAsBearer: String { "Token is bound to a DPoP key (cnf.jkt): send it as Authorization: DPoP <token> with a DPoP proof" }
+    package static var boundTokenAsBearer: String {
+        "Token is bound to a DPoP key (cnf.jkt): send it as Authorization: DPoP <token> with a DPoP proof"
+    }
 
     /// Refuses `user` if their token was DPoP-bound: a bearer token it is not.
     ///
@@ -87,8 +91,12 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
 enum B64Token {
     static let bytes: [Bool] = (0...255).map { byte in
         switch UInt8(byte) {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
-        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="): true
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"),
+            UInt8(ascii: "/"), UInt8(ascii: "="):
+            true
         default: false
         }
     }

@@ -24,7 +24,8 @@ struct CompactJWS {
     init?(_ token: String) {
         let bytes = Array(token.utf8)
         let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = Data(base64URLEncodedBytes: parts[0]), let payload = Data(base64URLEncodedBytes: parts[1]),
+        guard parts.count == 3, let header = Data(base64URLEncodedBytes: parts[0]),
+            let payload = Data(base64URLEncodedBytes: parts[1]),
             let signature = Data(base64URLEncodedBytes: parts[2])
         else { return nil }
         self.encodedHeader = parts[0]

@@ -32,8 +32,12 @@ struct JOSEHeader: Decodable, Sendable {
     /// - Throws: ``AuthFailure/invalidToken(_:)`` when it is not a JSON object with a string `alg`, has `crit`, or a `typ`
     ///   that is not an access token's.
     init(_ json: Data) throws(AuthFailure) {
-        guard let header = try? Self.decoder.decode(JOSEHeader.self, from: json) else { throw .invalidToken("Invalid token") }
-        if header.crit != nil { throw .invalidToken("Token has critical header parameters this server does not understand") }
+        guard let header = try? Self.decoder.decode(JOSEHeader.self, from: json) else {
+            throw .invalidToken("Invalid token")
+        }
+        if header.crit != nil {
+            throw .invalidToken("Token has critical header parameters this server does not understand")
+        }
         if let typ = header.typ, !Self.accessTokenTypes.contains(typ.lowercased()) {
             throw .invalidToken("Token type \(LogSafe.clip(typ)) is not an access token")
         }

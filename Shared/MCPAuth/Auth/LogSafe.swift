@@ -7,7 +7,9 @@
 package enum LogSafe {
     /// At most 40 printable ASCII characters.
     package static func clip(_ text: String) -> String {
-        let printable = String(String.UnicodeScalarView(text.unicodeScalars.filter { (0x21...0x7E).contains($0.value) && $0 != "\"" && $0 != "\\" }))
+        let printable = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.filter { (0x21...0x7E).contains($0.value) && $0 != "\"" && $0 != "\\" }))
         return printable.count > 40 ? printable.prefix(40) + "…" : printable
     }
 }

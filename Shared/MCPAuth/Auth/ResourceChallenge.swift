@@ -45,6 +45,8 @@ extension BearerChallenge: ResourceChallenge {
 extension DPoPChallenge: ResourceChallenge {
     /// A ``DPoPRejection`` in the scheme of `caller`'s token: `DPoP` if it is bound to a key, else `Bearer`.
     public func rejection(_ failure: AuthFailure, caller: AuthenticatedUser?, requestID: ID?) -> any HTTPResponseError {
-        DPoPRejection(failure, scheme: caller.map { $0.boundKeyThumbprint == nil ? .bearer : .dpop }, challenge: self, requestID: requestID)
+        DPoPRejection(
+            failure, scheme: caller.map { $0.boundKeyThumbprint == nil ? .bearer : .dpop }, challenge: self,
+            requestID: requestID)
     }
 }

@@ -56,7 +56,9 @@ public struct TokenVerifier: Sendable {
         keys: any VerificationKeyProvider, issuers: Set<String>, audiences: Set<String>, leeway: TimeInterval = 60,
         cache: VerifiedTokenCache? = VerifiedTokenCache(), now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.init(keys: keys, issuers: issuers, audiences: audiences, leeway: leeway, cache: cache, now: now, checksAudience: true)
+        self.init(
+            keys: keys, issuers: issuers, audiences: audiences, leeway: leeway, cache: cache, now: now,
+            checksAudience: true)
     }
 
     package init(
@@ -78,7 +80,8 @@ public struct TokenVerifier: Sendable {
     ///   ``AuthFailure/keysUnavailable(_:)`` when there is no key to check with.
     public func verify(_ token: String) async throws(AuthFailure) -> AuthenticatedUser {
         guard token.utf8.count <= Self.maximumTokenSize else { throw .invalidToken("Token too large") }
-        let cacheKey = cache == nil ? nil : TokenBytes(token)  // hashed once, for the lookup and the insertion after a miss
+        // hashed once, for the lookup and the insertion after a miss
+        let cacheKey = cache == nil ? nil : TokenBytes(token)
         if let cache, let cacheKey, let remembered = cache.entry(for: cacheKey, now: now()) {
             if let key = try? await keys.key(for: remembered.keyID), key.fingerprint == remembered.keyFingerprint {
                 return remembered.user
@@ -89,14 +92,19 @@ public struct TokenVerifier: Sendable {
         let header = try headers.header(of: jws)
         let key = try await keys.key(for: header.kid)
         guard header.alg == key.algorithm else {
-            throw .invalidToken("Algorithm \(LogSafe.clip(header.alg)) is not allowed for this key (expected \(key.algorithm))")
+            throw .invalidToken(
+                "Algorithm \(LogSafe.clip(header.alg)) is not allowed for this key (expected \(key.algorithm))")
         }
-        guard key.isValidSignature(jws.signature, for: jws.signingInput) else { throw .invalidToken("Invalid signature") }
+        guard key.isValidSignature(jws.signature, for: jws.signingInput) else {
+            throw .invalidToken("Invalid signature")
+        }
         guard let claims = AccessTokenClaims(json: jws.payload) else {
             throw .invalidToken("Token claims are not a JSON object of the registered claim types")
         }
         let user = try user(from: claims, keyID: key.id)
-        if let cache, let cacheKey { cache.remember(cacheKey, as: user, keyID: header.kid, keyFingerprint: key.fingerprint, now: now()) }
+        if let cache, let cacheKey {
+            cache.remember(cacheKey, as: user, keyID: header.kid, keyFingerprint: key.fingerprint, now: now())
+        }
         return user
     }
 
@@ -113,18 +121,22 @@ public struct TokenVerifier: Sendable {
         }
         guard let issuer = claims.iss?.value, issuers.contains(issuer) else { throw .invalidToken("Invalid issuer") }
         if checksAudience {
-            guard let audience = claims.aud?.value, !audiences.isDisjoint(with: audience) else { throw .invalidToken("Invalid audience") }
+            guard let audience = claims.aud?.value, !audiences.isDisjoint(with: audience) else {
+                throw .invalidToken("Invalid audience")
+            }
         }
         guard let name = claims.preferredUsername ?? claims.sub?.value, !name.isEmpty else {
             throw .invalidToken("Token names no subject")
         }
         if let cnf = claims.cnf {
             guard let jkt = cnf.jkt, !jkt.isEmpty, !cnf.hasOtherMethods else {
-                throw .invalidToken("Token is bound to a key by a confirmation method this server cannot check (cnf without jkt)")
+                throw .invalidToken(
+                    "Token is bound to a key by a confirmation method this server cannot check (cnf without jkt)")
             }
         }
         return AuthenticatedUser(
-            username: name, subject: claims.sub?.value ?? name, scopes: claims.grantedScopes, roles: Set(claims.roles ?? []),
+            username: name, subject: claims.sub?.value ?? name, scopes: claims.grantedScopes,
+            roles: Set(claims.roles ?? []),
             issuer: issuer, keyID: keyID, expiresAt: expiry, boundKeyThumbprint: claims.cnf?.jkt)
     }
 }

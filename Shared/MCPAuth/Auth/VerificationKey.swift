@@ -54,7 +54,8 @@ public struct VerificationKey: Sendable {
     public func isValidSignature(_ signature: some DataProtocol, for signingInput: some DataProtocol) -> Bool {
         switch publicKey {
         case .rsa(let key):
-            return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: signingInput, padding: .insecurePKCS1v1_5)
+            return key.isValidSignature(
+                _RSA.Signing.RSASignature(rawRepresentation: signature), for: signingInput, padding: .insecurePKCS1v1_5)
         case .p256(let key):
             guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
             return key.isValidSignature(signature, for: signingInput)
@@ -91,7 +92,9 @@ public struct LocalKeySet: VerificationKeyProvider {
     public static func select(_ kid: String?, from keys: [VerificationKey]) throws(AuthFailure) -> VerificationKey {
         guard !keys.isEmpty else { throw .keysUnavailable("No verification keys are loaded") }
         guard let kid else {
-            guard keys.count == 1 else { throw .invalidToken("Token has no kid, and more than one key could have signed it") }
+            guard keys.count == 1 else {
+                throw .invalidToken("Token has no kid, and more than one key could have signed it")
+            }
             return keys[0]
         }
         guard let key = keys.first(where: { $0.id == kid }) else {

@@ -73,7 +73,8 @@ public final class VerifiedTokenCache: Sendable {
         entries = entries.filter { now < $0.value.user.expiresAt }
         let target = capacity - max(capacity / 4, 1)
         if entries.count > target {
-            entries = Dictionary(uniqueKeysWithValues: entries.dropFirst(entries.count - target).map { ($0.key, $0.value) })
+            entries = Dictionary(
+                uniqueKeysWithValues: entries.dropFirst(entries.count - target).map { ($0.key, $0.value) })
         }
     }
 }
@@ -100,7 +101,10 @@ struct TokenBytes: Hashable, Sendable {
         guard lhs.digest == rhs.digest else { return false }
         var (left, right) = (lhs.token, rhs.token)
         return left.withUTF8 { left in
-            right.withUTF8 { right in left.count == right.count && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0) }
+            right.withUTF8 { right in
+                left.count == right.count
+                    && (left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0)
+            }
         }
     }
 

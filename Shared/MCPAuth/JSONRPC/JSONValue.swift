@@ -96,7 +96,9 @@ package enum JSONValue: Equatable, Sendable {
                 skipWhitespace()
                 guard current == UInt8(ascii: ":") else { return nil }
                 index += 1
-                guard let member = value(depth: depth), members.updateValue(member, forKey: name) == nil else { return nil }
+                guard let member = value(depth: depth), members.updateValue(member, forKey: name) == nil else {
+                    return nil
+                }
                 skipWhitespace()
                 switch current {
                 case UInt8(ascii: ",")?: index += 1
@@ -221,9 +223,12 @@ package enum JSONValue: Equatable, Sendable {
                 if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
                 guard digits() else { return nil }
             }
-            guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else { return nil }
+            guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            else { return nil }
             // -0 stays a Double: as an integer it would lose its sign.
-            if isInteger, let integer = Int(text), integer != 0 || bytes[start] != UInt8(ascii: "-") { return .integer(integer) }
+            if isInteger, let integer = Int(text), integer != 0 || bytes[start] != UInt8(ascii: "-") {
+                return .integer(integer)
+            }
             return Double(text).flatMap { $0.isFinite ? .number($0) : nil }
         }
 

@@ -102,7 +102,8 @@ public struct JSONWriter {
         var value = value
         value.withUTF8 { bytes in
             var start = 0
-            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            for (index, byte) in bytes.enumerated()
+            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 buffer.writeBytes(bytes[start..<index])
                 writeEscape(of: byte)
                 start = index + 1
@@ -123,7 +124,9 @@ public struct JSONWriter {
         case 0x0D: buffer.writeStaticString(#"\r"#)
         case 0x09: buffer.writeStaticString(#"\t"#)
         default:
-            func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10 }
+            func hexDigit(_ nibble: UInt8) -> UInt8 {
+                nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
             buffer.writeStaticString(#"\u00"#)
             buffer.writeInteger(hexDigit(byte >> 4))
             buffer.writeInteger(hexDigit(byte & 0x0F))

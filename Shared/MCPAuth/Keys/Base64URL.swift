@@ -26,7 +26,8 @@ extension Data {
     /// table and writes the result once: this runs on the three parts of every token not seen before.
     public init?(base64URLEncodedBytes encoded: some Collection<UInt8>) {
         let decoded =
-            encoded.withContiguousStorageIfAvailable { Base64URL.decode(UnsafeRawBufferPointer($0)) } ?? Array(encoded).withUnsafeBytes { Base64URL.decode($0) }
+            encoded.withContiguousStorageIfAvailable { Base64URL.decode(UnsafeRawBufferPointer($0)) }
+            ?? Array(encoded).withUnsafeBytes { Base64URL.decode($0) }
         guard let decoded else { return nil }
         self = decoded
     }
@@ -37,7 +38,9 @@ enum Base64URL {
     /// The 6-bit value of each ASCII byte in the base64url alphabet; 0xFF for every other byte.
     static let values: [UInt8] = {
         var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8.enumerated() { table[Int(byte)] = UInt8(value) }
+        for (value, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8.enumerated() {
+            table[Int(byte)] = UInt8(value)
+        }
         return table
     }()
 
@@ -51,8 +54,14 @@ enum Base64URL {
             values.withUnsafeBufferPointer { table in
                 var (read, written) = (0, 0)
                 while read + 4 <= input.count {
-                    let (a, b, c, d) = (table[Int(input[read])], table[Int(input[read + 1])], table[Int(input[read + 2])], table[Int(input[read + 3])])
-                    if (a | b | c | d) & 0xC0 != 0 { invalid = true; break }
+                    let (a, b, c, d) = (
+                        table[Int(input[read])], table[Int(input[read + 1])], table[Int(input[read + 2])],
+                        table[Int(input[read + 3])]
+                    )
+                    if (a | b | c | d) & 0xC0 != 0 {
+                        invalid = true
+                        break
+                    }
                     output[written] = a << 2 | b >> 4
                     output[written + 1] = b << 4 | c >> 2
                     output[written + 2] = c << 6 | d

@@ -20,7 +20,8 @@ extension JSONWebKey {
             else { return nil }
             return .rs256(key, id: kid)
         case ("EC", "ES256"):
-            guard crv == "P-256", let x = x.flatMap(Data.init(base64URLEncoded:)), let y = y.flatMap(Data.init(base64URLEncoded:)),
+            guard crv == "P-256", let x = x.flatMap(Data.init(base64URLEncoded:)),
+                let y = y.flatMap(Data.init(base64URLEncoded:)),
                 x.count == 32, y.count == 32, let key = try? P256.Signing.PublicKey(rawRepresentation: x + y)
             else { return nil }
             return .es256(key, id: kid)

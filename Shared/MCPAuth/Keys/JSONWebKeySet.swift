@@ -32,7 +32,9 @@ public struct JSONWebKey: Codable, Sendable, Equatable {
     public var x: String?
     public var y: String?
 
-    public init(kty: String, kid: String? = nil, use: String? = nil, alg: String? = nil, n: String? = nil, e: String? = nil) {
+    public init(
+        kty: String, kid: String? = nil, use: String? = nil, alg: String? = nil, n: String? = nil, e: String? = nil
+    ) {
         self.kty = kty
         self.kid = kid
         self.use = use
@@ -45,7 +47,9 @@ public struct JSONWebKey: Codable, Sendable, Equatable {
     public static func p256(_ key: P256.Signing.PublicKey, kid: String? = nil) -> JSONWebKey {
         let raw = key.rawRepresentation  // x || y, 32 bytes each
         var jwk = JSONWebKey(kty: "EC", kid: kid)
-        (jwk.crv, jwk.x, jwk.y) = ("P-256", Data(raw.prefix(32)).base64URLEncodedString(), Data(raw.suffix(32)).base64URLEncodedString())
+        (jwk.crv, jwk.x, jwk.y) = (
+            "P-256", Data(raw.prefix(32)).base64URLEncodedString(), Data(raw.suffix(32)).base64URLEncodedString()
+        )
         return jwk
     }
 

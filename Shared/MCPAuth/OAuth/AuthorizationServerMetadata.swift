@@ -32,7 +32,8 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
     public init(
         issuer: String, authorizationEndpoint: String? = nil, tokenEndpoint: String? = nil, jwksURI: String? = nil,
         registrationEndpoint: String? = nil, userinfoEndpoint: String? = nil, scopesSupported: [String]? = nil,
-        responseTypesSupported: [String], grantTypesSupported: [String]? = nil, tokenEndpointAuthMethodsSupported: [String]? = nil,
+        responseTypesSupported: [String], grantTypesSupported: [String]? = nil,
+        tokenEndpointAuthMethodsSupported: [String]? = nil,
         codeChallengeMethodsSupported: [String]? = nil, authorizationResponseIssParameterSupported: Bool? = nil,
         resourceIndicatorsSupported: Bool? = nil
     ) {

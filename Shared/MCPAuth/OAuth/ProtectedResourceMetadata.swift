@@ -37,7 +37,8 @@ public struct ProtectedResourceMetadata: Codable, Sendable, Equatable, ResponseG
     public static let wellKnownPath = "/.well-known/oauth-protected-resource"
 
     public init(
-        resource: String, authorizationServers: [String], scopesSupported: [String], resourceName: String? = "MCP Echo Server",
+        resource: String, authorizationServers: [String], scopesSupported: [String],
+        resourceName: String? = "MCP Echo Server",
         mcpProtocolVersion: String? = "2025-06-18", resourceType: String? = "mcp-server"
     ) {
         self.resource = resource

@@ -56,9 +56,12 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     public private(set) var jwksFetches = 0
 
     public init(
-        issuer: String, discovery: AuthorizationServerDiscovery = AuthorizationServerDiscovery(), jwksCacheSeconds: TimeInterval = 300,
-        metadataCacheSeconds: TimeInterval = 3600, unknownKeyInterval: TimeInterval = 30, retryInterval: TimeInterval = 1,
-        maxRetryInterval: TimeInterval = 30, logger: Logger = Logger(label: "keys"), now: @escaping @Sendable () -> Date = { Date() }
+        issuer: String, discovery: AuthorizationServerDiscovery = AuthorizationServerDiscovery(),
+        jwksCacheSeconds: TimeInterval = 300,
+        metadataCacheSeconds: TimeInterval = 3600, unknownKeyInterval: TimeInterval = 30,
+        retryInterval: TimeInterval = 1,
+        maxRetryInterval: TimeInterval = 30, logger: Logger = Logger(label: "keys"),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.issuer = issuer
         self.discovery = discovery
@@ -85,7 +88,8 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
 
     private func keyAfterRefetch(for kid: String?) async throws(AuthFailure) -> VerificationKey {
         guard !keys.isEmpty else {
-            throw .keysUnavailable("No signing keys from \(issuer) yet (\(lastError ?? "first fetch in progress")); try again shortly")
+            throw .keysUnavailable(
+                "No signing keys from \(issuer) yet (\(lastError ?? "first fetch in progress")); try again shortly")
         }
         if let kid, !keys.contains(where: { $0.id == kid }), mayRefetchForUnknownKey() {
             logger.info("unknown kid \(LogSafe.clip(kid)): refetching the JWKS")
@@ -130,14 +134,20 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
         }
         let task = Task { await self.fetch() }
         refreshing = task
-        await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
         refreshing = nil
     }
 
     private func fetch() async {
         do {
             let metadata = try await currentMetadata()
-            guard let jwksURI = metadata.jwksURI else { throw RemoteKeyError("The metadata of \(issuer) names no jwks_uri") }
+            guard let jwksURI = metadata.jwksURI else {
+                throw RemoteKeyError("The metadata of \(issuer) names no jwks_uri")
+            }
             jwksFetches += 1
             let set: JSONWebKeySet
             do {
@@ -168,7 +178,9 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     }
 
     private func currentMetadata() async throws -> AuthorizationServerMetadata {
-        if let metadata, let fetchedAt = metadataFetchedAt, now().timeIntervalSince(fetchedAt) < metadataLifetime { return metadata }
+        if let metadata, let fetchedAt = metadataFetchedAt, now().timeIntervalSince(fetchedAt) < metadataLifetime {
+            return metadata
+        }
         let fresh = try await discovery.metadata(for: issuer)
         metadata = fresh
         metadataFetchedAt = now()
@@ -180,8 +192,11 @@ public actor RemoteKeySet: VerificationKeyProvider, Service {
     /// What /health reports about the keys.
     public func status() -> KeySetStatus {
         let age = keysFetchedAt.map { now().timeIntervalSince($0) }
-        let state = keys.isEmpty ? "unavailable" : (lastError != nil || (age ?? .infinity) > jwksLifetime) ? "stale" : "fresh"
-        return KeySetStatus(state: state, count: keys.count, ageSeconds: age.map { Int($0) }, lastError: lastError, fetches: jwksFetches,
+        let state =
+            keys.isEmpty ? "unavailable" : (lastError != nil || (age ?? .infinity) > jwksLifetime) ? "stale" : "fresh"
+        return KeySetStatus(
+            state: state, count: keys.count, ageSeconds: age.map { Int($0) }, lastError: lastError,
+            fetches: jwksFetches,
             jwksURI: metadata?.jwksURI)
     }
 }

@@ -49,14 +49,16 @@ public struct AuthorizationServerDiscovery: Sendable {
 
     /// The metadata URLs for `issuer`, in the order they are tried.
     public static func metadataURLs(for issuer: String) -> [String] {
-        guard let components = URLComponents(string: issuer), let scheme = components.scheme, let host = components.host else { return [] }
+        guard let components = URLComponents(string: issuer), let scheme = components.scheme, let host = components.host
+        else { return [] }
         let origin = "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
         let path = components.path == "/" ? "" : components.path
         if path.isEmpty {
             return [origin + AuthorizationServerMetadata.wellKnownPath, origin + "/.well-known/openid-configuration"]
         }
         return [
-            origin + AuthorizationServerMetadata.wellKnownPath + path, origin + "/.well-known/openid-configuration" + path,
+            origin + AuthorizationServerMetadata.wellKnownPath + path,
+            origin + "/.well-known/openid-configuration" + path,
             issuer + "/.well-known/openid-configuration",
         ]
     }
@@ -91,10 +93,14 @@ public struct AuthorizationServerDiscovery: Sendable {
     public static func describe(_ error: any Error) -> String {
         if let status = error as? HTTPStatusError { return status.description }
         if error is DecodingError { return "not a JSON document of the expected shape" }
-        if let client = error as? HTTPClientError, [.deadlineExceeded, .connectTimeout, .readTimeout].contains(client) { return "timed out" }
+        if let client = error as? HTTPClientError, [.deadlineExceeded, .connectTimeout, .readTimeout].contains(client) {
+            return "timed out"
+        }
         let text = "\(error)"
-        for (needle, words) in [("Connection refused", "connection refused"), ("No route to host", "no route to host"),
-            ("lookup", "host name not found"), ("Network is unreachable", "network unreachable")] where text.contains(needle) {
+        for (needle, words) in [
+            ("Connection refused", "connection refused"), ("No route to host", "no route to host"),
+            ("lookup", "host name not found"), ("Network is unreachable", "network unreachable"),
+        ] where text.contains(needle) {
             return words
         }
         return text

@@ -87,7 +87,9 @@ public struct AuthenticationChallenge: Sendable, Equatable {
 
         /// RFC 9110 tchar: `!#$%&'*+-.^_`|~`, digits, letters.
         static func isTokenCharacter(_ c: Unicode.Scalar) -> Bool {
-            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(c))
+            c.isASCII
+                && (c.properties.isAlphabetic || ("0"..."9").contains(c)
+                    || "!#$%&'*+-.^_`|~".unicodeScalars.contains(c))
         }
 
         mutating func token() -> String {
@@ -138,7 +140,10 @@ public struct AuthenticationChallenge: Sendable, Equatable {
         /// A token68 standing alone (then the end or a comma); nil, with the cursor unmoved, otherwise.
         mutating func token68() -> String? {
             let start = index
-            skip { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-._~+/".unicodeScalars.contains($0)) }
+            skip {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-._~+/".unicodeScalars.contains($0))
+            }
             guard index > start else { return nil }
             skip { $0 == "=" }
             let value = String(String.UnicodeScalarView(characters[start..<index]))

@@ -22,7 +22,8 @@ public struct ClientHTTP: Sendable {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.timeout.connect = .seconds(5)
-        return ClientHTTP(http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration))
+        return ClientHTTP(
+            http: HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration))
     }
 
     public func shutdown() async {
@@ -51,7 +52,9 @@ public struct ClientHTTP: Sendable {
     /// Sends one request (1 MiB of answer at most, 10 s).
     ///
     /// - Throws: ``OAuthFlowError/unreachable(_:_:)`` when no answer comes (refused, timed out, too large).
-    public func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil) async throws -> Response {
+    public func send(
+        _ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil
+    ) async throws -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -59,15 +62,21 @@ public struct ClientHTTP: Sendable {
         do {
             let response = try await http.execute(request, timeout: .seconds(10))
             let data = try await response.body.collect(upTo: 1 << 20)
-            return Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer: data))
+            return Response(
+                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                body: Data(buffer: data))
         } catch {
             throw OAuthFlowError.unreachable(url, AuthorizationServerDiscovery.describe(error))
         }
     }
 
     /// POSTs `fields` as a form, with `headers` besides (a `DPoP` proof, say).
-    public func postForm(_ url: String, _ fields: [(String, String)], headers: [(String, String)] = []) async throws -> Response {
+    public func postForm(
+        _ url: String, _ fields: [(String, String)], headers: [(String, String)] = []
+    ) async throws -> Response {
         let body = FormFields.encode(fields)
-        return try await send("POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers, body: Data(body.utf8))
+        return try await send(
+            "POST", url, headers: [("Content-Type", "application/x-www-form-urlencoded")] + headers,
+            body: Data(body.utf8))
     }
 }

@@ -25,13 +25,19 @@ public struct FormLoginBrowser: Sendable {
             _ = try await http.send("GET", location)
             return location
         }
-        guard page.status == 200 else { throw OAuthFlowError.authorizationRefused(Self.message(in: page.text) ?? "HTTP \(page.status)") }
-        guard let action = Self.attribute("action", in: page.text), let requestID = Self.hiddenValue("request_id", in: page.text) else {
+        guard page.status == 200 else {
+            throw OAuthFlowError.authorizationRefused(Self.message(in: page.text) ?? "HTTP \(page.status)")
+        }
+        guard let action = Self.attribute("action", in: page.text),
+            let requestID = Self.hiddenValue("request_id", in: page.text)
+        else {
             throw OAuthFlowError.authorizationRefused("the authorization endpoint did not show a login form")
         }
-        let submitted = try await http.postForm(action, [("request_id", requestID), ("username", username), ("password", password)])
+        let submitted = try await http.postForm(
+            action, [("request_id", requestID), ("username", username), ("password", password)])
         guard submitted.status == 302 || submitted.status == 303, let location = submitted.header("Location") else {
-            throw OAuthFlowError.authorizationRefused(Self.message(in: submitted.text) ?? "login failed (HTTP \(submitted.status))")
+            throw OAuthFlowError.authorizationRefused(
+                Self.message(in: submitted.text) ?? "login failed (HTTP \(submitted.status))")
         }
         _ = try await http.send("GET", location)
         return location
@@ -61,7 +67,8 @@ public struct FormLoginBrowser: Sendable {
     }
 
     static func unescape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&lt;", with: "<")
+        text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<")
             .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
     }
 }

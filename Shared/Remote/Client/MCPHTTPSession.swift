@@ -42,13 +42,17 @@ public struct MCPHTTPSession: Sendable {
     public mutating func call(_ method: String, params: Value = [:]) async throws -> Outcome {
         let id = nextID
         nextID += 1
-        let body = try JSONEncoder().encode(["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params] as Value)
+        let body = try JSONEncoder().encode(
+            ["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params] as Value)
         let response = try await post(body)
         if response.status == 401 || response.status == 403 {
-            return .challenged(status: response.status, challenges: AuthenticationChallenge.parse(response.headers(named: "WWW-Authenticate")))
+            return .challenged(
+                status: response.status,
+                challenges: AuthenticationChallenge.parse(response.headers(named: "WWW-Authenticate")))
         }
         guard response.status == 200, let message = try? response.json(Value.self) else {
-            let detail = (try? response.json(Value.self))?.objectValue?["detail"]?.stringValue  // step 10's 503 says why
+            // step 10's 503 says why
+            let detail = (try? response.json(Value.self))?.objectValue?["detail"]?.stringValue
             throw OAuthFlowError.unexpectedStatus("POST \(url) (\(method))", response.status, detail: detail)
         }
         if let error = message.objectValue?["error"]?.objectValue {
@@ -65,10 +69,16 @@ public struct MCPHTTPSession: Sendable {
     }
 
     private func post(_ body: Data) async throws -> ClientHTTP.Response {
-        var headers = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream"), ("MCP-Protocol-Version", "2025-06-18")]
+        var headers = [
+            ("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream"),
+            ("MCP-Protocol-Version", "2025-06-18"),
+        ]
         switch (accessToken, dpopKey) {
         case (let token?, let key?):
-            headers += [("Authorization", "DPoP \(token)"), ("DPoP", try key.proof(method: "POST", url: url, accessToken: token))]
+            headers += [
+                ("Authorization", "DPoP \(token)"),
+                ("DPoP", try key.proof(method: "POST", url: url, accessToken: token)),
+            ]
         case (let token?, nil): headers.append(("Authorization", "Bearer \(token)"))
         case (nil, _): break
         }

@@ -29,14 +29,16 @@ extension MCPOAuthClient {
         let metadata = discovered.metadata
         let stored = store.registration(issuer: metadata.issuer)
         var receiver: LoopbackReceiver?
-        if case .paste = login {} else {
+        if case .paste = login {
+        } else {
             let port = stored.flatMap { URLComponents(string: $0.redirectURI)?.port } ?? 0
             receiver = try? await LoopbackReceiver.start(port: port)
             if receiver == nil { receiver = try await LoopbackReceiver.start(port: 0) }
         }
         defer { if let receiver { Task { await receiver.stop() } } }
         let redirectURI = receiver?.redirectURI ?? stored?.redirectURI ?? "http://127.0.0.1:8765/callback"
-        let registration = try await registration(for: metadata, redirectURI: redirectURI, stored: stored, scopes: scopes)
+        let registration = try await registration(
+            for: metadata, redirectURI: redirectURI, stored: stored, scopes: scopes)
 
         let pkce = PKCEVerifier()
         let state = RealmState.randomToken()
@@ -48,9 +50,12 @@ extension MCPOAuthClient {
             ("scope", scopes.joined(separator: " ")), ("state", state), ("code_challenge", pkce.challenge),
             ("code_challenge_method", PKCEVerifier.method), ("resource", discovered.resource),
         ]
-        url.percentEncodedQuery = ((url.percentEncodedQuery.map { [$0] } ?? []) + [FormFields.encode(parameters)]).joined(separator: "&")
+        url.percentEncodedQuery = ((url.percentEncodedQuery.map { [$0] } ?? []) + [FormFields.encode(parameters)])
+            .joined(separator: "&")
         let authorizationURL = url.string ?? endpoint
-        say("⑥ authorization request (PKCE S256, state, resource=\(discovered.resource), scope=\"\(scopes.joined(separator: " "))\"):")
+        say(
+            "⑥ authorization request (PKCE S256, state, resource=\(discovered.resource), scope=\"\(scopes.joined(separator: " "))\"):"
+        )
         say("   \(authorizationURL)")
 
         let redirect = try await signIn(at: authorizationURL, receiver: receiver)
@@ -58,13 +63,20 @@ extension MCPOAuthClient {
             throw OAuthFlowError.authorizationRefused(error + (redirect["error_description"].map { ": \($0)" } ?? ""))
         }
         guard redirect["state"] == state else { throw OAuthFlowError.stateMismatch }
-        if let iss = redirect["iss"], iss != metadata.issuer { throw OAuthFlowError.issuerMismatch(expected: metadata.issuer, got: iss) }
-        guard let code = redirect["code"] else { throw OAuthFlowError.authorizationRefused("the redirect carries no code") }
+        if let iss = redirect["iss"], iss != metadata.issuer {
+            throw OAuthFlowError.issuerMismatch(expected: metadata.issuer, got: iss)
+        }
+        guard let code = redirect["code"] else {
+            throw OAuthFlowError.authorizationRefused("the redirect carries no code")
+        }
         let proof = dpopKey == nil ? "" : " and a DPoP proof"
-        say("⑦ redirect received: state ✔\(redirect["iss"] == nil ? "" : ", iss ✔"); exchanging the code (with the PKCE verifier\(proof))")
+        say(
+            "⑦ redirect received: state ✔\(redirect["iss"] == nil ? "" : ", iss ✔"); exchanging the code (with the PKCE verifier\(proof))"
+        )
 
         var form = [
-            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", registration.redirectURI), ("client_id", registration.clientID),
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", registration.redirectURI),
+            ("client_id", registration.clientID),
             ("code_verifier", pkce.verifier), ("resource", discovered.resource),
         ]
         if let secret = registration.clientSecret { form.append(("client_secret", secret)) }
@@ -73,22 +85,30 @@ extension MCPOAuthClient {
 
     /// Stage 5: the stored registration if the server still knows it, else a new one.
     func registration(
-        for metadata: AuthorizationServerMetadata, redirectURI: String, stored: OAuthClientStore.Registration?, scopes: [String]
+        for metadata: AuthorizationServerMetadata, redirectURI: String, stored: OAuthClientStore.Registration?,
+        scopes: [String]
     ) async throws -> OAuthClientStore.Registration {
         if let stored, stored.redirectURI == redirectURI, try await isKnown(stored, at: metadata) {
             say("⑤ reusing client \(stored.clientID) from \(store.path("client.json"))")
             return stored
         }
-        if stored != nil { say("⑤ the stored client is unknown to \(metadata.issuer) (or its redirect URI changed): registering again") }
-        guard let endpoint = metadata.registrationEndpoint else { throw OAuthFlowError.registrationRefused("the server offers no registration endpoint") }
+        if stored != nil {
+            say("⑤ the stored client is unknown to \(metadata.issuer) (or its redirect URI changed): registering again")
+        }
+        guard let endpoint = metadata.registrationEndpoint else {
+            throw OAuthFlowError.registrationRefused("the server offers no registration endpoint")
+        }
         let request: [String: Any] = [
-            "client_name": clientName, "redirect_uris": [redirectURI], "grant_types": ["authorization_code", "refresh_token"],
+            "client_name": clientName, "redirect_uris": [redirectURI],
+            "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"], "token_endpoint_auth_method": "none", "scope": scopes.joined(separator: " "),
         ]
         let body = try JSONSerialization.data(withJSONObject: request, options: [.sortedKeys])
-        let response = try await http.send("POST", endpoint, headers: [("Content-Type", "application/json")], body: body)
+        let response = try await http.send(
+            "POST", endpoint, headers: [("Content-Type", "application/json")], body: body)
         guard response.status == 201 || response.status == 200 else {
-            throw OAuthFlowError.registrationRefused((try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")
+            throw OAuthFlowError.registrationRefused(
+                (try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")
         }
         struct Registered: Decodable {
             let client_id: String
@@ -96,20 +116,28 @@ extension MCPOAuthClient {
         }
         let registered = try response.json(Registered.self)
         let registration = OAuthClientStore.Registration(
-            issuer: metadata.issuer, clientID: registered.client_id, clientSecret: registered.client_secret, redirectURI: redirectURI)
+            issuer: metadata.issuer, clientID: registered.client_id, clientSecret: registered.client_secret,
+            redirectURI: redirectURI)
         try store.save(registration)
-        say("⑤ registered (RFC 7591) as client \(registered.client_id), redirect URI \(redirectURI); stored in \(store.path("client.json")) (0600)")
+        say(
+            "⑤ registered (RFC 7591) as client \(registered.client_id), redirect URI \(redirectURI); stored in \(store.path("client.json")) (0600)"
+        )
         return registration
     }
 
     /// Whether the authorization server still knows `registration`: a token request with a code that
     /// cannot exist answers `invalid_grant` to a known client and `invalid_client` to an unknown one.
-    func isKnown(_ registration: OAuthClientStore.Registration, at metadata: AuthorizationServerMetadata) async throws -> Bool {
+    func isKnown(
+        _ registration: OAuthClientStore.Registration, at metadata: AuthorizationServerMetadata
+    ) async throws -> Bool {
         guard let endpoint = metadata.tokenEndpoint else { return false }
         let response = try await http.postForm(
             endpoint,
-            [("grant_type", "authorization_code"), ("code", "probe-\(RealmState.randomToken())"), ("client_id", registration.clientID),
-             ("redirect_uri", registration.redirectURI)])
+            [
+                ("grant_type", "authorization_code"), ("code", "probe-\(RealmState.randomToken())"),
+                ("client_id", registration.clientID),
+                ("redirect_uri", registration.redirectURI),
+            ])
         return (try? response.json(ErrorResponse.self).error) != "invalid_client"
     }
 
@@ -128,9 +156,15 @@ extension MCPOAuthClient {
             say("   waiting up to 5 minutes for the browser to come back to \(receiver.redirectURI)")
             return try await receiver.wait(timeout: .seconds(300))
         case .paste:
-            say("   open the URL above, sign in, then paste here the address your browser was sent to (Ctrl-D to give up):")
-            guard let pasted = readLine(strippingNewline: true), !pasted.isEmpty else { throw OAuthFlowError.authorizationRefused("nothing was pasted") }
-            return URLComponents(string: pasted).map { Dictionary(($0.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { first, _ in first } } ?? [:]
+            say(
+                "   open the URL above, sign in, then paste here the address your browser was sent to (Ctrl-D to give up):"
+            )
+            guard let pasted = readLine(strippingNewline: true), !pasted.isEmpty else {
+                throw OAuthFlowError.authorizationRefused("nothing was pasted")
+            }
+            return URLComponents(string: pasted).map {
+                Dictionary(($0.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { first, _ in first }
+            } ?? [:]
         }
     }
 
@@ -147,34 +181,52 @@ extension MCPOAuthClient {
     }
 
     /// Refreshes `tokens` when they have expired; nil when they cannot be refreshed.
-    func refresh(_ tokens: OAuthClientStore.Tokens, with discovered: Discovered) async throws -> OAuthClientStore.Tokens? {
+    func refresh(
+        _ tokens: OAuthClientStore.Tokens, with discovered: Discovered
+    ) async throws -> OAuthClientStore.Tokens? {
         guard tokens.expiresAt <= Date(), let refreshToken = tokens.refreshToken,
             let registration = store.registration(issuer: discovered.metadata.issuer)
         else { return nil }
-        say("⑦ the stored access token has expired: refreshing it\(dpopKey == nil ? "" : " (with a DPoP proof of the same key)")")
-        var form = [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", registration.clientID)]
+        say(
+            "⑦ the stored access token has expired: refreshing it\(dpopKey == nil ? "" : " (with a DPoP proof of the same key)")"
+        )
+        var form = [
+            ("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", registration.clientID),
+        ]
         if let secret = registration.clientSecret { form.append(("client_secret", secret)) }
-        return try? await requestTokens(discovered.metadata, form, resource: discovered.resource, fallbackScope: tokens.scope)
+        return try? await requestTokens(
+            discovered.metadata, form, resource: discovered.resource, fallbackScope: tokens.scope)
     }
 
     /// A token request (with a DPoP proof when the client holds a key); the tokens, checked, stored.
-    func requestTokens(_ metadata: AuthorizationServerMetadata, _ form: [(String, String)], resource: String, fallbackScope: [String]) async throws
+    func requestTokens(
+        _ metadata: AuthorizationServerMetadata, _ form: [(String, String)], resource: String, fallbackScope: [String]
+    ) async throws
         -> OAuthClientStore.Tokens
     {
-        guard let endpoint = metadata.tokenEndpoint else { throw OAuthFlowError.tokenRefused("the server offers no token endpoint") }
+        guard let endpoint = metadata.tokenEndpoint else {
+            throw OAuthFlowError.tokenRefused("the server offers no token endpoint")
+        }
         let response = try await http.postForm(endpoint, form, headers: try tokenRequestProof(for: endpoint))
         guard response.status == 200, let answer = try? response.json(TokenResponse.self) else {
-            throw OAuthFlowError.tokenRefused((try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")
+            throw OAuthFlowError.tokenRefused(
+                (try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")
         }
         let binding = try dpopKey.map { key throws(OAuthFlowError) in try Self.checkBinding(of: answer, to: key) }
         let tokens = OAuthClientStore.Tokens(
-            resource: resource, issuer: metadata.issuer, accessToken: answer.access_token, refreshToken: answer.refresh_token,
+            resource: resource, issuer: metadata.issuer, accessToken: answer.access_token,
+            refreshToken: answer.refresh_token,
             expiresAt: Date().addingTimeInterval(TimeInterval(answer.expires_in ?? 300)),
-            scope: answer.scope.map { $0.split(separator: " ").map(String.init) } ?? fallbackScope, tokenType: dpopKey == nil ? "Bearer" : "DPoP",
+            scope: answer.scope.map { $0.split(separator: " ").map(String.init) } ?? fallbackScope,
+            tokenType: dpopKey == nil ? "Bearer" : "DPoP",
             boundKeyThumbprint: dpopKey?.thumbprint)
         try store.save(tokens)
-        let (bound, refresh) = (binding == nil ? "" : "DPoP-bound ", tokens.refreshToken == nil ? "" : " and refresh token")
-        say("   ← \(bound)access token (scope \"\(tokens.scope.joined(separator: " "))\")\(refresh), stored in \(store.path("tokens.json")) (0600)")
+        let (bound, refresh) = (
+            binding == nil ? "" : "DPoP-bound ", tokens.refreshToken == nil ? "" : " and refresh token"
+        )
+        say(
+            "   ← \(bound)access token (scope \"\(tokens.scope.joined(separator: " "))\")\(refresh), stored in \(store.path("tokens.json")) (0600)"
+        )
         if let binding { say("   \(binding)") }
         return tokens
     }

@@ -56,7 +56,9 @@ extension MCPOAuthClient {
     func usableStoredTokens() throws -> OAuthClientStore.Tokens? {
         guard let stored = store.tokens(resource: mcpURL, dpop: dpopKey != nil) else { return nil }
         guard let dpopKey, stored.boundKeyThumbprint != dpopKey.thumbprint else { return stored }
-        say("   the stored DPoP token is bound to key \(stored.boundKeyThumbprint ?? "-"), which this run does not hold: discarding it")
+        say(
+            "   the stored DPoP token is bound to key \(stored.boundKeyThumbprint ?? "-"), which this run does not hold: discarding it"
+        )
         try store.removeTokens(resource: mcpURL, dpop: true)
         return nil
     }

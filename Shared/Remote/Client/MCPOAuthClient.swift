@@ -59,8 +59,10 @@ public struct MCPOAuthClient: Sendable {
     let say: @Sendable (String) -> Void
 
     public init(
-        mcpURL: String, store: OAuthClientStore, login: Login, http: ClientHTTP, clientName: String = "step11 MCP client",
-        message: String = "hello from step 11", dpop: DPoPKey? = nil, say: @escaping @Sendable (String) -> Void = { printLine($0) }
+        mcpURL: String, store: OAuthClientStore, login: Login, http: ClientHTTP,
+        clientName: String = "step11 MCP client",
+        message: String = "hello from step 11", dpop: DPoPKey? = nil,
+        say: @escaping @Sendable (String) -> Void = { printLine($0) }
     ) {
         self.mcpURL = mcpURL
         self.store = store
@@ -85,7 +87,9 @@ public struct MCPOAuthClient: Sendable {
     public func run() async throws -> [Outcome] {
         var session = MCPHTTPSession(http: http, url: mcpURL, dpopKey: dpopKey)
         if let dpopKey {
-            say("DPoP: a P-256 key made for this run, thumbprint \(dpopKey.thumbprint) (RFC 7638), signs a proof for each token and MCP request")
+            say(
+                "DPoP: a P-256 key made for this run, thumbprint \(dpopKey.thumbprint) (RFC 7638), signs a proof for each token and MCP request"
+            )
         }
         var tokens = try usableStoredTokens()
         var discovered: Discovered?
@@ -107,7 +111,12 @@ public struct MCPOAuthClient: Sendable {
         }
         let dpop = "with DPoP: Authorization: DPoP <token>, a new proof (htm, htu, ath, jti) per request"
         say("⑧ MCP session \(dpopKey == nil ? "with the bearer token" : dpop)")
-        _ = try await session.call(Initialize.name, params: ["protocolVersion": "2025-06-18", "capabilities": [:], "clientInfo": ["name": .string(clientName), "version": "1.0"]])
+        _ = try await session.call(
+            Initialize.name,
+            params: [
+                "protocolVersion": "2025-06-18", "capabilities": [:],
+                "clientInfo": ["name": .string(clientName), "version": "1.0"],
+            ])
         try await session.notify(InitializedNotification.name)
         say("   initialize ✔  notifications/initialized ✔")
         var outcomes: [Outcome] = []
@@ -117,7 +126,8 @@ public struct MCPOAuthClient: Sendable {
             ("prompts/list", ListPrompts.name, [:]),
         ]
         for (label, method, params) in operations {
-            let outcome = try await perform(label, method, params, session: &session, tokens: &tokens, discovered: &discovered)
+            let outcome = try await perform(
+                label, method, params, session: &session, tokens: &tokens, discovered: &discovered)
             say("   \(outcome)")
             outcomes.append(outcome)
         }
@@ -126,7 +136,8 @@ public struct MCPOAuthClient: Sendable {
 
     /// One operation, with up to two step-up authorizations when the server answers 403 `insufficient_scope`.
     func perform(
-        _ label: String, _ method: String, _ params: Value, session: inout MCPHTTPSession, tokens: inout OAuthClientStore.Tokens?,
+        _ label: String, _ method: String, _ params: Value, session: inout MCPHTTPSession,
+        tokens: inout OAuthClientStore.Tokens?,
         discovered: inout Discovered?
     ) async throws -> Outcome {
         for attempt in 0...2 {
@@ -134,20 +145,28 @@ public struct MCPOAuthClient: Sendable {
             case .result(let result):
                 return Outcome(operation: label, succeeded: true, detail: Self.summary(of: result))
             case .rpcError(let code, let message, let detail):
-                return Outcome(operation: label, succeeded: false, detail: "\(code) \(message)\(detail.map { ": \($0)" } ?? "")")
+                return Outcome(
+                    operation: label, succeeded: false, detail: "\(code) \(message)\(detail.map { ": \($0)" } ?? "")")
             case .challenged(let status, let challenges):
                 let failed = challenges.first { $0.parameters["error"] != nil } ?? challenges.first
-                guard status == 403, failed?.parameters["error"] == "insufficient_scope", let needed = failed?.parameters["scope"] else {
-                    return Outcome(operation: label, succeeded: false, detail: "HTTP \(status) \(failed?.parameters["error_description"] ?? "")")
+                guard status == 403, failed?.parameters["error"] == "insufficient_scope",
+                    let needed = failed?.parameters["scope"]
+                else {
+                    return Outcome(
+                        operation: label, succeeded: false,
+                        detail: "HTTP \(status) \(failed?.parameters["error_description"] ?? "")")
                 }
                 guard attempt < 2 else { throw OAuthFlowError.stillForbidden("\(label) needs \(needed)") }
-                say("   \(label) ← 403 insufficient_scope, scope=\"\(needed)\": step-up authorization \(attempt + 1) of 2")
+                say(
+                    "   \(label) ← 403 insufficient_scope, scope=\"\(needed)\": step-up authorization \(attempt + 1) of 2"
+                )
                 let found: Discovered
                 if let discovered { found = discovered } else { found = try await discover(from: challenges) }
                 discovered = found
                 let neededScopes = needed.split(separator: " ").map(String.init)
                 let held = Set(tokens?.scope ?? [])
-                let wanted = found.scopesSupported.filter { held.contains($0) || neededScopes.contains($0) }
+                let wanted =
+                    found.scopesSupported.filter { held.contains($0) || neededScopes.contains($0) }
                     + neededScopes.filter { !found.scopesSupported.contains($0) }
                 let stepped = try await authorize(with: found, scopes: wanted)
                 let missing = needed.split(separator: " ").map(String.init).filter { !stepped.scope.contains($0) }
@@ -156,7 +175,9 @@ public struct MCPOAuthClient: Sendable {
                 guard missing.isEmpty else {
                     let reason = OAuthFlowError.scopeNotGranted(missing.joined(separator: " ")).description
                     say("   \(reason)")
-                    return Outcome(operation: label, succeeded: false, detail: "403 insufficient_scope: \(missing.joined(separator: " ")) not granted")
+                    return Outcome(
+                        operation: label, succeeded: false,
+                        detail: "403 insufficient_scope: \(missing.joined(separator: " ")) not granted")
                 }
             }
         }
@@ -185,25 +206,39 @@ public struct MCPOAuthClient: Sendable {
             }
         }
         guard let document else { throw OAuthFlowError.noResourceMetadata(tried.joined(separator: "; ")) }
-        guard document.resource == mcpURL else { throw OAuthFlowError.resourceMismatch(expected: mcpURL, got: document.resource) }
+        guard document.resource == mcpURL else {
+            throw OAuthFlowError.resourceMismatch(expected: mcpURL, got: document.resource)
+        }
         guard let issuer = document.authorization_servers?.first else { throw OAuthFlowError.noAuthorizationServer }
         let dpopRequired = document.dpop_bound_access_tokens_required == true
         if dpopRequired, dpopKey == nil { throw OAuthFlowError.dpopRequired(document.resource) }
         let required = dpopRequired ? ", DPoP-bound tokens required" : ""
         say("③ resource \(document.resource) ✔ (it is the server called)\(required); authorization server \(issuer)")
         let metadata = try await discovery.metadata(for: issuer)
-        guard metadata.codeChallengeMethodsSupported?.contains(PKCEVerifier.method) == true else { throw OAuthFlowError.pkceNotSupported(issuer) }
-        let dpop = dpopKey == nil ? "" : ", DPoP ES256 \(metadata.dpopSigningAlgValuesSupported?.contains("ES256") == true ? "✔" : "not advertised")"
-        say("④ metadata of \(issuer): issuer ✔, PKCE S256 ✔\(dpop), registration \(metadata.registrationEndpoint == nil ? "✘" : "✔")")
-        return Discovered(resource: document.resource, scopesSupported: document.scopes_supported ?? [], metadata: metadata)
+        guard metadata.codeChallengeMethodsSupported?.contains(PKCEVerifier.method) == true else {
+            throw OAuthFlowError.pkceNotSupported(issuer)
+        }
+        let dpop =
+            dpopKey == nil
+            ? ""
+            : ", DPoP ES256 \(metadata.dpopSigningAlgValuesSupported?.contains("ES256") == true ? "✔" : "not advertised")"
+        say(
+            "④ metadata of \(issuer): issuer ✔, PKCE S256 ✔\(dpop), registration \(metadata.registrationEndpoint == nil ? "✘" : "✔")"
+        )
+        return Discovered(
+            resource: document.resource, scopesSupported: document.scopes_supported ?? [], metadata: metadata)
     }
 
     /// RFC 9728 §3.1: the path-scoped well-known URL, then the root one.
     public static func wellKnownResourceMetadataURLs(for resource: String) -> [String] {
-        guard let components = URLComponents(string: resource), let scheme = components.scheme, let host = components.host else { return [] }
+        guard let components = URLComponents(string: resource), let scheme = components.scheme,
+            let host = components.host
+        else { return [] }
         let origin = "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
         let path = components.path == "/" ? "" : components.path
-        return (path.isEmpty ? [] : [origin + ProtectedResourceMetadata.wellKnownPath + path]) + [origin + ProtectedResourceMetadata.wellKnownPath]
+        return (path.isEmpty ? [] : [origin + ProtectedResourceMetadata.wellKnownPath + path]) + [
+            origin + ProtectedResourceMetadata.wellKnownPath
+        ]
     }
 
     /// The scopes to ask for: the challenge's `scope`, else everything the resource lists.
@@ -227,12 +262,17 @@ public struct MCPOAuthClient: Sendable {
     // MARK: Helpers
 
     static func render(_ challenge: AuthenticationChallenge) -> String {
-        ([challenge.scheme] + challenge.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" }).joined(separator: " ")
+        ([challenge.scheme] + challenge.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\"\($0.value)\"" })
+            .joined(separator: " ")
     }
 
     static func summary(of result: Value) -> String {
-        if let tools = result.objectValue?["tools"]?.arrayValue { return tools.compactMap { $0.objectValue?["name"]?.stringValue }.joined(separator: ", ") }
-        if let prompts = result.objectValue?["prompts"]?.arrayValue { return prompts.compactMap { $0.objectValue?["name"]?.stringValue }.joined(separator: ", ") }
+        if let tools = result.objectValue?["tools"]?.arrayValue {
+            return tools.compactMap { $0.objectValue?["name"]?.stringValue }.joined(separator: ", ")
+        }
+        if let prompts = result.objectValue?["prompts"]?.arrayValue {
+            return prompts.compactMap { $0.objectValue?["name"]?.stringValue }.joined(separator: ", ")
+        }
         if let echo = result.objectValue?["structuredContent"]?.objectValue?["echo"]?.stringValue { return echo }
         return "\(result)"
     }

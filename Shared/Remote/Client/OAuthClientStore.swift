@@ -49,7 +49,8 @@ public struct OAuthClientStore: Sendable {
         public let boundKeyThumbprint: String?
 
         public init(
-            resource: String, issuer: String, accessToken: String, refreshToken: String?, expiresAt: Date, scope: [String],
+            resource: String, issuer: String, accessToken: String, refreshToken: String?, expiresAt: Date,
+            scope: [String],
             tokenType: String = "Bearer", boundKeyThumbprint: String? = nil
         ) {
             self.resource = resource
@@ -119,13 +120,15 @@ public struct OAuthClientStore: Sendable {
 
     /// Writes `value` so that only the owner may read it: the directory 0700, the file 0600 from its creation.
     private func write<T: Encodable>(_ value: T, _ file: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let encoder = JSONEncoder.pretty
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(value)
         let target = path(file)
         try? FileManager.default.removeItem(atPath: target)
-        guard FileManager.default.createFile(atPath: target, contents: data, attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: target, contents: data, attributes: [.posixPermissions: 0o600])
+        else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target])
         }
     }

@@ -29,7 +29,8 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreachable(let url, let reason): "Cannot reach \(url): \(reason) (10 s at most per request)"
-        case .unexpectedStatus(let what, let status, let detail): "\(what) answered HTTP \(status)\(detail.map { ": \($0)" } ?? "")"
+        case .unexpectedStatus(let what, let status, let detail):
+            "\(what) answered HTTP \(status)\(detail.map { ": \($0)" } ?? "")"
         case .noResourceMetadata(let detail): "No protected resource metadata found (\(detail))"
         case .resourceMismatch(let expected, let got):
             "The resource metadata is for \(got), not for \(expected) (RFC 9728 §3.3): refusing to go on"
@@ -40,14 +41,17 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
         case .registrationRefused(let detail): "Client registration refused: \(detail)"
         case .authorizationRefused(let detail): "The authorization server refused: \(detail)"
         case .stateMismatch: "The redirect's state is not the one sent: possible CSRF, stopping"
-        case .issuerMismatch(let expected, let got): "The redirect's iss is \(got), not \(expected) (RFC 9207): possible mix-up attack, stopping"
-        case .noRedirect(let timeout): "No redirect came back to this client within \(timeout): the sign-in was not finished"
+        case .issuerMismatch(let expected, let got):
+            "The redirect's iss is \(got), not \(expected) (RFC 9207): possible mix-up attack, stopping"
+        case .noRedirect(let timeout):
+            "No redirect came back to this client within \(timeout): the sign-in was not finished"
         case .tokenRefused(let detail): "Token request refused: \(detail)"
         case .scopeNotGranted(let scope): "The authorization server did not grant \(scope): this user may not have it"
         case .stillForbidden(let detail): "Still forbidden after two step-up authorizations: \(detail)"
         case .dpopRequired(let resource):
             "\(resource) accepts DPoP-bound tokens only (its metadata says dpop_bound_access_tokens_required, RFC 9728 §2): run with --dpop"
-        case .tokenNotDPoPBound(let detail): "A DPoP proof was sent, but the token is not bound to its key (\(detail)): refusing to use it"
+        case .tokenNotDPoPBound(let detail):
+            "A DPoP proof was sent, but the token is not bound to its key (\(detail)): refusing to use it"
         case .tokenBoundToAnotherKey(let expected, let got):
             "The access token is bound to key \(got), not to this client's key \(expected) (cnf.jkt, RFC 9449 §6.1): refusing to use it"
         }

@@ -28,6 +28,8 @@
 /// None of these is a secret.
 import Configuration
 public import Foundation
+public import Logging
+public import MCPAuthRemote
 public import Shared
 import SystemPackage
 
@@ -46,6 +48,15 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     public var allowedOrigins: [String] = []
     public var allowedHosts: [String] = []
 
+    /// The variables and their order, for `step10 --help`.
+    public static let help = """
+        Each setting comes from the first of: a flag, the process environment, the env file, the default.
+        Variables: KEYCLOAK_URL (--keycloak-url; default http://localhost:8080), KEYCLOAK_REALM (mcp-realm),
+        MCP_SERVER_URL (--public-url; default http://localhost:<port>), JWT_ISSUER (<KEYCLOAK_URL>/realms/<realm>),
+        JWT_AUDIENCE (echo-mcp-server), JWKS_CACHE_SECONDS (300), METADATA_CACHE_SECONDS (3600), DPOP_REQUIRED (false),
+        ALLOWED_ORIGINS (--allowed-origin), ALLOWED_HOSTS (--allowed-host), PORT (--port; 9000), LOG_LEVEL (--log-level).
+        """
+
     /// The env file step 10 reads when `--env` names none.
     public static let defaultEnvFile = "scripts/keycloak/keycloak_direct.env"
 
@@ -56,12 +67,14 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     ) {
         self.init(
             keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: "\(keycloakURL)/realms/\(realm)",
-            audiences: audiences + [serverURL + "/mcp"], jwksCacheSeconds: jwksCacheSeconds, metadataCacheSeconds: metadataCacheSeconds,
+            audiences: audiences + [serverURL + "/mcp"], jwksCacheSeconds: jwksCacheSeconds,
+            metadataCacheSeconds: metadataCacheSeconds,
             dpopRequired: dpopRequired)
     }
 
     init(
-        keycloakURL: String, realm: String, serverURL: String, issuer: String, audiences: [String], jwksCacheSeconds: TimeInterval,
+        keycloakURL: String, realm: String, serverURL: String, issuer: String, audiences: [String],
+        jwksCacheSeconds: TimeInterval,
         metadataCacheSeconds: TimeInterval, dpopRequired: Bool
     ) {
         self.keycloakURL = keycloakURL
@@ -103,7 +116,8 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         if required { _ = try InputFile.read(envFile, what: "env file", option: "--env") }
         let file = try await EnvironmentVariablesProvider(environmentFilePath: FilePath(envFile), allowMissing: true)
         let config = ConfigReader(providers: [
-            EnvironmentVariablesProvider(environmentVariables: flags), EnvironmentVariablesProvider(environmentVariables: environment), file,
+            EnvironmentVariablesProvider(environmentVariables: flags),
+            EnvironmentVariablesProvider(environmentVariables: environment), file,
         ])
         func value(_ key: String, _ fallback: String) -> String {
             (config.string(forKey: ConfigKey(key)) ?? fallback).trimmingCharacters(in: .whitespaces)
@@ -118,11 +132,16 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         }
         let serverURL = try url("MCP_SERVER_URL", value("mcp.server.url", "http://localhost:\(listenPort)"))
         let issuer = try url("JWT_ISSUER", value("jwt.issuer", "\(keycloakURL)/realms/\(realm)"))
-        let audiences = value("jwt.audience", "echo-mcp-server").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-        guard !audiences.isEmpty else { throw InvalidValue(variable: "JWT_AUDIENCE", value: "", expected: "one or more audiences, comma-separated") }
+        let audiences = value("jwt.audience", "echo-mcp-server").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        .filter { !$0.isEmpty }
+        guard !audiences.isEmpty else {
+            throw InvalidValue(variable: "JWT_AUDIENCE", value: "", expected: "one or more audiences, comma-separated")
+        }
         var configuration = KeycloakConfiguration(
-            keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: issuer, audiences: audiences + [serverURL + "/mcp"],
+            keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: issuer,
+            audiences: audiences + [serverURL + "/mcp"],
             jwksCacheSeconds: try seconds("JWKS_CACHE_SECONDS", value("jwks.cache.seconds", "300")),
             metadataCacheSeconds: try seconds("METADATA_CACHE_SECONDS", value("metadata.cache.seconds", "3600")),
             dpopRequired: try boolean("DPOP_REQUIRED", value("dpop.required", "false")))
@@ -133,14 +152,17 @@ public struct KeycloakConfiguration: Sendable, Equatable {
 
     /// `value` as an http(s) URL without a trailing slash.
     static func url(_ variable: String, _ value: String) throws -> String {
-        guard let components = URLComponents(string: value), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
+        guard let components = URLComponents(string: value),
+            ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
             components.host?.isEmpty == false, components.query == nil, components.fragment == nil
         else { throw InvalidValue(variable: variable, value: value, expected: "an http(s) URL") }
         return value.hasSuffix("/") ? String(value.dropLast()) : value
     }
 
     static func seconds(_ variable: String, _ value: String) throws -> TimeInterval {
-        guard let seconds = TimeInterval(value), seconds > 0 else { throw InvalidValue(variable: variable, value: value, expected: "a positive number of seconds") }
+        guard let seconds = TimeInterval(value), seconds > 0 else {
+            throw InvalidValue(variable: variable, value: value, expected: "a positive number of seconds")
+        }
         return seconds
     }
 
@@ -163,5 +185,14 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         JWKS_CACHE_SECONDS=\(Int(jwksCacheSeconds)) METADATA_CACHE_SECONDS=\(Int(metadataCacheSeconds))
         DPOP_REQUIRED=\(dpopRequired)
         """
+    }
+}
+
+extension RemoteKeySet {
+    /// The keys of the issuer `configuration` trusts, cached as it says.
+    public init(trusting configuration: KeycloakConfiguration, logger: Logger) {
+        self.init(
+            issuer: configuration.issuer, jwksCacheSeconds: configuration.jwksCacheSeconds,
+            metadataCacheSeconds: configuration.metadataCacheSeconds, logger: logger)
     }
 }

@@ -32,7 +32,9 @@ public struct DPoPChallenge: Sendable, Equatable {
     public var policy: DPoPPolicy
     public var algorithms: [String]
 
-    public init(bearer: BearerChallenge, policy: DPoPPolicy, algorithms: [String] = DPoPProofVerifier.supportedAlgorithms) {
+    public init(
+        bearer: BearerChallenge, policy: DPoPPolicy, algorithms: [String] = DPoPProofVerifier.supportedAlgorithms
+    ) {
         self.bearer = bearer
         self.policy = policy
         self.algorithms = algorithms
@@ -42,8 +44,14 @@ public struct DPoPChallenge: Sendable, Equatable {
     /// on a 401 while bearer tokens are allowed, the one of `scheme` on a 403.
     public func headerValues(for failure: AuthFailure, presented scheme: Scheme?) -> [String] {
         let errorInDPoP: Bool
-        if case .invalidDPoPProof = failure { errorInDPoP = true } else { errorInDPoP = scheme == .dpop || policy == .required }
-        if case .insufficientScope = failure { return [errorInDPoP ? dpopValue(for: failure) : bearer.headerValue(for: failure)] }
+        if case .invalidDPoPProof = failure {
+            errorInDPoP = true
+        } else {
+            errorInDPoP = scheme == .dpop || policy == .required
+        }
+        if case .insufficientScope = failure {
+            return [errorInDPoP ? dpopValue(for: failure) : bearer.headerValue(for: failure)]
+        }
         var values: [String] = []
         if policy == .allowed { values.append(bearer.headerValue(for: errorInDPoP ? .missingToken : failure)) }
         values.append(dpopValue(for: errorInDPoP ? failure : .missingToken))
@@ -57,8 +65,10 @@ public struct DPoPChallenge: Sendable, Equatable {
         case .missingToken, .keysUnavailable: break
         case .malformedHeader(let reason): parameters += [("error", "invalid_request"), ("error_description", reason)]
         case .invalidToken(let reason): parameters += [("error", "invalid_token"), ("error_description", reason)]
-        case .invalidDPoPProof(let reason): parameters += [("error", DPoPProofError.code), ("error_description", reason)]
-        case .insufficientScope(let scope): parameters += [("error", "insufficient_scope"), ("scope", scope), ("error_description", failure.detail)]
+        case .invalidDPoPProof(let reason):
+            parameters += [("error", DPoPProofError.code), ("error_description", reason)]
+        case .insufficientScope(let scope):
+            parameters += [("error", "insufficient_scope"), ("scope", scope), ("error_description", failure.detail)]
         }
         parameters.append(("algs", algorithms.joined(separator: " ")))
         if let resourceMetadata = bearer.resourceMetadata { parameters.append(("resource_metadata", resourceMetadata)) }

@@ -40,14 +40,21 @@ public struct DPoPKey: Sendable {
     ///
     /// - Throws: when signing fails (swift-crypto).
     public func proof(
-        method: String, url: String, accessToken: String? = nil, nonce: String? = nil, issuedAt: Date = Date(), jti: String = Self.randomJTI()
+        method: String, url: String, accessToken: String? = nil, nonce: String? = nil, issuedAt: Date = Date(),
+        jti: String = Self.randomJTI()
     ) throws -> String {
         let header = Header(typ: DPoPProofVerifier.proofType, alg: "ES256", jwk: publicJWK)
-        let target = url.split(separator: "#", maxSplits: 1).first.flatMap { $0.split(separator: "?", maxSplits: 1).first }.map(String.init) ?? url
+        let target =
+            url.split(separator: "#", maxSplits: 1).first.flatMap { $0.split(separator: "?", maxSplits: 1).first }.map(
+                String.init) ?? url
         let claims = Claims(
-            jti: jti, htm: method, htu: target, iat: Int(issuedAt.timeIntervalSince1970), ath: accessToken.map(DPoPProof.accessTokenHash), nonce: nonce)
-        let input = try Self.encoder.encode(header).base64URLEncodedString() + "." + Self.encoder.encode(claims).base64URLEncodedString()
-        return input + "." + (try privateKey.signature(for: Data(input.utf8))).rawRepresentation.base64URLEncodedString()
+            jti: jti, htm: method, htu: target, iat: Int(issuedAt.timeIntervalSince1970),
+            ath: accessToken.map(DPoPProof.accessTokenHash), nonce: nonce)
+        let input =
+            try Self.encoder.encode(header).base64URLEncodedString() + "."
+            + Self.encoder.encode(claims).base64URLEncodedString()
+        return input + "."
+            + (try privateKey.signature(for: Data(input.utf8))).rawRepresentation.base64URLEncodedString()
     }
 
     /// 16 random bytes, base64url.

@@ -61,7 +61,9 @@ struct DPoPProofHeader: Decodable {
         alg = try container.decodeIfPresent(String.self, forKey: .alg)
         jwk = try container.decodeIfPresent(JSONWebKey.self, forKey: .jwk)
         crit = try container.decodeIfPresent([String].self, forKey: .crit)
-        jwkMembers = container.contains(.jwk) ? Set(try container.nestedContainer(keyedBy: MemberName.self, forKey: .jwk).allKeys.map(\.stringValue)) : []
+        jwkMembers =
+            container.contains(.jwk)
+            ? Set(try container.nestedContainer(keyedBy: MemberName.self, forKey: .jwk).allKeys.map(\.stringValue)) : []
     }
 }
 

@@ -54,7 +54,8 @@ public struct DPoPProofVerifier: Sendable {
     let now: @Sendable () -> Date
 
     public init(
-        maximumAge: TimeInterval = 300, allowedFutureSkew: TimeInterval = 30, replayCache: DPoPReplayCache = DPoPReplayCache(),
+        maximumAge: TimeInterval = 300, allowedFutureSkew: TimeInterval = 30,
+        replayCache: DPoPReplayCache = DPoPReplayCache(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.maximumAge = maximumAge
@@ -74,17 +75,23 @@ public struct DPoPProofVerifier: Sendable {
         _ proof: String, method: String, url: String, accessToken: String? = nil, boundTo thumbprint: String? = nil
     ) throws(DPoPProofError) -> DPoPProof {
         guard proof.utf8.count <= Self.maximumProofSize else { throw DPoPProofError("DPoP proof is too large") }
-        guard let jws = CompactJWS(proof) else { throw DPoPProofError("DPoP proof is not a compact JWS (three base64url parts)") }
+        guard let jws = CompactJWS(proof) else {
+            throw DPoPProofError("DPoP proof is not a compact JWS (three base64url parts)")
+        }
         guard let header = try? JSONDecoder().decode(DPoPProofHeader.self, from: jws.header) else {
             throw DPoPProofError("DPoP proof header is not a JSON object of the expected types")
         }
         guard header.typ == Self.proofType else {
-            throw DPoPProofError("DPoP proof typ must be \(Self.proofType), got \(header.typ.map(LogSafe.clip) ?? "none")")
+            throw DPoPProofError(
+                "DPoP proof typ must be \(Self.proofType), got \(header.typ.map(LogSafe.clip) ?? "none")")
         }
-        guard header.crit == nil else { throw DPoPProofError("DPoP proof has critical header parameters this server does not understand") }
+        guard header.crit == nil else {
+            throw DPoPProofError("DPoP proof has critical header parameters this server does not understand")
+        }
         guard let algorithm = header.alg, Self.supportedAlgorithms.contains(algorithm) else {
             throw DPoPProofError(
-                "DPoP proof algorithm \(header.alg.map(LogSafe.clip) ?? "none") is not accepted (use \(Self.supportedAlgorithms.joined(separator: " ")))")
+                "DPoP proof algorithm \(header.alg.map(LogSafe.clip) ?? "none") is not accepted (use \(Self.supportedAlgorithms.joined(separator: " ")))"
+            )
         }
         let key = try Self.publicKey(header, algorithm: algorithm)
         guard key.verificationKey.isValidSignature(jws.signature, for: jws.signingInput) else {
@@ -94,14 +101,21 @@ public struct DPoPProofVerifier: Sendable {
             throw DPoPProofError("DPoP proof claims are not a JSON object of the expected types")
         }
         guard let jti = claims.jti, let htm = claims.htm, let htu = claims.htu, let iat = claims.iat else {
-            let missing = [("jti", claims.jti == nil), ("htm", claims.htm == nil), ("htu", claims.htu == nil), ("iat", claims.iat == nil)]
+            let missing = [
+                ("jti", claims.jti == nil), ("htm", claims.htm == nil), ("htu", claims.htu == nil),
+                ("iat", claims.iat == nil),
+            ]
             throw DPoPProofError("DPoP proof is missing \(missing.filter(\.1).map(\.0).joined(separator: ", "))")
         }
         guard !jti.isEmpty, jti.utf8.count <= Self.maximumJTISize else {
             throw DPoPProofError("DPoP proof jti must be 1 to \(Self.maximumJTISize) bytes")
         }
-        guard htm == method else { throw DPoPProofError("DPoP proof htm \(LogSafe.clip(htm)) is not the request method \(method)") }
-        guard let expected = DPoPTargetURL.normalized(url) else { throw DPoPProofError("The request URL cannot be compared with htu") }
+        guard htm == method else {
+            throw DPoPProofError("DPoP proof htm \(LogSafe.clip(htm)) is not the request method \(method)")
+        }
+        guard let expected = DPoPTargetURL.normalized(url) else {
+            throw DPoPProofError("The request URL cannot be compared with htu")
+        }
         guard DPoPTargetURL.normalized(htu) == expected else {
             throw DPoPProofError("DPoP proof htu does not match the request URL \(expected)")
         }
@@ -110,10 +124,16 @@ public struct DPoPProofVerifier: Sendable {
         guard issuedAt >= now.addingTimeInterval(-maximumAge) else {
             throw DPoPProofError("DPoP proof is too old (iat more than \(Int(maximumAge)) s ago)")
         }
-        guard issuedAt <= now.addingTimeInterval(allowedFutureSkew) else { throw DPoPProofError("DPoP proof is issued in the future (iat)") }
+        guard issuedAt <= now.addingTimeInterval(allowedFutureSkew) else {
+            throw DPoPProofError("DPoP proof is issued in the future (iat)")
+        }
         if let accessToken {
-            guard let ath = claims.ath else { throw DPoPProofError("DPoP proof has no ath, the hash of the access token") }
-            guard ath == DPoPProof.accessTokenHash(accessToken) else { throw DPoPProofError("DPoP proof ath does not match the access token") }
+            guard let ath = claims.ath else {
+                throw DPoPProofError("DPoP proof has no ath, the hash of the access token")
+            }
+            guard ath == DPoPProof.accessTokenHash(accessToken) else {
+                throw DPoPProofError("DPoP proof ath does not match the access token")
+            }
         }
         if let thumbprint, thumbprint != key.thumbprint {
             throw DPoPProofError("DPoP proof key is not the key the access token is bound to (cnf.jkt)")
@@ -131,15 +151,21 @@ public struct DPoPProofVerifier: Sendable {
         _ header: DPoPProofHeader, algorithm: String
     ) throws(DPoPProofError) -> (jwk: JSONWebKey, verificationKey: VerificationKey, thumbprint: String) {
         guard let jwk = header.jwk else { throw DPoPProofError("DPoP proof has no jwk header") }
-        guard jwk.kty != "oct" else { throw DPoPProofError("DPoP proof jwk is a symmetric key; it must be a public key") }
+        guard jwk.kty != "oct" else {
+            throw DPoPProofError("DPoP proof jwk is a symmetric key; it must be a public key")
+        }
         let secrets = header.jwkMembers.intersection(privateKeyMembers)
         guard secrets.isEmpty else {
-            throw DPoPProofError("DPoP proof jwk carries private key material (\(secrets.sorted().joined(separator: ", "))); send the public key only")
+            throw DPoPProofError(
+                "DPoP proof jwk carries private key material (\(secrets.sorted().joined(separator: ", "))); send the public key only"
+            )
         }
         guard let key = jwk.verificationKey(), let thumbprint = jwk.thumbprint else {
             throw DPoPProofError("DPoP proof jwk is not an EC P-256 or RSA (2048 bits or more) public signing key")
         }
-        guard key.algorithm == algorithm else { throw DPoPProofError("DPoP proof alg \(algorithm) does not fit its jwk (a \(key.algorithm) key)") }
+        guard key.algorithm == algorithm else {
+            throw DPoPProofError("DPoP proof alg \(algorithm) does not fit its jwk (a \(key.algorithm) key)")
+        }
         return (jwk, key, thumbprint)
     }
 }

@@ -39,6 +39,7 @@ public struct DPoPRejection: HTTPResponseError, Sendable {
 
     /// The answer, built without a request: status, headers and body depend on the failure and the scheme only.
     public func response() throws -> Response {
-        try AuthRejection.response(to: failure, challenges: challenge.headerValues(for: failure, presented: scheme), requestID: requestID)
+        try AuthRejection.response(
+            to: failure, challenges: challenge.headerValues(for: failure, presented: scheme), requestID: requestID)
     }
 }

@@ -40,7 +40,8 @@ public enum DPoPTargetURL {
         let rest = withoutQuery[schemeEnd.upperBound...]
         let authority = rest.prefix { $0 != "/" }
         let path = rest[authority.endIndex...]
-        guard !authority.contains("@"), let hostAndPort = hostAndPort(authority), let normalPath = normalizedPath(path) else { return nil }
+        guard !authority.contains("@"), let hostAndPort = hostAndPort(authority), let normalPath = normalizedPath(path)
+        else { return nil }
         let port = hostAndPort.port.flatMap { $0 == defaultPort ? nil : $0 }
         return scheme + "://" + hostAndPort.host + (port.map { ":\($0)" } ?? "") + normalPath
     }
@@ -65,7 +66,9 @@ public enum DPoPTargetURL {
         }
         guard !host.isEmpty else { return nil }
         guard let portText, !portText.isEmpty else { return (host.lowercased(), nil) }
-        guard portText.count <= 5, portText.allSatisfy(\.isASCIIDigit), let port = Int(portText), port <= 65535 else { return nil }
+        guard portText.count <= 5, portText.allSatisfy(\.isASCIIDigit), let port = Int(portText), port <= 65535 else {
+            return nil
+        }
         return (host.lowercased(), port)
     }
 
@@ -79,7 +82,8 @@ public enum DPoPTargetURL {
                 bytes.append(byte)
                 continue
             }
-            guard input.count >= 2, let high = hexValue(input.removeFirst()), let low = hexValue(input.removeFirst()) else { return nil }
+            guard input.count >= 2, let high = hexValue(input.removeFirst()), let low = hexValue(input.removeFirst())
+            else { return nil }
             let decoded = high << 4 | low
             if isUnreserved(decoded) {
                 bytes.append(decoded)
@@ -123,7 +127,9 @@ public enum DPoPTargetURL {
     /// RFC 3986 unreserved: ALPHA / DIGIT / "-" / "." / "_" / "~".
     static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
         case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
         default: false
         }

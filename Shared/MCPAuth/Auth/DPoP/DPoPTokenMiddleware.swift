@@ -51,7 +51,9 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
         var username: String?
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if request.method == .options { return try await next(request, context) }
         var context = context
         context.caller = try await caller(of: request, logger: context.logger)
@@ -82,26 +84,37 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
         case .bearer:
             guard challenge.policy == .allowed else {
                 throw Refusal(
-                    failure: .invalidToken("This resource requires DPoP: send Authorization: DPoP <token> with a DPoP proof"), scheme: .bearer)
+                    failure: .invalidToken(
+                        "This resource requires DPoP: send Authorization: DPoP <token> with a DPoP proof"),
+                    scheme: .bearer)
             }
             let user = try await verify(token, scheme: .bearer)
             guard user.boundKeyThumbprint == nil else {
-                throw Refusal(failure: .invalidToken(BearerTokenMiddleware<Context>.boundTokenAsBearer), scheme: .bearer, username: user.username)
+                throw Refusal(
+                    failure: .invalidToken(BearerTokenMiddleware<Context>.boundTokenAsBearer), scheme: .bearer,
+                    username: user.username)
             }
             return (user, .bearer)
         case .dpop:
             let proofs = request.headers[values: .dpop]
-            guard let proof = proofs.first else { throw Refusal(failure: .invalidDPoPProof("DPoP proof header missing"), scheme: .dpop) }
-            guard proofs.count == 1 else { throw Refusal(failure: .invalidDPoPProof("More than one DPoP header"), scheme: .dpop) }
+            guard let proof = proofs.first else {
+                throw Refusal(failure: .invalidDPoPProof("DPoP proof header missing"), scheme: .dpop)
+            }
+            guard proofs.count == 1 else {
+                throw Refusal(failure: .invalidDPoPProof("More than one DPoP header"), scheme: .dpop)
+            }
             let user = try await verify(token, scheme: .dpop)
             guard let thumbprint = user.boundKeyThumbprint else {
                 throw Refusal(
-                    failure: .invalidToken("Token is not bound to a DPoP key (no cnf.jkt); get a DPoP-bound token, or send this one as Bearer"),
+                    failure: .invalidToken(
+                        "Token is not bound to a DPoP key (no cnf.jkt); get a DPoP-bound token, or send this one as Bearer"
+                    ),
                     scheme: .dpop, username: user.username)
             }
             do {
                 _ = try self.proofs.verify(
-                    proof, method: request.method.rawValue, url: publicBaseURL + request.uri.path, accessToken: token, boundTo: thumbprint)
+                    proof, method: request.method.rawValue, url: publicBaseURL + request.uri.path, accessToken: token,
+                    boundTo: thumbprint)
             } catch {
                 throw Refusal(failure: .invalidDPoPProof(error.reason), scheme: .dpop, username: user.username)
             }
@@ -120,7 +133,9 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
     /// The scheme and token of the one `Authorization` header: `Bearer <token>` or `DPoP <token>` (schemes case-insensitive).
     func credentials(in values: [String]) throws(Refusal) -> (DPoPChallenge.Scheme, String) {
         guard let value = values.first else { throw Refusal(failure: .missingToken, scheme: nil) }
-        guard values.count == 1 else { throw Refusal(failure: .malformedHeader("More than one Authorization header"), scheme: nil) }
+        guard values.count == 1 else {
+            throw Refusal(failure: .malformedHeader("More than one Authorization header"), scheme: nil)
+        }
         let (schemeName, credentials) = AuthorizationHeader.split(value)
         let scheme: DPoPChallenge.Scheme
         switch schemeName.lowercased() {
@@ -134,7 +149,8 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
         let token = String(credentials)
         guard !token.isEmpty else { throw Refusal(failure: .malformedHeader("\(name) token is empty"), scheme: scheme) }
         guard B64Token.isValid(token) else {
-            throw Refusal(failure: .malformedHeader("\(name) token has characters a token cannot have (spaces?)"), scheme: scheme)
+            throw Refusal(
+                failure: .malformedHeader("\(name) token has characters a token cannot have (spaces?)"), scheme: scheme)
         }
         return (scheme, token)
     }
