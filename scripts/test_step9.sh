@@ -60,4 +60,31 @@ request POST "$REALM/clients-registrations/openid-connect" -H 'Content-Type: app
     -d '{"redirect_uris":["http://127.0.0.1:53682/callback"],"grant_types":["password"]}'
 expect "…and an unsupported grant type" 400 '.error == "invalid_client_metadata"'
 
+# What the server refuses (RFC 9700): the two attacks of the list, black-box.
+# 1. A rotated refresh token used again revokes its whole family.
+request POST "$TOKEN_PATH" -d grant_type=password -d client_id=mcp-test-client -d username=mcp-user -d password=user123
+RT1=$(jq -r .refresh_token <<<"$BODY")
+request POST "$TOKEN_PATH" -d grant_type=refresh_token -d client_id=mcp-test-client -d "refresh_token=$RT1"
+expect "refreshing rt1 gives rt2" 200 '.refresh_token | length > 0'
+RT2=$(jq -r .refresh_token <<<"$BODY")
+ACCESS2=$(jq -r .access_token <<<"$BODY")
+request POST "$TOKEN_PATH" -d grant_type=refresh_token -d client_id=mcp-test-client -d "refresh_token=$RT1"
+expect "rt1 used again is refused" 400 '.error == "invalid_grant"'
+request POST "$TOKEN_PATH" -d grant_type=refresh_token -d client_id=mcp-test-client -d "refresh_token=$RT2"
+expect "…and rt2, of the same family, is revoked with it" 400 '.error == "invalid_grant"'
+get "$REALM/protocol/openid-connect/userinfo" -H "Authorization: Bearer $ACCESS2"
+expect "…and so is the access token it came with" 401 '.detail == "Token revoked: its session was ended"'
+expect_log "the reuse is logged with the client and the user, not the token" 9 "refresh token used twice: client=mcp-test-client user=mcp-user"
+
+# 2. No PKCE downgrade: a confidential client without a code_challenge gets no code.
+request POST "$REALM/clients-registrations/openid-connect" -H 'Content-Type: application/json' \
+    -d '{"redirect_uris":["http://127.0.0.1:53682/callback"],"token_endpoint_auth_method":"client_secret_post"}'
+CONFIDENTIAL=$(jq -r .client_id <<<"$BODY")
+get "$REALM/protocol/openid-connect/auth" -G -d response_type=code -d "client_id=$CONFIDENTIAL" \
+    --data-urlencode "redirect_uri=http://127.0.0.1:53682/callback" -d state=s-43
+LOCATION=$(grep -i '^location:' <<<"$HEADERS" | cut -d' ' -f2-)
+[[ "$LOCATION" == *"error=invalid_request"* && "$LOCATION" != *"code="* ]] &&
+    report "a confidential client without PKCE gets invalid_request, and no code" yes "" "" ||
+    report "a confidential client without PKCE gets invalid_request, and no code" no "error=invalid_request" "$LOCATION"
+
 finish

@@ -14,27 +14,6 @@ import Testing
 let publicBaseURL = "https://resource.test"
 let metadataURL = "https://resource.test/.well-known/oauth-protected-resource/mcp"
 
-/// Log lines, kept for assertions.
-final class LogLines: Sendable {
-    let lines = Mutex<[String]>([])
-    var all: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct Handler: LogHandler {
-        let sink: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .info
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            sink.lines.withLock { $0.append(event.message.description) }
-        }
-    }
-
-    var logger: Logger { Logger(label: "test") { _ in Handler(sink: self) } }
-}
-
 /// The challenges of the resource under test, with `policy`.
 func resourceChallenge(_ policy: DPoPPolicy = .allowed) -> DPoPChallenge {
     DPoPChallenge(bearer: BearerChallenge(resourceMetadata: metadataURL), policy: policy)

@@ -36,7 +36,10 @@ public enum RealmFixture {
     public static func server(
         baseURL: String = "http://localhost:8080", clock: TestClock = TestClock()
     ) async throws -> RealmServer {
-        try await RealmServer(realm: realm(), baseURL: baseURL, state: RealmState(now: { clock.now }))
+        let realm = try realm()
+        return try await RealmServer(
+            realm: realm, baseURL: baseURL,
+            state: RealmState(sessionMaxLifespan: realm.sessionMaxLifespan, now: { clock.now }))
     }
 }
 

@@ -19,6 +19,9 @@ public struct Realm: Sendable {
     public let name: String
     public let accessTokenLifespan: TimeInterval
     public let refreshTokenLifespan: TimeInterval
+    /// Keycloak's "SSO Session Max" (`ssoSessionMaxLifespan`): how long a session lives at most, however often its
+    /// refresh token is rotated (RFC 9700 §4.14.2).
+    public let sessionMaxLifespan: TimeInterval
     public let clients: [String: RealmClient]
     public let users: [String: RealmUser]
     public let scopes: [String: RealmScope]
@@ -33,6 +36,7 @@ public struct Realm: Sendable {
         name = representation.realm
         accessTokenLifespan = TimeInterval(representation.accessTokenLifespan ?? 300)
         refreshTokenLifespan = TimeInterval(representation.ssoSessionIdleTimeout ?? 1800)
+        sessionMaxLifespan = TimeInterval(representation.ssoSessionMaxLifespan ?? 36000)
         var requiredRoles: [String: Set<RealmUser.ClientRole>] = [:]
         for (client, mappings) in representation.clientScopeMappings ?? [:] {
             for mapping in mappings {

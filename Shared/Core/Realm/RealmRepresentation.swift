@@ -16,6 +16,7 @@ public struct RealmRepresentation: Codable, Sendable, Equatable {
     public var displayName: String?
     public var accessTokenLifespan: Int?
     public var ssoSessionIdleTimeout: Int?
+    public var ssoSessionMaxLifespan: Int?
     public var defaultDefaultClientScopes: [String]?
     public var defaultOptionalClientScopes: [String]?
     public var clientScopes: [ClientScopeRepresentation]?

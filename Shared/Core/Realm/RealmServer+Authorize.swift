@@ -8,8 +8,9 @@
 /// redirecting anywhere unsafe: an unknown client or a `redirect_uri` that is
 /// not one of the client's, exactly, gets an error page and no redirect; after
 /// that, errors go back to the client (`invalid_request`, `unsupported_response_type`,
-/// `invalid_scope`, `invalid_target`). Public clients must send a PKCE `S256`
-/// challenge; `plain` is refused.
+/// `invalid_scope`, `invalid_target`). Every client, confidential ones too,
+/// must send a PKCE `S256` challenge (OAuth 2.1, RFC 9700 §2.1.1: a code that
+/// leaks is useless without the verifier); `plain` is refused.
 ///
 /// - SeeAlso: RFC 6749 §4.1.1–4.1.2.1, RFC 7636 §4.3, RFC 9207, RFC 8707 §2.1
 import Foundation
@@ -33,6 +34,7 @@ extension RealmServer {
             return try LoginPage.error("Client is not allowed to start a browser flow.", status: .badRequest)
         }
         let redirectURI: String
+        let redirectURIGiven = query["redirect_uri"] != nil
         if let given = query["redirect_uri"] {
             guard client.redirectURIs.contains(given) else {
                 return try LoginPage.error("Invalid parameter: redirect_uri", status: .badRequest)
@@ -56,8 +58,9 @@ extension RealmServer {
             if challenge != nil, query["code_challenge_method"] == nil {
                 throw OAuthError.invalidRequest("Missing parameter: code_challenge_method (S256)")
             }
-            if client.isPublic, challenge == nil {
-                throw OAuthError.invalidRequest("Missing parameter: code_challenge (PKCE is required)")
+            guard challenge != nil else {
+                throw OAuthError.invalidRequest(
+                    "Missing parameter: code_challenge (PKCE S256 is required of every client)")
             }
             if let challenge, !(43...128).contains(challenge.count) {
                 throw OAuthError.invalidRequest("Invalid parameter: code_challenge")
@@ -66,7 +69,9 @@ extension RealmServer {
             _ = try realm.grant(client: client, roles: [], requested: scope, resource: nil)
             if let resource = query["resource"] { try Self.checkResource(resource) }
             let pending = RealmState.PendingAuthorization(
-                client: client, redirectURI: redirectURI, scope: scope, state: state, nonce: query["nonce"],
+                client: client, redirectURI: redirectURI, redirectURIGiven: redirectURIGiven, scope: scope,
+                state: state,
+                nonce: query["nonce"],
                 codeChallenge: challenge,
                 resource: query["resource"], expiresAt: self.state.now().addingTimeInterval(Self.loginLifetime))
             let id = await self.state.remember(pending)
@@ -99,10 +104,10 @@ extension RealmServer {
         await state.finish(id)
         let code = await state.issue(
             RealmState.AuthorizationCode(
-                clientID: pending.client.clientID, redirectURI: pending.redirectURI, user: user, scope: pending.scope,
-                nonce: pending.nonce,
+                clientID: pending.client.clientID, redirectURI: pending.redirectURI,
+                redirectURIGiven: pending.redirectURIGiven, user: user, scope: pending.scope, nonce: pending.nonce,
                 codeChallenge: pending.codeChallenge, resource: pending.resource,
-                sessionID: UUID().uuidString.lowercased(),
+                sessionID: UUID().uuidString.lowercased(), sessionStartedAt: state.now(),
                 expiresAt: state.now().addingTimeInterval(Self.codeLifetime)))
         logger.info("login: \(user.username) for client \(pending.client.clientID)")
         return redirect(to: pending.redirectURI, with: ["code": code, "state": pending.state])

@@ -131,12 +131,18 @@ extension RealmServer {
     func userinfo(_ request: Request) async throws -> Response {
         let challenge = BearerChallenge(realm: realm.name)
         let user: AuthenticatedUser
-        do {
+        do throws(AuthFailure) {
             let token = try BearerTokenMiddleware<MCPRequestContext>.bearerToken(
                 in: request.headers[values: .authorization])
             user = try await userinfoVerifier.verify(token)
             // RFC 9449 §7.2: a DPoP-bound token is no bearer token. This endpoint takes bearer tokens only.
             try BearerTokenMiddleware<MCPRequestContext>.refuseBound(user)
+            // Access tokens only (an ID token is for the client, not a credential), and not of a revoked session.
+            let claims = TokenFile(token: token).claims.objectValue ?? [:]
+            guard claims["typ"]?.stringValue == "Bearer" else { throw AuthFailure.invalidToken("Not an access token") }
+            if let session = claims["sid"]?.stringValue, await state.isRevoked(session: session) {
+                throw AuthFailure.invalidToken("Token revoked: its session was ended")
+            }
         } catch {
             return try AuthRejection(error, challenge: challenge).response()
         }

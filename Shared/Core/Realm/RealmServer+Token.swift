@@ -5,8 +5,8 @@
 /// | grant | checks |
 /// |---|---|
 /// | `password` | client allowed direct grants; username and password (constant time) |
-/// | `authorization_code` | code known, unexpired (60 s), unused (single use); same client; same `redirect_uri`; PKCE verifier |
-/// | `refresh_token` | token known, unexpired, issued to this client; rotated on use |
+/// | `authorization_code` | code known, unexpired (60 s), unused (single use: a second use revokes what the first gave); same client; the `redirect_uri` of the authorization request; PKCE verifier (every client) |
+/// | `refresh_token` | token known, unexpired, issued to this client, its session alive; rotated on use (a rotated token used again revokes its session) |
 /// | `client_credentials` | confidential client with a service account |
 ///
 /// Every client is authenticated first: a confidential client by its secret
@@ -48,8 +48,10 @@ extension RealmServer {
             let response: TokenResponse
             switch grantType {
             case "password": response = try await passwordGrant(form, client: client, dpop: dpop)
-            case "authorization_code": response = try await authorizationCodeGrant(form, client: client, dpop: dpop)
-            case "refresh_token": response = try await refreshTokenGrant(form, client: client, dpop: dpop)
+            case "authorization_code":
+                response = try await authorizationCodeGrant(form, client: client, dpop: dpop, logger: logger)
+            case "refresh_token":
+                response = try await refreshTokenGrant(form, client: client, dpop: dpop, logger: logger)
             default: response = try await clientCredentialsGrant(form, client: client, dpop: dpop)
             }
             logger.info(
@@ -115,42 +117,55 @@ extension RealmServer {
         }
         return try await issueTokens(
             client: client, user: user, scope: Self.scopes(form["scope"]), resource: form["resource"],
-            sessionID: UUID().uuidString.lowercased(),
-            dpop: dpop)
+            session: (UUID().uuidString.lowercased(), state.now()), dpop: dpop)
     }
 
     func authorizationCodeGrant(
-        _ form: [String: String], client: RealmClient, dpop: String?
+        _ form: [String: String], client: RealmClient, dpop: String?, logger: Logger
     ) async throws(OAuthError) -> TokenResponse {
         guard let code = form["code"] else { throw .invalidRequest("Missing parameter: code") }
-        guard let grant = await state.redeem(code) else { throw .invalidGrant("Code not valid") }
+        let grant: RealmState.AuthorizationCode
+        switch await state.redeem(code) {
+        case .redeemed(let redeemed): grant = redeemed
+        case .invalid: throw .invalidGrant("Code not valid")
+        case .replayed(let used):
+            logger.warning(
+                "code used twice: client=\(client.clientID) user=\(used.user.username); its session is revoked (RFC 6749 §4.1.2)"
+            )
+            throw .invalidGrant("Code not valid")
+        }
         guard grant.clientID == client.clientID else { throw .invalidGrant("Code was issued to another client") }
-        guard form["redirect_uri"] == grant.redirectURI else { throw .invalidGrant("Incorrect redirect_uri") }
-        if let challenge = grant.codeChallenge {
-            guard let verifier = form["code_verifier"] else {
-                throw .invalidGrant("PKCE verification failed: Code mismatch")
-            }
-            guard PKCEVerifier.verify(verifier: verifier, challenge: challenge) else {
-                throw .invalidGrant("PKCE verification failed: Code mismatch")
-            }
+        if form["redirect_uri"] != nil || grant.redirectURIGiven {
+            guard form["redirect_uri"] == grant.redirectURI else { throw .invalidGrant("Incorrect redirect_uri") }
+        }
+        guard let challenge = grant.codeChallenge else {
+            // Every code has a challenge now; a verifier for one without would be a downgrade (RFC 9700 §2.1.1).
+            throw .invalidGrant("PKCE verification failed: the authorization request had no code_challenge")
+        }
+        guard let verifier = form["code_verifier"], PKCEVerifier.verify(verifier: verifier, challenge: challenge) else {
+            throw .invalidGrant("PKCE verification failed: Code mismatch")
         }
         if let resource = form["resource"], resource != grant.resource {
             throw .invalidTarget("The resource must be the one authorized")
         }
         return try await issueTokens(
-            client: client, user: grant.user, scope: grant.scope, resource: grant.resource, sessionID: grant.sessionID,
-            nonce: grant.nonce,
-            dpop: dpop)
+            client: client, user: grant.user, scope: grant.scope, resource: grant.resource,
+            session: (grant.sessionID, grant.sessionStartedAt), nonce: grant.nonce, dpop: dpop)
     }
 
     func refreshTokenGrant(
-        _ form: [String: String], client: RealmClient, dpop: String?
+        _ form: [String: String], client: RealmClient, dpop: String?, logger: Logger
     ) async throws(OAuthError) -> TokenResponse {
         guard let token = form["refresh_token"] else { throw .invalidRequest("Missing parameter: refresh_token") }
         let grant: RealmState.RefreshGrant
         switch await state.redeemRefreshToken(token, clientID: client.clientID, dpopThumbprint: dpop) {
         case .redeemed(let redeemed): grant = redeemed
         case .invalid: throw .invalidGrant("Invalid refresh token")
+        case .reused(let rotated):
+            logger.warning(
+                "refresh token used twice: client=\(client.clientID) user=\(rotated.user?.username ?? "-"); its session is revoked (RFC 9700 §4.14.2)"
+            )
+            throw .invalidGrant("Invalid refresh token: it was already used, so its session is revoked")
         case .proofRequired:
             throw .invalidDPoPProof("This refresh token is bound to a DPoP key: send a DPoP proof made with that key")
         case .otherKey: throw .invalidGrant("Refresh token is bound to another DPoP key")
@@ -165,14 +180,15 @@ extension RealmServer {
         }
         let user = grant.user.flatMap { realm.users[$0.username] }
         return try await issueTokens(
-            client: client, user: user, scope: scope, resource: grant.resource, sessionID: grant.sessionID, dpop: dpop)
+            client: client, user: user, scope: scope, resource: grant.resource,
+            session: (grant.sessionID, grant.sessionStartedAt), dpop: dpop)
     }
 
     func clientCredentialsGrant(
         _ form: [String: String], client: RealmClient, dpop: String?
     ) async throws(OAuthError) -> TokenResponse {
         try await issueTokens(
-            client: client, user: nil, scope: Self.scopes(form["scope"]), resource: form["resource"], sessionID: nil,
+            client: client, user: nil, scope: Self.scopes(form["scope"]), resource: form["resource"], session: nil,
             dpop: dpop)
     }
 
@@ -181,12 +197,13 @@ extension RealmServer {
         (value ?? "").split(separator: " ").map(String.init)
     }
 
-    /// Mints the access token (and refresh and ID tokens where due) for a checked grant; bound to the key `dpop` names, if given.
+    /// Mints the access token (and refresh and ID tokens where due) for a checked grant; bound to the key `dpop` names, if
+    /// given. A refresh token lives `refreshTokenLifespan`, and never past its session's `sessionMaxLifespan`.
     func issueTokens(
-        client: RealmClient, user: RealmUser?, scope requested: [String], resource: String?, sessionID: String?,
-        nonce: String? = nil,
-        dpop: String?
+        client: RealmClient, user: RealmUser?, scope requested: [String], resource: String?,
+        session: (id: String, startedAt: Date)?, nonce: String? = nil, dpop: String?
     ) async throws(OAuthError) -> TokenResponse {
+        let sessionID = session?.id
         if let resource { try Self.checkResource(resource) }
         let roles = user?.roles ?? []
         let grant = try realm.grant(client: client, roles: roles, requested: requested, resource: resource)
@@ -222,17 +239,22 @@ extension RealmServer {
                 idToken = try await signingKey.sign(id)
             }
             var refreshToken: String?
-            if client.grantTypes.contains("refresh_token"), let sessionID {
-                refreshToken = await state.issue(
-                    RealmState.RefreshGrant(
-                        clientID: client.clientID, user: user, scope: requested, resource: resource,
-                        sessionID: sessionID,
-                        expiresAt: now.addingTimeInterval(realm.refreshTokenLifespan),
-                        dpopThumbprint: client.isPublic ? dpop : nil))
+            var refreshExpiresAt = now
+            if client.grantTypes.contains("refresh_token"), let session {
+                refreshExpiresAt = min(
+                    now.addingTimeInterval(realm.refreshTokenLifespan),
+                    session.startedAt.addingTimeInterval(realm.sessionMaxLifespan))
+                if refreshExpiresAt > now {
+                    refreshToken = await state.issue(
+                        RealmState.RefreshGrant(
+                            clientID: client.clientID, user: user, scope: requested, resource: resource,
+                            sessionID: session.id, sessionStartedAt: session.startedAt, expiresAt: refreshExpiresAt,
+                            dpopThumbprint: client.isPublic ? dpop : nil))
+                }
             }
             return TokenResponse(
                 accessToken: accessToken, expiresIn: Int(realm.accessTokenLifespan),
-                refreshExpiresIn: refreshToken == nil ? 0 : Int(realm.refreshTokenLifespan),
+                refreshExpiresIn: refreshToken == nil ? 0 : Int(refreshExpiresAt.timeIntervalSince(now)),
                 refreshToken: refreshToken, idToken: idToken, sessionState: sessionID,
                 scope: grant.scope.joined(separator: " "),
                 tokenType: dpop == nil ? "Bearer" : "DPoP")

@@ -38,8 +38,9 @@ public struct RealmServer: Sendable {
     let dpopProofs: DPoPProofVerifier
 
     public init(
-        realm: Realm, baseURL: String, signingKey: RealmSigningKey? = nil, state: RealmState = RealmState()
+        realm: Realm, baseURL: String, signingKey: RealmSigningKey? = nil, state: RealmState? = nil
     ) async throws {
+        let state = state ?? RealmState(sessionMaxLifespan: realm.sessionMaxLifespan)
         self.realm = realm
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let key: RealmSigningKey

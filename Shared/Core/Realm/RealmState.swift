@@ -5,6 +5,14 @@
 /// to its DPoP key when it sent a proof) and registered clients.
 /// Every entry has an expiry and is dropped once past it. A restart forgets
 /// everything, which the server says when it starts.
+///
+/// Every token descends from one grant, a *session*: a login that gave a code,
+/// or a password grant. A code presented a second time, or a rotated refresh
+/// token presented again, means one of the two presenters is a thief, and the
+/// server cannot tell which: the whole session is revoked (its refresh tokens
+/// are dropped, and its access tokens are refused by `userinfo`), as RFC 9700
+/// §4.14.2 and RFC 6749 §4.1.2 ask. A session also ends at its absolute
+/// lifetime, however often its refresh token is rotated.
 public import Foundation
 
 public actor RealmState {
@@ -12,6 +20,8 @@ public actor RealmState {
     public struct PendingAuthorization: Sendable {
         public let client: RealmClient
         public let redirectURI: String
+        /// Whether the request named `redirect_uri` (RFC 6749 §4.1.3: then the token request must name it too).
+        public let redirectURIGiven: Bool
         public let scope: [String]
         public let state: String?
         public let nonce: String?
@@ -24,12 +34,15 @@ public actor RealmState {
     public struct AuthorizationCode: Sendable {
         public let clientID: String
         public let redirectURI: String
+        public let redirectURIGiven: Bool
         public let user: RealmUser
         public let scope: [String]
         public let nonce: String?
         public let codeChallenge: String?
         public let resource: String?
         public let sessionID: String
+        /// When the session began (the login), for its absolute lifetime.
+        public let sessionStartedAt: Date
         public let expiresAt: Date
     }
 
@@ -40,17 +53,30 @@ public actor RealmState {
         public let scope: [String]
         public let resource: String?
         public let sessionID: String
+        public let sessionStartedAt: Date
         public let expiresAt: Date
         /// The DPoP key a public client's refresh token is bound to (RFC 9449 §5); nil when unbound.
         public var dpopThumbprint: String? = nil
+    }
+
+    /// What presenting an authorization code came to.
+    enum CodeRedemption: Sendable {
+        /// The code's grant, now used up.
+        case redeemed(AuthorizationCode)
+        /// Unknown or expired.
+        case invalid
+        /// Used before: its session is now revoked, with every token issued from it.
+        case replayed(AuthorizationCode)
     }
 
     /// What presenting a refresh token came to.
     enum RefreshRedemption: Sendable {
         /// The grant, now removed.
         case redeemed(RefreshGrant)
-        /// Unknown, expired, or another client's.
+        /// Unknown, expired, another client's, or of a revoked session.
         case invalid
+        /// Rotated before, by this client: its session is now revoked, with every token issued from it.
+        case reused(RefreshGrant)
         /// Bound to a DPoP key, and no proof came: the token is kept.
         case proofRequired
         /// Bound to another DPoP key than the proof's: the token is kept.
@@ -60,10 +86,18 @@ public actor RealmState {
     private var pending: [String: PendingAuthorization] = [:]
     private var codes: [String: AuthorizationCode] = [:]
     private var refreshTokens: [String: RefreshGrant] = [:]
+    /// Codes and refresh tokens already used, kept until they would have expired, to recognise a second use.
+    private var usedCodes: [String: AuthorizationCode] = [:]
+    private var rotatedRefreshTokens: [String: RefreshGrant] = [:]
+    /// Revoked sessions, until their absolute lifetime ends (no token of theirs outlives it).
+    private var revokedSessions: [String: Date] = [:]
     private var registered: [String: RealmClient] = [:]
     let now: @Sendable () -> Date
+    /// How long a session lives at most (the realm's `ssoSessionMaxLifespan`).
+    let sessionMaxLifespan: TimeInterval
 
-    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(sessionMaxLifespan: TimeInterval = 36000, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.sessionMaxLifespan = sessionMaxLifespan
         self.now = now
     }
 
@@ -95,13 +129,31 @@ public actor RealmState {
         return value
     }
 
-    /// The code's grant, removed so it can never be used again, even if the exchange then fails.
-    func redeem(_ code: String) -> AuthorizationCode? {
-        guard let grant = codes.removeValue(forKey: code), grant.expiresAt > now() else { return nil }
-        return grant
+    /// The code's grant, used up so it can never be used again, even if the exchange then fails. A code used before
+    /// revokes its session (RFC 6749 §4.1.2: the tokens issued from it too).
+    func redeem(_ code: String) -> CodeRedemption {
+        if let used = usedCodes[code] {
+            revoke(session: used.sessionID, until: used.sessionStartedAt)
+            return .replayed(used)
+        }
+        guard let grant = codes.removeValue(forKey: code) else { return .invalid }
+        usedCodes[code] = grant
+        return grant.expiresAt > now() ? .redeemed(grant) : .invalid
+    }
+
+    /// Whether the session `id` was revoked (its access tokens are refused where the realm checks them).
+    func isRevoked(session id: String) -> Bool {
+        revokedSessions[id] != nil
+    }
+
+    /// Revokes session `id`: its refresh tokens are dropped, and it is remembered as revoked.
+    private func revoke(session id: String, until startedAt: Date) {
+        refreshTokens = refreshTokens.filter { $0.value.sessionID != id }
+        revokedSessions[id] = startedAt.addingTimeInterval(sessionMaxLifespan)
     }
 
     func issue(_ grant: RefreshGrant) -> String {
+        prune()
         let value = Self.randomToken()
         refreshTokens[value] = grant
         return value
@@ -112,13 +164,23 @@ public actor RealmState {
     ///
     /// A token bound to a DPoP key (step 10, Going further: DPoP) is redeemed only with a proof of that key
     /// (`dpopThumbprint`); without one, or with another key, nothing changes, so a thief cannot burn it either.
+    ///
+    /// A token this client rotated before revokes its session (RFC 9700 §4.14.2): whoever presents it, the thief or
+    /// the client, the other one holds the newer token, and neither may go on.
     func redeemRefreshToken(_ token: String, clientID: String, dpopThumbprint: String?) -> RefreshRedemption {
-        guard let grant = refreshTokens[token], grant.clientID == clientID else { return .invalid }
+        if let rotated = rotatedRefreshTokens[token], rotated.clientID == clientID {
+            revoke(session: rotated.sessionID, until: rotated.sessionStartedAt)
+            return .reused(rotated)
+        }
+        guard let grant = refreshTokens[token], grant.clientID == clientID, !isRevoked(session: grant.sessionID) else {
+            return .invalid
+        }
         if let bound = grant.dpopThumbprint, grant.expiresAt > now() {
             guard let dpopThumbprint else { return .proofRequired }
             guard dpopThumbprint == bound else { return .otherKey }
         }
         refreshTokens[token] = nil
+        rotatedRefreshTokens[token] = grant
         return grant.expiresAt > now() ? .redeemed(grant) : .invalid
     }
 
@@ -135,5 +197,8 @@ public actor RealmState {
         pending = pending.filter { $0.value.expiresAt > now }
         codes = codes.filter { $0.value.expiresAt > now }
         refreshTokens = refreshTokens.filter { $0.value.expiresAt > now }
+        usedCodes = usedCodes.filter { $0.value.sessionStartedAt.addingTimeInterval(sessionMaxLifespan) > now }
+        rotatedRefreshTokens = rotatedRefreshTokens.filter { $0.value.expiresAt > now }
+        revokedSessions = revokedSessions.filter { $0.value > now }
     }
 }
