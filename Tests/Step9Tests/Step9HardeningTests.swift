@@ -4,10 +4,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import Shared
 import TestSupport
 import Testing
 
+@testable import Shared
 @testable import step9
 
 let userinfoPath = realmPath + "/protocol/openid-connect/userinfo"
@@ -173,6 +173,83 @@ struct Step9HardeningTests {
                     "code_verifier": pkce.verifier,
                 ])
             #expect(try withoutIt.json()["error"] == "invalid_grant")
+        }
+    }
+
+    @Test("invalid_client after HTTP Basic carries a Basic challenge (RFC 6749 §5.2); in the form, none")
+    func invalidClientChallenge() async throws {
+        try await step9App().test(.router) { client in
+            let basic = Data("echo-mcp-server:wrong".utf8).base64EncodedString()
+            let viaBasic = try await client.postForm(
+                tokenPath, ["grant_type": "client_credentials"], headers: [.authorization: "Basic \(basic)"])
+            #expect(viaBasic.status == .unauthorized)
+            #expect(viaBasic.headers[.wwwAuthenticate] == #"Basic realm="mcp-realm""#)
+            let viaForm = try await client.postForm(
+                tokenPath,
+                ["grant_type": "client_credentials", "client_id": "echo-mcp-server", "client_secret": "wrong"])
+            #expect(viaForm.status == .unauthorized)
+            #expect(viaForm.headers[.wwwAuthenticate] == nil)
+        }
+    }
+
+    @Test("the token endpoint takes a form, and registration JSON, nothing else (RFC 6749 §3.2, RFC 7591 §3.1)")
+    func contentTypes() async throws {
+        try await step9App().test(.router) { client in
+            let json = try await client.execute(
+                uri: tokenPath, method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"grant_type":"password","client_id":"mcp-test-client"}"#))
+            #expect(json.status == .badRequest)
+            #expect(try json.json()["error"] == "invalid_request")
+            let missing = try await client.execute(
+                uri: tokenPath, method: .post, body: ByteBuffer(string: "grant_type=password&client_id=mcp-test-client")
+            )
+            #expect(try missing.json()["error"] == "invalid_request")
+            let form = try await client.execute(
+                uri: registrationPath, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "redirect_uris=http://127.0.0.1/cb"))
+            #expect(form.status == .badRequest)
+            #expect(try form.json()["error"] == "invalid_client_metadata")
+        }
+    }
+
+    @Test("a loopback redirect URI matches any port (RFC 8252 §7.3); a localhost name, another path, or https do not")
+    func loopbackAnyPort() {
+        #expect(RealmServer.redirectURI("http://127.0.0.1:53123/callback", matches: "http://127.0.0.1/callback"))
+        #expect(RealmServer.redirectURI("http://127.0.0.1:1/callback", matches: "http://127.0.0.1:8765/callback"))
+        #expect(RealmServer.redirectURI("http://[::1]:4000/cb", matches: "http://[::1]/cb"))
+        #expect(!RealmServer.redirectURI("http://127.0.0.1:53123/other", matches: "http://127.0.0.1/callback"))
+        #expect(!RealmServer.redirectURI("http://localhost:53123/callback", matches: "http://localhost/callback"))
+        #expect(!RealmServer.redirectURI("https://127.0.0.1:53123/callback", matches: "https://127.0.0.1/callback"))
+        #expect(!RealmServer.redirectURI("http://127.0.0.1:53123/callback?x=1", matches: "http://127.0.0.1/callback"))
+    }
+
+    @Test("a failed login logs a username only when the realm knows it: a password typed as a username is not logged")
+    func loginLogHygiene() async throws {
+        let logs = LogLines()
+        try await step9App(logs: logs).test(.router) { client in
+            _ = try await login(client, username: "hunter2-my-password", password: "x")
+            _ = try await login(client, username: "mcp-user", password: "wrong")
+        }
+        let lines = logs.all
+        #expect(!lines.contains("hunter2"))
+        #expect(lines.contains("login refused for an unknown user"))
+        #expect(lines.contains("login refused for mcp-user"))
+    }
+
+    @Test(
+        "a resource the realm does not know gets invalid_target (RFC 8707 §2); its own and loopback MCP endpoints pass")
+    func unknownResource() async throws {
+        try await step9App().test(.router) { client in
+            for resource in ["https://evil.example/mcp", "http://localhost:9000/other", "http://10.0.0.1:9000/mcp"] {
+                let refused = try await passwordGrant(client, "mcp-user", "user123", extra: ["resource": resource])
+                #expect(try refused.json()["error"] == "invalid_target")
+            }
+            for resource in ["http://localhost:9000/mcp", "http://127.0.0.1:29000/mcp", "http://localhost:9090/mcp"] {
+                let granted = try await passwordGrant(client, "mcp-user", "user123", extra: ["resource": resource])
+                #expect(claims(try granted.json()["access_token"]?.stringValue)["aud"] == .string(resource))
+            }
+            let authorization = try await login(client, extra: ["state": "s", "resource": "https://evil.example/mcp"])
+            #expect(authorization.redirectParameters["error"] == "invalid_target")
         }
     }
 }

@@ -10,11 +10,15 @@ public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
     public let code: String
     public let description: String
     public let status: HTTPResponse.Status
+    /// The `WWW-Authenticate` challenge, for `invalid_client` after HTTP Basic authentication (RFC 6749 §5.2).
+    public var challenge: String?
 
-    public init(code: String, description: String, status: HTTPResponse.Status = .badRequest) {
+    public init(code: String, description: String, status: HTTPResponse.Status = .badRequest, challenge: String? = nil)
+    {
         self.code = code
         self.description = description
         self.status = status
+        self.challenge = challenge
     }
 
     public static func invalidRequest(_ description: String) -> OAuthError {
@@ -44,7 +48,8 @@ public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// The error as an HTTP response; never cached.
     public func response() throws -> Response {
-        try .json(
-            ["error": code, "error_description": description], status: status, headers: [.cacheControl: "no-store"])
+        var headers: HTTPFields = [.cacheControl: "no-store"]
+        if let challenge { headers[.wwwAuthenticate] = challenge }
+        return try .json(["error": code, "error_description": description], status: status, headers: headers)
     }
 }

@@ -22,6 +22,11 @@ public struct Realm: Sendable {
     /// Keycloak's "SSO Session Max" (`ssoSessionMaxLifespan`): how long a session lives at most, however often its
     /// refresh token is rotated (RFC 9700 §4.14.2).
     public let sessionMaxLifespan: TimeInterval
+    /// The resources (RFC 8707) tokens may be issued for: the realm attribute `mcp.resources` (space-separated).
+    public let resources: Set<String>
+    /// Whether any loopback MCP endpoint (`http://localhost:<port>/mcp`, `127.0.0.1`, `[::1]`) is a known resource too
+    /// (the attribute `mcp.resources.loopback`): the tutorial's steps run on whatever port a learner gives them.
+    public let loopbackResources: Bool
     public let clients: [String: RealmClient]
     public let users: [String: RealmUser]
     public let scopes: [String: RealmScope]
@@ -37,6 +42,8 @@ public struct Realm: Sendable {
         accessTokenLifespan = TimeInterval(representation.accessTokenLifespan ?? 300)
         refreshTokenLifespan = TimeInterval(representation.ssoSessionIdleTimeout ?? 1800)
         sessionMaxLifespan = TimeInterval(representation.ssoSessionMaxLifespan ?? 36000)
+        resources = Set((representation.attributes?["mcp.resources"] ?? "").split(separator: " ").map(String.init))
+        loopbackResources = representation.attributes?["mcp.resources.loopback"] == "true"
         var requiredRoles: [String: Set<RealmUser.ClientRole>] = [:]
         for (client, mappings) in representation.clientScopeMappings ?? [:] {
             for mapping in mappings {
@@ -211,5 +218,18 @@ public struct RegistrationPolicy: Sendable, Equatable {
         trustedHosts = Set(anonymous.first { $0.providerId == "trusted-hosts" }?.config?["trusted-hosts"] ?? [])
         allowedScopes = Set(
             anonymous.first { $0.providerId == "allowed-client-templates" }?.config?["allowed-client-scopes"] ?? [])
+    }
+}
+
+extension Realm {
+    /// Whether this realm issues tokens for `resource`: one of ``resources``, or, with ``loopbackResources``, an http
+    /// URL on a loopback host, any port, whose path is `/mcp`. RFC 8707 §2: anything else is `invalid_target`.
+    public func knowsResource(_ resource: String) -> Bool {
+        if resources.contains(resource) { return true }
+        guard loopbackResources, let url = URLComponents(string: resource), url.scheme == "http",
+            ["localhost", "127.0.0.1", "[::1]", "::1"].contains(url.host ?? ""), url.path == "/mcp", url.query == nil,
+            url.fragment == nil, url.user == nil
+        else { return false }
+        return true
     }
 }

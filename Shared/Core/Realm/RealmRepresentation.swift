@@ -17,6 +17,9 @@ public struct RealmRepresentation: Codable, Sendable, Equatable {
     public var accessTokenLifespan: Int?
     public var ssoSessionIdleTimeout: Int?
     public var ssoSessionMaxLifespan: Int?
+    /// Realm attributes (a free map in Keycloak's format); the realm server reads `mcp.resources` and
+    /// `mcp.resources.loopback` from it (``Realm/knowsResource(_:)``).
+    public var attributes: [String: String]?
     public var defaultDefaultClientScopes: [String]?
     public var defaultOptionalClientScopes: [String]?
     public var clientScopes: [ClientScopeRepresentation]?

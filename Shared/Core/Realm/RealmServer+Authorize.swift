@@ -36,7 +36,7 @@ extension RealmServer {
         let redirectURI: String
         let redirectURIGiven = query["redirect_uri"] != nil
         if let given = query["redirect_uri"] {
-            guard client.redirectURIs.contains(given) else {
+            guard client.redirectURIs.contains(where: { Self.redirectURI(given, matches: $0) }) else {
                 return try LoginPage.error("Invalid parameter: redirect_uri", status: .badRequest)
             }
             redirectURI = given
@@ -67,7 +67,7 @@ extension RealmServer {
             }
             let scope = Self.scopes(query["scope"])
             _ = try realm.grant(client: client, roles: [], requested: scope, resource: nil)
-            if let resource = query["resource"] { try Self.checkResource(resource) }
+            if let resource = query["resource"] { try checkResource(resource) }
             let pending = RealmState.PendingAuthorization(
                 client: client, redirectURI: redirectURI, redirectURIGiven: redirectURIGiven, scope: scope,
                 state: state,
@@ -85,6 +85,20 @@ extension RealmServer {
         }
     }
 
+    /// Whether `given` is the registered redirect URI `registered`: exactly, or, for a loopback IP literal
+    /// (`http://127.0.0.1`, `http://[::1]`), with any port, as a native app's listener gets one at run time
+    /// (RFC 8252 §7.3). The scheme, host, path and query must still match exactly.
+    static func redirectURI(_ given: String, matches registered: String) -> Bool {
+        if given == registered { return true }
+        guard var given = URLComponents(string: given), var registered = URLComponents(string: registered),
+            given.scheme == "http", registered.scheme == "http",
+            ["127.0.0.1", "[::1]", "::1"].contains(given.host ?? "")
+        else { return false }
+        given.port = nil
+        registered.port = nil
+        return given == registered
+    }
+
     func login(_ request: Request, logger: Logger) async throws -> Response {
         guard let form = await form(request), let id = form["request_id"],
             let pending = await state.pendingAuthorization(id)
@@ -95,7 +109,9 @@ extension RealmServer {
         let user = form["username"].flatMap { realm.users[$0] }
         guard ConstantTime.passwordMatches(form["password"] ?? "", expected: user?.password), let user, user.enabled
         else {
-            logger.notice("login refused for \(LogSafe.clip(form["username"] ?? "")): invalid credentials")
+            // Only a name the realm knows is logged: a password typed into the username field must not be.
+            logger.notice(
+                "login refused for \(user.map { LogSafe.clip($0.username) } ?? "an unknown user"): invalid credentials")
             return try LoginPage.form(
                 action: authorizationEndpoint, requestID: id,
                 clientName: pending.client.name ?? pending.client.clientID, realm: realm.name,

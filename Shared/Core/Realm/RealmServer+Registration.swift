@@ -51,6 +51,10 @@ extension RealmServer {
 
     func register(_ request: Request, logger: Logger) async throws -> Response {
         do {
+            // RFC 7591 §3.1: the metadata is a JSON document.
+            guard let type = request.headers[.contentType], MediaType.hasEssence(type, "application/json") else {
+                throw OAuthError(code: "invalid_client_metadata", description: "Content-Type must be application/json")
+            }
             guard let body = try? await request.body.collect(upTo: 64 * 1024),
                 let metadata = try? JSONDecoder().decode(RegistrationRequest.self, from: Data(buffer: body))
             else {

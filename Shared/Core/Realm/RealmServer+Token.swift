@@ -33,6 +33,12 @@ import Logging
 extension RealmServer {
     func token(_ request: Request, logger: Logger) async throws -> Response {
         do {
+            // RFC 6749 §3.2: the token endpoint takes application/x-www-form-urlencoded, and nothing else.
+            guard let type = request.headers[.contentType],
+                MediaType.hasEssence(type, "application/x-www-form-urlencoded")
+            else {
+                throw OAuthError.invalidRequest("Content-Type must be application/x-www-form-urlencoded")
+            }
             guard let form = await form(request) else {
                 throw OAuthError.invalidRequest("The body must be a form, each field once")
             }
@@ -70,23 +76,26 @@ extension RealmServer {
     func authenticateClient(_ request: Request, form: [String: String]) async throws(OAuthError) -> RealmClient {
         var clientID = form["client_id"]
         var secret = form["client_secret"]
+        // RFC 6749 §5.2: a client that tried HTTP Basic is answered with a Basic challenge.
+        var refusal = OAuthError.invalidClient("Invalid client or Invalid client credentials")
         if let basic = request.headers[.authorization], basic.lowercased().hasPrefix("basic ") {
+            refusal.challenge = #"Basic realm="\#(realm.name)""#
             guard
                 let decoded = Data(base64Encoded: String(basic.dropFirst(6))).flatMap({
                     String(data: $0, encoding: .utf8)
                 }),
                 let colon = decoded.firstIndex(of: ":")
-            else { throw .invalidClient("Malformed Basic credentials") }
+            else {
+                var malformed = OAuthError.invalidClient("Malformed Basic credentials")
+                malformed.challenge = refusal.challenge
+                throw malformed
+            }
             clientID = String(decoded[..<colon]).removingPercentEncoding
             secret = String(decoded[decoded.index(after: colon)...]).removingPercentEncoding
         }
-        guard let clientID, let client = await client(clientID) else {
-            throw .invalidClient("Invalid client or Invalid client credentials")
-        }
+        guard let clientID, let client = await client(clientID) else { throw refusal }
         if !client.isPublic {
-            guard let secret, let expected = client.secret, ConstantTime.equals(secret, expected) else {
-                throw .invalidClient("Invalid client or Invalid client credentials")
-            }
+            guard let secret, let expected = client.secret, ConstantTime.equals(secret, expected) else { throw refusal }
         }
         return client
     }
@@ -204,7 +213,7 @@ extension RealmServer {
         session: (id: String, startedAt: Date)?, nonce: String? = nil, dpop: String?
     ) async throws(OAuthError) -> TokenResponse {
         let sessionID = session?.id
-        if let resource { try Self.checkResource(resource) }
+        if let resource { try checkResource(resource) }
         let roles = user?.roles ?? []
         let grant = try realm.grant(client: client, roles: roles, requested: requested, resource: resource)
         let now = Date(timeIntervalSince1970: state.now().timeIntervalSince1970.rounded(.down))
@@ -263,10 +272,14 @@ extension RealmServer {
         }
     }
 
-    /// An RFC 8707 resource must be an absolute URI without a fragment.
-    static func checkResource(_ resource: String) throws(OAuthError) {
+    /// An RFC 8707 resource must be an absolute URI without a fragment, and one this realm issues tokens for.
+    func checkResource(_ resource: String) throws(OAuthError) {
         guard let url = URLComponents(string: resource), url.scheme != nil, url.host != nil, url.fragment == nil else {
             throw .invalidTarget("resource must be an absolute URI without a fragment")
+        }
+        guard realm.knowsResource(resource) else {
+            throw .invalidTarget(
+                "Unknown resource: \(resource) (the realm attribute mcp.resources lists the known ones)")
         }
     }
 
