@@ -33,6 +33,15 @@ func codeFlowTokens(
     return (code, try await exchange(client, code: code, verifier: pkce.verifier))
 }
 
+extension RealmClient {
+    /// A registered public client named `id`, for the state's bounds.
+    init(registered id: String) {
+        self.init(
+            clientID: id, name: nil, isPublic: true, secret: nil, redirectURIs: ["http://127.0.0.1/cb"],
+            grantTypes: ["authorization_code"], defaultScopes: [], optionalScopes: [])
+    }
+}
+
 // MARK: Tests
 
 @Suite("Step 9 — what the realm server refuses (RFC 9700)")
@@ -250,6 +259,115 @@ struct Step9HardeningTests {
             }
             let authorization = try await login(client, extra: ["state": "s", "resource": "https://evil.example/mcp"])
             #expect(authorization.redirectParameters["error"] == "invalid_target")
+        }
+    }
+
+    @Test("failed passwords are throttled per user and client: after 5, even the right one waits; unknown users alike")
+    func passwordThrottling() async throws {
+        let clock = TestClock()
+        try await step9App(clock).test(.router) { client in
+            for _ in 1...5 {
+                #expect(try await passwordGrant(client, "mcp-user", "wrong").json()["error"] == "invalid_grant")
+            }
+            // The sixth attempt, with the right password, is refused the same way while the wait lasts.
+            let throttled = try await passwordGrant(client, "mcp-user", "user123")
+            #expect(try throttled.json()["error"] == "invalid_grant")
+            #expect(try throttled.json()["error_description"] == "Invalid user credentials")
+            // Another user, or the same user through another client, is not held up.
+            #expect(try await passwordGrant(client, "mcp-admin", "admin123").status == .ok)
+            clock.advance(by: 5)
+            #expect(try await passwordGrant(client, "mcp-user", "user123").status == .ok)
+            // A name the realm does not know is throttled the same way, so the answers do not tell who exists.
+            for _ in 1...6 {
+                #expect(
+                    try await passwordGrant(client, "nobody", "x").json()["error_description"]
+                        == "Invalid user credentials")
+            }
+        }
+    }
+
+    @Test("the login form is throttled too, and keeps the typed username after a failure")
+    func loginThrottling() async throws {
+        try await step9App().test(.router) { client in
+            for _ in 1...5 { _ = try await login(client, password: "wrong") }
+            let throttled = try await login(client)
+            #expect(throttled.status == .unauthorized)
+            #expect(String(buffer: throttled.body).contains("Invalid username or password."))
+            #expect(String(buffer: throttled.body).contains(#"name="username" value="mcp-user""#))
+        }
+    }
+
+    @Test("the consent page shows the client, its redirect host, each scope with its description and the resource")
+    func consentPage() async throws {
+        try await step9App().test(.router) { client in
+            let pkce = PKCEVerifier()
+            let uri =
+                authPath
+                + "?response_type=code&client_id=mcp-test-client&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback"
+                + "&code_challenge=\(pkce.challenge)&code_challenge_method=S256&scope=mcp%3Atools&state=s"
+                + "&resource=http%3A%2F%2Flocalhost%3A9000%2Fmcp"
+            let page = String(buffer: try await client.execute(uri: uri, method: .get).body)
+            #expect(page.contains(#"<meta name="viewport""#))
+            #expect(page.contains("<code>127.0.0.1</code>"))
+            #expect(page.contains("<code>mcp:tools</code>: "))
+            #expect(page.contains("<code>http://localhost:9000/mcp</code>"))
+            #expect(page.contains(#"value="deny""#))
+        }
+    }
+
+    @Test("Deny redirects back with error=access_denied, the state and iss, and no code")
+    func deny() async throws {
+        try await step9App().test(.router) { client in
+            let pkce = PKCEVerifier()
+            let uri =
+                authPath
+                + "?response_type=code&client_id=mcp-test-client&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback"
+                + "&code_challenge=\(pkce.challenge)&code_challenge_method=S256&state=s-deny"
+            let form = try await client.execute(uri: uri, method: .get)
+            let denied = try await client.postForm(
+                authPath, ["request_id": try #require(form.loginRequestID), "action": "deny"])
+            #expect(denied.status == .found)
+            #expect(denied.redirectParameters["error"] == "access_denied")
+            #expect(denied.redirectParameters["state"] == "s-deny")
+            #expect(denied.redirectParameters["iss"] == "http://localhost:8080/realms/mcp-realm")
+            #expect(denied.redirectParameters["code"] == nil)
+        }
+    }
+
+    @Test("oversized registrations and authorization requests are refused, and kept nowhere")
+    func oversizedInput() async throws {
+        try await step9App().test(.router) { client in
+            let name = String(repeating: "n", count: 30_000)
+            let big = try await client.postJSON(
+                registrationPath,
+                #"{"client_name":"\#(name)","redirect_uris":["http://127.0.0.1/cb"],"token_endpoint_auth_method":"none"}"#
+            )
+            #expect(big.status == .badRequest)
+            #expect(try big.json()["error"] == "invalid_client_metadata")
+            let state = String(repeating: "s", count: 6000)
+            let refused = try await login(client, extra: ["state": state])
+            #expect(refused.redirectParameters["error"] == "invalid_request")
+        }
+    }
+
+    @Test("registrations are capped and expire; the oldest makes room; the realm file's clients are never pushed out")
+    func boundedRegistrations() async throws {
+        let clock = TestClock()
+        let state = RealmState(now: { clock.now })
+        let first = RealmClient(registered: "first")
+        await state.register(first)
+        clock.advance(by: 1)
+        for index in 1..<RealmState.maximumRegistered { await state.register(RealmClient(registered: "c\(index)")) }
+        #expect(await state.registeredClient("first") != nil)
+        await state.register(RealmClient(registered: "one-more"))
+        #expect(await state.registeredClient("first") == nil)
+        #expect(await state.registeredClient("one-more") != nil)
+        clock.advance(by: RealmState.registrationLifetime + 1)
+        #expect(await state.registeredClient("one-more") == nil)
+        try await step9App().test(.router) { client in
+            // mcp-test-client, of the realm file, is still there
+            let granted = try await passwordGrant(client, "mcp-user", "user123")
+            #expect(granted.status == .ok)
         }
     }
 }

@@ -101,12 +101,15 @@ public struct Realm: Sendable {
 /// A client scope: whether it shows in `scope`, the audiences it adds, the roles it needs.
 public struct RealmScope: Sendable, Equatable {
     public let name: String
+    /// What the scope lets a client do, as the consent page shows it.
+    public let description: String?
     public let includeInTokenScope: Bool
     public let audiences: [String]
     public let requiredRoles: Set<RealmUser.ClientRole>
 
     init(_ scope: ClientScopeRepresentation, requiredRoles: Set<RealmUser.ClientRole>) {
         name = scope.name
+        description = scope.description
         includeInTokenScope = scope.attributes?["include.in.token.scope"] != "false"
         audiences = (scope.protocolMappers ?? []).filter {
             $0.protocolMapper == "oidc-audience-mapper" && $0.config?["access.token.claim"] != "false"

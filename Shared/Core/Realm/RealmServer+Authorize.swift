@@ -48,6 +48,10 @@ extension RealmServer {
         }
         let state = query["state"]
         do {
+            // A client's state and nonce are opaque, but not unbounded: this server keeps them until the login.
+            guard (state?.utf8.count ?? 0) <= 1024, (query["nonce"]?.utf8.count ?? 0) <= 1024 else {
+                throw OAuthError.invalidRequest("state and nonce must be at most 1024 bytes")
+            }
             guard query["response_type"] == "code" else {
                 throw OAuthError(code: "unsupported_response_type", description: "Only response_type=code")
             }
@@ -75,9 +79,7 @@ extension RealmServer {
                 codeChallenge: challenge,
                 resource: query["resource"], expiresAt: self.state.now().addingTimeInterval(Self.loginLifetime))
             let id = await self.state.remember(pending)
-            return try LoginPage.form(
-                action: authorizationEndpoint, requestID: id, clientName: client.name ?? client.clientID,
-                realm: realm.name)
+            return try LoginPage.form(action: authorizationEndpoint, requestID: id, consent: consent(for: pending))
         } catch let error as OAuthError {
             logger.notice("authorization refused: \(error.code): \(error.description)")
             return redirect(
@@ -106,17 +108,34 @@ extension RealmServer {
             return try LoginPage.error(
                 "This login form has expired. Go back to the application and start again.", status: .badRequest)
         }
-        let user = form["username"].flatMap { realm.users[$0] }
-        guard ConstantTime.passwordMatches(form["password"] ?? "", expected: user?.password), let user, user.enabled
+        if form["action"] == "deny" {
+            await state.finish(id)
+            logger.info("consent denied for client \(pending.client.clientID)")
+            return redirect(
+                to: pending.redirectURI,
+                with: [
+                    "error": "access_denied", "error_description": "The user denied the request",
+                    "state": pending.state,
+                ])
+        }
+        let username = form["username"] ?? ""
+        let user = realm.users[username]
+        let throttle = RealmState.FailureKey(username: username, clientID: pending.client.clientID)
+        // A throttled attempt is refused like a wrong password, right password or not, known user or not.
+        let allowed = await state.mayTry(throttle)
+        guard ConstantTime.passwordMatches(form["password"] ?? "", expected: user?.password), allowed, let user,
+            user.enabled
         else {
+            await state.recordFailure(throttle)
             // Only a name the realm knows is logged: a password typed into the username field must not be.
             logger.notice(
-                "login refused for \(user.map { LogSafe.clip($0.username) } ?? "an unknown user"): invalid credentials")
+                "login refused for \(user.map { LogSafe.clip($0.username) } ?? "an unknown user"): invalid credentials\(allowed ? "" : " (throttled)")"
+            )
             return try LoginPage.form(
-                action: authorizationEndpoint, requestID: id,
-                clientName: pending.client.name ?? pending.client.clientID, realm: realm.name,
+                action: authorizationEndpoint, requestID: id, consent: consent(for: pending), username: username,
                 error: "Invalid username or password.")
         }
+        await state.recordSuccess(throttle)
         await state.finish(id)
         let code = await state.issue(
             RealmState.AuthorizationCode(
@@ -127,6 +146,15 @@ extension RealmServer {
                 expiresAt: state.now().addingTimeInterval(Self.codeLifetime)))
         logger.info("login: \(user.username) for client \(pending.client.clientID)")
         return redirect(to: pending.redirectURI, with: ["code": code, "state": pending.state])
+    }
+
+    /// What the consent part of the login page shows for `pending`: who asks, where the answer goes, what for.
+    func consent(for pending: RealmState.PendingAuthorization) -> LoginPage.Consent {
+        LoginPage.Consent(
+            realm: realm.name, clientName: pending.client.name ?? pending.client.clientID,
+            redirectHost: URLComponents(string: pending.redirectURI).flatMap(\.host) ?? pending.redirectURI,
+            scopes: pending.scope.filter { $0 != Realm.openID }.map { ($0, realm.scopes[$0]?.description) },
+            resource: pending.resource)
     }
 
     /// 302 to `uri` with `parameters` (and `iss`, RFC 9207) added to its query.
@@ -143,21 +171,40 @@ extension RealmServer {
 }
 
 /// The HTML of the login form and of error pages; every value is escaped.
+///
+/// The form is also the consent page: it shows the client's name and where the answer will go (its redirect host),
+/// each scope asked for with its description from the realm, and the resource; **Deny** sends the user back to the
+/// client with `error=access_denied`.
 enum LoginPage {
+    struct Consent {
+        let realm: String
+        let clientName: String
+        let redirectHost: String
+        let scopes: [(name: String, description: String?)]
+        let resource: String?
+    }
+
     static func form(
-        action: String, requestID: String, clientName: String, realm: String, error: String? = nil
+        action: String, requestID: String, consent: Consent, username: String? = nil, error: String? = nil
     ) throws -> Response {
         let message = error.map { #"<p class="error" role="alert">\#(escape($0))</p>"# } ?? ""
+        let scopes = consent.scopes.map {
+            "<li><code>\(escape($0.name))</code>\($0.description.map { ": " + escape($0) } ?? "")</li>"
+        }
+        let resource = consent.resource.map { "<p>For the resource <code>\(escape($0))</code>.</p>" } ?? ""
         return page(
-            title: "Sign in to \(realm)",
+            title: "Sign in to \(consent.realm)",
             body: """
-                <p>\(escape(clientName)) asks to act on your behalf.</p>
+                <p><strong>\(escape(consent.clientName))</strong> asks to act on your behalf; the answer goes to <code>\(escape(consent.redirectHost))</code>.</p>
+                \(scopes.isEmpty ? "" : "<p>It asks for:</p><ul>" + scopes.joined() + "</ul>")
+                \(resource)
                 \(message)
                 <form method="post" action="\(escape(action))">
                   <input type="hidden" name="request_id" value="\(escape(requestID))">
-                  <label>Username <input name="username" autocomplete="username" required autofocus></label>
+                  <label>Username <input name="username" value="\(escape(username ?? ""))" autocomplete="username" required autofocus></label>
                   <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-                  <button type="submit">Sign in</button>
+                  <button type="submit" name="action" value="login">Sign in</button>
+                  <button type="submit" name="action" value="deny" formnovalidate>Deny</button>
                 </form>
                 """, status: error == nil ? .ok : .unauthorized)
     }
@@ -169,7 +216,8 @@ enum LoginPage {
     static func page(title: String, body: String, status: HTTPResponse.Status) -> Response {
         let html = """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
             <style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:4rem auto}label{display:block;margin:.8rem 0}input{display:block;width:100%}.error{color:#b00}</style>
             </head><body><h1>\(escape(title))</h1>
             \(body)

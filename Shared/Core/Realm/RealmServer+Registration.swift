@@ -85,6 +85,16 @@ extension RealmServer {
     func checkRegistration(_ metadata: RegistrationRequest) throws(OAuthError) -> RealmClient {
         let redirectURIs = metadata.redirect_uris ?? []
         guard !redirectURIs.isEmpty else { throw .invalidRedirectURI("redirect_uris is required") }
+        // Sizes a real client never needs: the registrations a flood leaves behind stay small.
+        guard redirectURIs.count <= 10, redirectURIs.allSatisfy({ $0.utf8.count <= 2048 }) else {
+            throw .invalidRedirectURI("At most 10 redirect_uris, of 2048 bytes each")
+        }
+        guard (metadata.client_name?.utf8.count ?? 0) <= 200 else {
+            throw .invalidClientMetadata("client_name is longer than 200 bytes")
+        }
+        guard (metadata.scope?.utf8.count ?? 0) <= 1024 else {
+            throw .invalidClientMetadata("scope is longer than 1024 bytes")
+        }
         for uri in redirectURIs { try checkRedirectURI(uri) }
         let grantTypes = Set(metadata.grant_types ?? ["authorization_code"])
         if let unknown = grantTypes.subtracting(Self.registrableGrantTypes).sorted().first {

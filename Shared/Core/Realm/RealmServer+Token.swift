@@ -121,9 +121,14 @@ extension RealmServer {
             throw .invalidRequest("Missing parameter: username or password")
         }
         let user = realm.users[username]
-        guard ConstantTime.passwordMatches(password, expected: user?.password), let user, user.enabled else {
+        let throttle = RealmState.FailureKey(username: username, clientID: client.clientID)
+        // A throttled attempt is refused like a wrong password, right password or not, known user or not.
+        let allowed = await state.mayTry(throttle)
+        guard ConstantTime.passwordMatches(password, expected: user?.password), allowed, let user, user.enabled else {
+            await state.recordFailure(throttle)
             throw .invalidGrant("Invalid user credentials")
         }
+        await state.recordSuccess(throttle)
         return try await issueTokens(
             client: client, user: user, scope: Self.scopes(form["scope"]), resource: form["resource"],
             session: (UUID().uuidString.lowercased(), state.now()), dpop: dpop)

@@ -92,6 +92,32 @@ public actor RealmState {
     /// Revoked sessions, until their absolute lifetime ends (no token of theirs outlives it).
     private var revokedSessions: [String: Date] = [:]
     private var registered: [String: RealmClient] = [:]
+    /// When each registered client was registered, for the cap and the expiry.
+    private var registeredAt: [String: Date] = [:]
+    /// Failed logins per user and client, for throttling (Keycloak's brute-force detection is the model).
+    private var failures: [FailureKey: Failures] = [:]
+
+    /// How many of each kind of entry are kept at most: a flood of requests fills the table, not the memory.
+    public static let maximumPending = 1000
+    public static let maximumRegistered = 1000
+    public static let maximumFailureEntries = 10000
+    /// How long a registered client lives (a client that still runs registers again).
+    public static let registrationLifetime: TimeInterval = 24 * 3600
+    /// Failed attempts let through before the waits begin; each failure after them doubles the wait, up to 15 min.
+    public static let freeFailures = 5
+    public static let maximumWait: TimeInterval = 900
+
+    /// Whose failed logins are counted together: a username (known or not) through a client.
+    public struct FailureKey: Hashable, Sendable {
+        public let username: String
+        public let clientID: String
+    }
+
+    struct Failures {
+        var count: Int
+        var last: Date
+        var lockedUntil: Date
+    }
     let now: @Sendable () -> Date
     /// How long a session lives at most (the realm's `ssoSessionMaxLifespan`).
     let sessionMaxLifespan: TimeInterval
@@ -109,9 +135,46 @@ public actor RealmState {
 
     func remember(_ authorization: PendingAuthorization) -> String {
         prune()
+        if pending.count >= Self.maximumPending,
+            let oldest = pending.min(by: { $0.value.expiresAt < $1.value.expiresAt })
+        {
+            pending[oldest.key] = nil
+        }
         let id = Self.randomToken()
         pending[id] = authorization
         return id
+    }
+
+    /// Whether a login for `key` may be tried now (false while a wait after repeated failures lasts).
+    func mayTry(_ key: FailureKey) -> Bool {
+        guard let entry = failures[key] else { return true }
+        return entry.lockedUntil <= now()
+    }
+
+    /// Counts a failed login for `key`; past ``freeFailures``, the next try waits 1 s, 2 s, 4 s … up to 15 min.
+    func recordFailure(_ key: FailureKey) {
+        let now = now()
+        if failures[key] == nil, failures.count >= Self.maximumFailureEntries {
+            failures = failures.filter { now.timeIntervalSince($0.value.last) < Self.maximumWait }
+            if failures.count >= Self.maximumFailureEntries,
+                let oldest = failures.min(by: { $0.value.last < $1.value.last })
+            {
+                failures[oldest.key] = nil
+            }
+        }
+        var entry = failures[key] ?? Failures(count: 0, last: now, lockedUntil: now)
+        entry.count += 1
+        entry.last = now
+        if entry.count >= Self.freeFailures {
+            let wait = min(pow(2, Double(min(entry.count - Self.freeFailures, 20))), Self.maximumWait)
+            entry.lockedUntil = now.addingTimeInterval(wait)
+        }
+        failures[key] = entry
+    }
+
+    /// A successful login clears `key`'s failures.
+    func recordSuccess(_ key: FailureKey) {
+        failures[key] = nil
     }
 
     func pendingAuthorization(_ id: String) -> PendingAuthorization? {
@@ -184,12 +247,23 @@ public actor RealmState {
         return grant.expiresAt > now() ? .redeemed(grant) : .invalid
     }
 
+    /// Keeps `client` for ``registrationLifetime``; at ``maximumRegistered``, the oldest registration makes room. The
+    /// realm file's clients are not here, so no flood of registrations can push them out.
     func register(_ client: RealmClient) {
+        prune()
+        if registered.count >= Self.maximumRegistered, let oldest = registeredAt.min(by: { $0.value < $1.value }) {
+            registered[oldest.key] = nil
+            registeredAt[oldest.key] = nil
+        }
         registered[client.clientID] = client
+        registeredAt[client.clientID] = now()
     }
 
     func registeredClient(_ clientID: String) -> RealmClient? {
-        registered[clientID]
+        guard let at = registeredAt[clientID], now().timeIntervalSince(at) < Self.registrationLifetime else {
+            return nil
+        }
+        return registered[clientID]
     }
 
     private func prune() {
@@ -200,5 +274,10 @@ public actor RealmState {
         usedCodes = usedCodes.filter { $0.value.sessionStartedAt.addingTimeInterval(sessionMaxLifespan) > now }
         rotatedRefreshTokens = rotatedRefreshTokens.filter { $0.value.expiresAt > now }
         revokedSessions = revokedSessions.filter { $0.value > now }
+        let expired = registeredAt.filter { now.timeIntervalSince($0.value) >= Self.registrationLifetime }.keys
+        for clientID in expired {
+            registered[clientID] = nil
+            registeredAt[clientID] = nil
+        }
     }
 }
