@@ -370,4 +370,24 @@ struct Step9HardeningTests {
             #expect(granted.status == .ok)
         }
     }
+
+    @Test("pending authorizations are capped: the oldest makes room, and each expires after 10 minutes")
+    func boundedPendingAuthorizations() async throws {
+        let clock = TestClock()
+        let state = RealmState(now: { clock.now })
+        func pending() -> RealmState.PendingAuthorization {
+            RealmState.PendingAuthorization(
+                client: RealmClient(registered: "c"), redirectURI: "http://127.0.0.1/cb", redirectURIGiven: true,
+                scope: [],
+                state: nil, nonce: nil, codeChallenge: nil, resource: nil, expiresAt: clock.now.addingTimeInterval(600))
+        }
+        let first = await state.remember(pending())
+        clock.advance(by: 1)
+        for _ in 1..<RealmState.maximumPending { _ = await state.remember(pending()) }
+        #expect(await state.pendingAuthorization(first) != nil)
+        let last = await state.remember(pending())
+        #expect(await state.pendingAuthorization(first) == nil)
+        clock.advance(by: 601)
+        #expect(await state.pendingAuthorization(last) == nil)
+    }
 }
