@@ -9,7 +9,7 @@ func list(_ commaSeparated: String) -> [String] {
 
 /// Writes `text` to standard error, keeping stdout for the token.
 func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
 }
 
 /// Says what went wrong, in one line, and exits with status 1.

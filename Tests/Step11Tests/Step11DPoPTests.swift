@@ -279,7 +279,7 @@ struct Step11DPoPTests {
         #expect(
             newKey.text.contains(
                 "the stored DPoP token is bound to key \(key.thumbprint), which this run does not hold: discarding it"))
-        #expect(newKey.text.contains("① POST \(demo.mcpURL)  tools/list without a token"))
+        #expect(newKey.text.contains("① POST \(demo.mcpURL)  initialize without a token"))
         #expect(newKey.text.contains("⑤ reusing client"))
         #expect(newKey.text.contains("⑥ authorization request"))
         #expect(outcomes.allSatisfy { $0.succeeded })

@@ -260,7 +260,7 @@ struct Step11Tests {
     @Test("without resource_metadata in the challenge, the well-known URLs are tried: path-scoped, then root")
     func wellKnownFallback() {
         #expect(
-            MCPOAuthClient.wellKnownResourceMetadataURLs(for: "http://localhost:9000/mcp")
+            MCPOAuthClient.wellKnownResourceMetadataURLs(for: "http://localhost:9000/mcp").map(\.url)
                 == [
                     "http://localhost:9000/.well-known/oauth-protected-resource/mcp",
                     "http://localhost:9000/.well-known/oauth-protected-resource",

@@ -30,7 +30,8 @@ public struct ConsoleLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        FileHandle.standardError.write(Data(line(for: event).utf8))
+        // A closed pipe (`step4 2>&1 | head`) must not crash the server: the line is dropped.
+        try? FileHandle.standardError.write(contentsOf: Data(line(for: event).utf8))
     }
 
     /// The line written for `event`: time, level, label, metadata sorted by key, source, message.

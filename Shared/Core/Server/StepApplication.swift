@@ -35,7 +35,8 @@ public struct StepApplication<App: ApplicationProtocol> {
         do {
             try await app.runService()
         } catch {
-            FileHandle.standardError.write(Data("\(name): \(Self.explain(error, host: host, port: port))\n".utf8))
+            try? FileHandle.standardError.write(
+                contentsOf: Data("\(name): \(Self.explain(error, host: host, port: port))\n".utf8))
             exit(1)
         }
     }

@@ -49,11 +49,13 @@ public struct ClientHTTP: Sendable {
         public func json<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(T.self, from: body) }
     }
 
-    /// Sends one request (1 MiB of answer at most, 10 s).
+    /// Sends one request (1 MiB of answer at most, 10 s). With `until`, reading the answer stops as soon as what has
+    /// arrived satisfies it: an MCP server that answers with an event stream may keep it open after the response.
     ///
     /// - Throws: ``OAuthFlowError/unreachable(_:_:)`` when no answer comes (refused, timed out, too large).
     public func send(
-        _ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil
+        _ method: String, _ url: String, headers: [(String, String)] = [], body: Data? = nil,
+        until complete: (@Sendable (Data) -> Bool)? = nil
     ) async throws -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
@@ -61,10 +63,14 @@ public struct ClientHTTP: Sendable {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             let response = try await http.execute(request, timeout: .seconds(10))
-            let data = try await response.body.collect(upTo: 1 << 20)
+            var data = Data()
+            for try await chunk in response.body {
+                data.append(contentsOf: chunk.readableBytesView)
+                guard data.count <= 1 << 20 else { throw HTTPClientError.bodyLengthMismatch }
+                if let complete, complete(data) { break }
+            }
             return Response(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                body: Data(buffer: data))
+                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: data)
         } catch {
             throw OAuthFlowError.unreachable(url, AuthorizationServerDiscovery.describe(error))
         }

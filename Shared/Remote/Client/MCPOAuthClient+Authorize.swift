@@ -59,12 +59,18 @@ extension MCPOAuthClient {
         say("   \(authorizationURL)")
 
         let redirect = try await signIn(at: authorizationURL, receiver: receiver)
-        if let error = redirect["error"] {
-            throw OAuthFlowError.authorizationRefused(error + (redirect["error_description"].map { ": \($0)" } ?? ""))
+        // RFC 9207 §2.4, error responses too: an iss is compared as is; none, where the server says it sends one, is
+        // refused; a server that does not say so may send none.
+        if let iss = redirect["iss"] {
+            guard iss == metadata.issuer else {
+                throw OAuthFlowError.issuerMismatch(expected: metadata.issuer, got: iss)
+            }
+        } else if metadata.authorizationResponseIssParameterSupported == true {
+            throw OAuthFlowError.issuerMissing(metadata.issuer)
         }
         guard redirect["state"] == state else { throw OAuthFlowError.stateMismatch }
-        if let iss = redirect["iss"], iss != metadata.issuer {
-            throw OAuthFlowError.issuerMismatch(expected: metadata.issuer, got: iss)
+        if let error = redirect["error"] {
+            throw OAuthFlowError.authorizationRefused(error + (redirect["error_description"].map { ": \($0)" } ?? ""))
         }
         guard let code = redirect["code"] else {
             throw OAuthFlowError.authorizationRefused("the redirect carries no code")
@@ -74,13 +80,12 @@ extension MCPOAuthClient {
             "⑦ redirect received: state ✔\(redirect["iss"] == nil ? "" : ", iss ✔"); exchanging the code (with the PKCE verifier\(proof))"
         )
 
-        var form = [
+        let form = [
             ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", registration.redirectURI),
-            ("client_id", registration.clientID),
             ("code_verifier", pkce.verifier), ("resource", discovered.resource),
         ]
-        if let secret = registration.clientSecret { form.append(("client_secret", secret)) }
-        return try await requestTokens(metadata, form, resource: discovered.resource, fallbackScope: scopes)
+        return try await requestTokens(
+            metadata, form, client: registration, resource: discovered.resource, fallbackScope: scopes)
     }
 
     /// Stage 5: the stored registration if the server still knows it, else a new one.
@@ -98,8 +103,9 @@ extension MCPOAuthClient {
         guard let endpoint = metadata.registrationEndpoint else {
             throw OAuthFlowError.registrationRefused("the server offers no registration endpoint")
         }
+        // A native app (RFC 8252), which keeps no secret: MCP 2026-07-28 asks for application_type.
         let request: [String: Any] = [
-            "client_name": clientName, "redirect_uris": [redirectURI],
+            "client_name": clientName, "redirect_uris": [redirectURI], "application_type": "native",
             "grant_types": ["authorization_code", "refresh_token"],
             "response_types": ["code"], "token_endpoint_auth_method": "none", "scope": scopes.joined(separator: " "),
         ]
@@ -113,11 +119,13 @@ extension MCPOAuthClient {
         struct Registered: Decodable {
             let client_id: String
             let client_secret: String?
+            let token_endpoint_auth_method: String?
         }
         let registered = try response.json(Registered.self)
+        // The server may register another method than asked: the one it answers with is the one to use.
         let registration = OAuthClientStore.Registration(
             issuer: metadata.issuer, clientID: registered.client_id, clientSecret: registered.client_secret,
-            redirectURI: redirectURI)
+            redirectURI: redirectURI, tokenEndpointAuthMethod: registered.token_endpoint_auth_method ?? "none")
         try store.save(registration)
         say(
             "⑤ registered (RFC 7591) as client \(registered.client_id), redirect URI \(redirectURI); stored in \(store.path("client.json")) (0600)"
@@ -190,24 +198,24 @@ extension MCPOAuthClient {
         say(
             "⑦ the stored access token has expired: refreshing it\(dpopKey == nil ? "" : " (with a DPoP proof of the same key)")"
         )
-        var form = [
-            ("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", registration.clientID),
-        ]
-        if let secret = registration.clientSecret { form.append(("client_secret", secret)) }
+        let form = [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]
         return try? await requestTokens(
-            discovered.metadata, form, resource: discovered.resource, fallbackScope: tokens.scope)
+            discovered.metadata, form, client: registration, resource: discovered.resource, fallbackScope: tokens.scope)
     }
 
     /// A token request (with a DPoP proof when the client holds a key); the tokens, checked, stored.
     func requestTokens(
-        _ metadata: AuthorizationServerMetadata, _ form: [(String, String)], resource: String, fallbackScope: [String]
+        _ metadata: AuthorizationServerMetadata, _ form: [(String, String)], client: OAuthClientStore.Registration,
+        resource: String, fallbackScope: [String]
     ) async throws
         -> OAuthClientStore.Tokens
     {
         guard let endpoint = metadata.tokenEndpoint else {
             throw OAuthFlowError.tokenRefused("the server offers no token endpoint")
         }
-        let response = try await http.postForm(endpoint, form, headers: try tokenRequestProof(for: endpoint))
+        let credentials = client.credentials()
+        let response = try await http.postForm(
+            endpoint, form + credentials.form, headers: credentials.headers + (try tokenRequestProof(for: endpoint)))
         guard response.status == 200, let answer = try? response.json(TokenResponse.self) else {
             throw OAuthFlowError.tokenRefused(
                 (try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")

@@ -3,7 +3,7 @@
 /// Introduced in step 11. ``run()`` goes through the stages of MCP 2025-11-25
 /// Authorization and says what it sends and receives at each:
 ///
-/// 1. `tools/list` without a token → 401;
+/// 1. `initialize` without a token → 401;
 /// 2. the `WWW-Authenticate` challenge → `resource_metadata` (or the well-known URLs);
 /// 3. the protected resource metadata, whose `resource` must be the server called (RFC 9728 §3.3);
 /// 4. the authorization server's metadata (RFC 8414 / OIDC discovery), which must offer PKCE `S256`;
@@ -84,6 +84,14 @@ public struct MCPOAuthClient: Sendable {
 
     // MARK: The flow
 
+    /// The `initialize` params this client sends: the newest version it speaks, its name.
+    var initialize: Value {
+        [
+            "protocolVersion": .string(ProtocolVersion.latest), "capabilities": [:],
+            "clientInfo": ["name": .string(clientName), "version": "1.0"],
+        ]
+    }
+
     public func run() async throws -> [Outcome] {
         var session = MCPHTTPSession(http: http, url: mcpURL, dpopKey: dpopKey)
         if let dpopKey {
@@ -95,8 +103,8 @@ public struct MCPOAuthClient: Sendable {
         var discovered: Discovered?
         session.accessToken = tokens?.accessToken
         let stored = "the \(dpopKey == nil ? "" : "DPoP ")token stored in \(store.path("tokens.json"))"
-        say("① POST \(mcpURL)  tools/list \(tokens == nil ? "without a token" : "with \(stored)")")
-        if case .challenged(let status, let challenges) = try await session.call(ListTools.name) {
+        say("① POST \(mcpURL)  initialize \(tokens == nil ? "without a token" : "with \(stored)")")
+        if case .challenged(let status, let challenges) = try await session.call(Initialize.name, params: initialize) {
             say("   ← \(status) WWW-Authenticate: \(challenges.map(Self.render).joined(separator: ", "))")
             let found = try await discover(from: challenges)
             discovered = found
@@ -111,14 +119,10 @@ public struct MCPOAuthClient: Sendable {
         }
         let dpop = "with DPoP: Authorization: DPoP <token>, a new proof (htm, htu, ath, jti) per request"
         say("⑧ MCP session \(dpopKey == nil ? "with the bearer token" : dpop)")
-        _ = try await session.call(
-            Initialize.name,
-            params: [
-                "protocolVersion": "2025-06-18", "capabilities": [:],
-                "clientInfo": ["name": .string(clientName), "version": "1.0"],
-            ])
+        _ = try await session.call(Initialize.name, params: initialize)
         try await session.notify(InitializedNotification.name)
-        say("   initialize ✔  notifications/initialized ✔")
+        let kept = session.sessionID == nil ? "" : ", session \(session.sessionID ?? "")"
+        say("   initialize ✔ (version \(session.protocolVersion ?? "?")\(kept))  notifications/initialized ✔")
         var outcomes: [Outcome] = []
         let operations: [(String, String, Value)] = [
             ("tools/list", ListTools.name, [:]),
@@ -187,33 +191,38 @@ public struct MCPOAuthClient: Sendable {
     // MARK: Stages 2–4: discovery
 
     func discover(from challenges: [AuthenticationChallenge]) async throws -> Discovered {
-        var candidates: [String]
+        // Each URL with the resource identifier its document must name (RFC 9728 §3.3): the URL called, for a
+        // challenge's resource_metadata; for a well-known URL, the identifier it was built from.
+        var candidates: [(url: String, resource: String)]
         if let url = Self.parameter("resource_metadata", in: challenges) {
             say("② the challenge names the resource metadata: \(url)")
-            candidates = [url]
+            candidates = [(url, mcpURL)]
         } else {
             candidates = Self.wellKnownResourceMetadataURLs(for: mcpURL)
-            say("② no resource_metadata in the challenge; trying \(candidates.joined(separator: ", then "))")
+            say("② no resource_metadata in the challenge; trying \(candidates.map(\.url).joined(separator: ", then "))")
         }
-        var document: ResourceMetadataDocument?
+        var found: (document: ResourceMetadataDocument, expected: String)?
         var tried: [String] = []
-        for url in candidates where document == nil {
-            let response = try await http.send("GET", url, headers: [("Accept", "application/json")])
+        for candidate in candidates where found == nil {
+            let response = try await http.send("GET", candidate.url, headers: [("Accept", "application/json")])
             if response.status == 200, let parsed = try? response.json(ResourceMetadataDocument.self) {
-                document = parsed
+                found = (parsed, candidate.resource)
             } else {
-                tried.append("\(url): HTTP \(response.status)")
+                tried.append("\(candidate.url): HTTP \(response.status)")
             }
         }
-        guard let document else { throw OAuthFlowError.noResourceMetadata(tried.joined(separator: "; ")) }
-        guard document.resource == mcpURL else {
-            throw OAuthFlowError.resourceMismatch(expected: mcpURL, got: document.resource)
+        guard let (document, expected) = found else {
+            throw OAuthFlowError.noResourceMetadata(tried.joined(separator: "; "))
+        }
+        guard document.resource == expected else {
+            throw OAuthFlowError.resourceMismatch(expected: expected, got: document.resource)
         }
         guard let issuer = document.authorization_servers?.first else { throw OAuthFlowError.noAuthorizationServer }
         let dpopRequired = document.dpop_bound_access_tokens_required == true
         if dpopRequired, dpopKey == nil { throw OAuthFlowError.dpopRequired(document.resource) }
         let required = dpopRequired ? ", DPoP-bound tokens required" : ""
-        say("③ resource \(document.resource) ✔ (it is the server called)\(required); authorization server \(issuer)")
+        let which = expected == mcpURL ? "it is the server called" : "the origin of the server called (root metadata)"
+        say("③ resource \(document.resource) ✔ (\(which))\(required); authorization server \(issuer)")
         let metadata = try await discovery.metadata(for: issuer)
         guard metadata.codeChallengeMethodsSupported?.contains(PKCEVerifier.method) == true else {
             throw OAuthFlowError.pkceNotSupported(issuer)
@@ -229,15 +238,16 @@ public struct MCPOAuthClient: Sendable {
             resource: document.resource, scopesSupported: document.scopes_supported ?? [], metadata: metadata)
     }
 
-    /// RFC 9728 §3.1: the path-scoped well-known URL, then the root one.
-    public static func wellKnownResourceMetadataURLs(for resource: String) -> [String] {
+    /// RFC 9728 §3.1: the path-scoped well-known URL, then the root one, each with the resource identifier it is
+    /// built from (`https://host/mcp` for the first, `https://host` for the root).
+    public static func wellKnownResourceMetadataURLs(for resource: String) -> [(url: String, resource: String)] {
         guard let components = URLComponents(string: resource), let scheme = components.scheme,
             let host = components.host
         else { return [] }
         let origin = "\(scheme)://\(host)\(components.port.map { ":\($0)" } ?? "")"
         let path = components.path == "/" ? "" : components.path
-        return (path.isEmpty ? [] : [origin + ProtectedResourceMetadata.wellKnownPath + path]) + [
-            origin + ProtectedResourceMetadata.wellKnownPath
+        return (path.isEmpty ? [] : [(origin + ProtectedResourceMetadata.wellKnownPath + path, resource)]) + [
+            (origin + ProtectedResourceMetadata.wellKnownPath, origin)
         ]
     }
 

@@ -26,12 +26,33 @@ public struct OAuthClientStore: Sendable {
         public let clientID: String
         public let clientSecret: String?
         public let redirectURI: String
+        /// How the client authenticates at the token endpoint (RFC 7591 §2): `none`, `client_secret_basic` or
+        /// `client_secret_post`; nil in files written before it was kept (then: `client_secret_post` with a secret).
+        public var tokenEndpointAuthMethod: String?
 
-        public init(issuer: String, clientID: String, clientSecret: String?, redirectURI: String) {
+        public init(
+            issuer: String, clientID: String, clientSecret: String?, redirectURI: String,
+            tokenEndpointAuthMethod: String? = nil
+        ) {
             self.issuer = issuer
             self.clientID = clientID
             self.clientSecret = clientSecret
             self.redirectURI = redirectURI
+            self.tokenEndpointAuthMethod = tokenEndpointAuthMethod
+        }
+
+        /// The form fields and headers that authenticate this client at the token endpoint (RFC 6749 §2.3.1).
+        public func credentials() -> (form: [(String, String)], headers: [(String, String)]) {
+            guard let clientSecret else { return ([("client_id", clientID)], []) }
+            switch tokenEndpointAuthMethod {
+            case "client_secret_basic":
+                let encode = { (value: String) in
+                    value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
+                }
+                let basic = Data("\(encode(clientID)):\(encode(clientSecret))".utf8).base64EncodedString()
+                return ([], [("Authorization", "Basic \(basic)")])
+            default: return ([("client_id", clientID), ("client_secret", clientSecret)], [])
+            }
         }
     }
 

@@ -18,6 +18,7 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
     case authorizationRefused(String)
     case stateMismatch
     case issuerMismatch(expected: String, got: String)
+    case issuerMissing(String)
     case noRedirect(Duration)
     case tokenRefused(String)
     case scopeNotGranted(String)
@@ -41,6 +42,8 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
         case .registrationRefused(let detail): "Client registration refused: \(detail)"
         case .authorizationRefused(let detail): "The authorization server refused: \(detail)"
         case .stateMismatch: "The redirect's state is not the one sent: possible CSRF, stopping"
+        case .issuerMissing(let issuer):
+            "The redirect has no iss, though \(issuer) says it sends one (RFC 9207): possible mix-up attack, stopping"
         case .issuerMismatch(let expected, let got):
             "The redirect's iss is \(got), not \(expected) (RFC 9207): possible mix-up attack, stopping"
         case .noRedirect(let timeout):

@@ -6,5 +6,6 @@
 import Foundation
 
 public func printLine(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    // A reader that went away (`step11 | head`) is not an error worth a crash: the line is dropped.
+    try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
 }
