@@ -206,6 +206,12 @@ expect_contains() {
     report "$what" "$ok" "a body containing $text" "HTTP $STATUS ${BODY:0:300}"
 }
 
+# wait_for_log N TEXT: waits (5 s at most) until stepN's log has a line containing TEXT.
+wait_for_log() {
+    local deadline=$((SECONDS + 5))
+    until grep -qF -- "$2" "$WORK/step$1.log" || ((SECONDS > deadline)); do sleep 0.1; done
+}
+
 # expect_log WHAT N TEXT: stepN's log (what it printed since it started) has a line containing TEXT.
 expect_log() {
     local what=$1 step=$2 text=$3 ok=no

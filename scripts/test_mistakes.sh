@@ -38,10 +38,26 @@ mistake "step10 with a missing --env" 1000 "no env file at $WORK/nope.env" "$BIN
 mistake "step11 against nothing listening, into a pipe" 5000 "Cannot reach http://127.0.0.1:$FREE/mcp: connection refused" \
     bash -c "set -o pipefail; '$BIN/step11' --server http://127.0.0.1:$FREE/mcp --state-dir '$WORK/s11' 2>&1 | grep -v '^①'"
 
+# Output into a pipe that closes early (`| head -1`): no crash, no backtrace.
+set +o pipefail
+FIRST=$("$BIN/step11" --demo 2>&1 | head -n 1)
+STATUS=${PIPESTATUS[0]}
+set -o pipefail
+[[ "$STATUS" == 0 && "$FIRST" == "demo: realm server on "* ]] && report "step11 --demo | head -1: the first line, and exit 0" yes "" "" ||
+    report "step11 --demo | head -1" no "exit 0 and the first line" "exit $STATUS: $FIRST"
+PIPE_PORT=$(free_port)
+("$BIN/step4" --port "$PIPE_PORT" 2>&1 | head -n 1 >/dev/null) &
+wait_for_listening "$PIPE_PORT" $! || true
+for _ in 1 2 3; do curl -s -o /dev/null "http://127.0.0.1:$PIPE_PORT/health" || true; done
+BASE="http://127.0.0.1:$PIPE_PORT"
+post_mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}'
+expect "a server whose log pipe closed (step4 2>&1 | head -1) goes on serving" 200 '.result == {}'
+pkill -f "step4 --port $PIPE_PORT" || true
+
 # Step 10 with the authorization server down: it says so at once, and stops at once when asked.
 NOBODY=$(free_port)
 start_step 10 --keycloak-url "http://127.0.0.1:$NOBODY"
-sleep 0.5
+wait_for_log 10 "retrying in 1 s"
 expect_log "step10 logs the unreachable authorization server at once, with the URL" 10 \
     "cannot fetch signing keys: No usable metadata for http://127.0.0.1:$NOBODY/realms/mcp-realm"
 expect_log "…and when it retries" 10 "retrying in 1 s"
