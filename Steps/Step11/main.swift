@@ -38,6 +38,10 @@ struct Options: ParsableCommand {
     var paste = false
     @Option(help: "Where the registration and tokens are kept (0600). (default: .step11; with --demo, a temporary one)")
     var stateDir: String?
+    @Option(help: "A client registered beforehand with the authorization server: use it instead of registering.")
+    var clientID: String?
+    @Option(help: "That client's secret, if it is a confidential one (a secret: never printed).")
+    var clientSecret: String?
     @Option(help: "The realm file (for --demo).")
     var realmFile: String = RealmRepresentation.defaultPath
     @Option(help: "What to echo.")
@@ -60,8 +64,8 @@ do {
             options.paste ? .paste : options.password.map { .form(username: options.user, password: $0) } ?? .browser
         let client = MCPOAuthClient(
             mcpURL: options.server, store: OAuthClientStore(directory: options.stateDir ?? ".step11"), login: login,
-            http: clientHTTP,
-            message: options.message, dpop: dpopKey)
+            http: clientHTTP, message: options.message, dpop: dpopKey,
+            preRegistered: options.clientID.map { ($0, options.clientSecret) })
         outcomes = try await client.run()
     }
     printLine("Result:")

@@ -211,6 +211,56 @@ struct Step11InteropTests {
             ])
         #expect(urls.map(\.resource) == ["http://localhost:9000/mcp", "http://localhost:9000"])
     }
+
+    @Test("pre-registered credentials (--client-id, --client-secret) are used instead of registering, with HTTP Basic")
+    func preRegisteredClient() async throws {
+        let demo = try await Demo.start()
+        let transcript = Transcript()
+        let outcomes = try await withHTTP { http in
+            // Registered beforehand, as an administrator would: confidential, a loopback redirect URI (any port).
+            let registered = try await http.send(
+                "POST", demo.realmURL + "/realms/mcp-realm/clients-registrations/openid-connect",
+                headers: [("Content-Type", "application/json")],
+                body: Data(
+                    #"{"redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"client_secret_basic"}"#
+                        .utf8))
+            struct Registered: Decodable {
+                let client_id: String
+                let client_secret: String
+            }
+            let credentials = try registered.json(Registered.self)
+            return try await MCPOAuthClient(
+                mcpURL: demo.mcpURL, store: freshStore(), login: .form(username: "mcp-admin", password: "admin123"),
+                http: http, preRegistered: (credentials.client_id, credentials.client_secret),
+                say: { transcript.append($0) }
+            ).run()
+        }
+        await demo.stop()
+        #expect(outcomes.allSatisfy { $0.succeeded })
+        #expect(transcript.text.contains("(client_secret_basic)"))
+        #expect(!transcript.text.contains("registered (RFC 7591)"))
+    }
+
+    @Test("when the resource's authorization server changes, the stored tokens are not offered to the new one")
+    func authorizationServerChanged() async throws {
+        let demo = try await Demo.start()
+        let store = freshStore()
+        let transcript = Transcript()
+        try await withHTTP { http in
+            _ = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: Transcript()).run()
+            let stored = try #require(store.tokens(resource: demo.mcpURL))
+            try store.save(
+                OAuthClientStore.Tokens(
+                    resource: stored.resource, issuer: "http://old-server.example/realms/x",
+                    accessToken: "expired.token.value",
+                    refreshToken: stored.refreshToken, expiresAt: Date().addingTimeInterval(-10), scope: stored.scope))
+            _ = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: transcript).run()
+        }
+        await demo.stop()
+        #expect(transcript.text.contains("not http://old-server.example/realms/x: authorizing again"))
+        #expect(transcript.text.contains("⑥ authorization request"))
+        #expect(!transcript.text.contains("refreshing it"))
+    }
 }
 
 /// Keeps the body of each registration request the realm server gets.

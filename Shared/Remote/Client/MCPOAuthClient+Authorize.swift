@@ -88,11 +88,23 @@ extension MCPOAuthClient {
             metadata, form, client: registration, resource: discovered.resource, fallbackScope: scopes)
     }
 
-    /// Stage 5: the stored registration if the server still knows it, else a new one.
+    /// Stage 5, in MCP 2025-11-25's order: pre-registered credentials; else the stored registration if the server
+    /// still knows it; else a new one (RFC 7591).
     func registration(
         for metadata: AuthorizationServerMetadata, redirectURI: String, stored: OAuthClientStore.Registration?,
         scopes: [String]
     ) async throws -> OAuthClientStore.Registration {
+        if let preRegistered {
+            // A secret goes the way the server prefers, HTTP Basic unless it lists only the form (RFC 6749 §2.3.1).
+            let methods = metadata.tokenEndpointAuthMethodsSupported ?? ["client_secret_basic"]
+            let method =
+                preRegistered.secret == nil
+                ? "none" : methods.contains("client_secret_basic") ? "client_secret_basic" : "client_secret_post"
+            say("⑤ using the pre-registered client \(preRegistered.clientID) (\(method)), redirect URI \(redirectURI)")
+            return OAuthClientStore.Registration(
+                issuer: metadata.issuer, clientID: preRegistered.clientID, clientSecret: preRegistered.secret,
+                redirectURI: redirectURI, tokenEndpointAuthMethod: method)
+        }
         if let stored, stored.redirectURI == redirectURI, try await isKnown(stored, at: metadata) {
             say("⑤ reusing client \(stored.clientID) from \(store.path("client.json"))")
             return stored

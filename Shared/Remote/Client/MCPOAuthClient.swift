@@ -54,6 +54,9 @@ public struct MCPOAuthClient: Sendable {
     public let message: String
     /// The key DPoP tokens are bound to (Going further: DPoP); nil for bearer tokens.
     public let dpopKey: DPoPKey?
+    /// Credentials registered with the authorization server beforehand (`--client-id`, `--client-secret`): used
+    /// instead of registering (MCP 2025-11-25's second way to have a client, before dynamic registration).
+    public let preRegistered: (clientID: String, secret: String?)?
     let http: ClientHTTP
     let discovery: AuthorizationServerDiscovery
     let say: @Sendable (String) -> Void
@@ -62,8 +65,10 @@ public struct MCPOAuthClient: Sendable {
         mcpURL: String, store: OAuthClientStore, login: Login, http: ClientHTTP,
         clientName: String = "step11 MCP client",
         message: String = "hello from step 11", dpop: DPoPKey? = nil,
+        preRegistered: (clientID: String, secret: String?)? = nil,
         say: @escaping @Sendable (String) -> Void = { printLine($0) }
     ) {
+        self.preRegistered = preRegistered
         self.mcpURL = mcpURL
         self.store = store
         self.login = login
@@ -108,6 +113,13 @@ public struct MCPOAuthClient: Sendable {
             say("   ← \(status) WWW-Authenticate: \(challenges.map(Self.render).joined(separator: ", "))")
             let found = try await discover(from: challenges)
             discovered = found
+            if let stored = tokens, stored.issuer != found.metadata.issuer {
+                // 2026-07-28: credentials of one authorization server are never offered to another.
+                say(
+                    "   the resource's authorization server is now \(found.metadata.issuer), not \(stored.issuer): authorizing again"
+                )
+                tokens = nil
+            }
             if let stored = tokens, let refreshed = try await refresh(stored, with: found) {
                 tokens = refreshed
             } else {
