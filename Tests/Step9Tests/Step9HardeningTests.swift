@@ -42,6 +42,15 @@ extension RealmClient {
     }
 }
 
+/// The authorization URL of mcp-test-client with PKCE, to `callback`, with `extra` parameters.
+func loginFormURI(_ extra: [String: String]) -> String {
+    let query = [
+        "response_type": "code", "client_id": "mcp-test-client", "redirect_uri": callback,
+        "code_challenge": PKCEVerifier().challenge, "code_challenge_method": "S256",
+    ].merging(extra) { $1 }
+    return authPath + "?" + FormFields.encode(query.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+}
+
 // MARK: Tests
 
 @Suite("Step 9 — what the realm server refuses (RFC 9700)")
@@ -300,12 +309,7 @@ struct Step9HardeningTests {
     @Test("the consent page shows the client, its redirect host, each scope with its description and the resource")
     func consentPage() async throws {
         try await step9App().test(.router) { client in
-            let pkce = PKCEVerifier()
-            let uri =
-                authPath
-                + "?response_type=code&client_id=mcp-test-client&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback"
-                + "&code_challenge=\(pkce.challenge)&code_challenge_method=S256&scope=mcp%3Atools&state=s"
-                + "&resource=http%3A%2F%2Flocalhost%3A9000%2Fmcp"
+            let uri = loginFormURI(["scope": "mcp:tools", "state": "s", "resource": "http://localhost:9000/mcp"])
             let page = String(buffer: try await client.execute(uri: uri, method: .get).body)
             #expect(page.contains(#"<meta name="viewport""#))
             #expect(page.contains("<code>127.0.0.1</code>"))
@@ -318,12 +322,7 @@ struct Step9HardeningTests {
     @Test("Deny redirects back with error=access_denied, the state and iss, and no code")
     func deny() async throws {
         try await step9App().test(.router) { client in
-            let pkce = PKCEVerifier()
-            let uri =
-                authPath
-                + "?response_type=code&client_id=mcp-test-client&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback"
-                + "&code_challenge=\(pkce.challenge)&code_challenge_method=S256&state=s-deny"
-            let form = try await client.execute(uri: uri, method: .get)
+            let form = try await client.execute(uri: loginFormURI(["state": "s-deny"]), method: .get)
             let denied = try await client.postForm(
                 authPath, ["request_id": try #require(form.loginRequestID), "action": "deny"])
             #expect(denied.status == .found)
