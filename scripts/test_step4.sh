@@ -61,6 +61,6 @@ expect_header "…naming the origin" Access-Control-Allow-Origin http://localhos
 
 post_mcp '{"jsonrpc":"2.0","id":9,"method":"ping"}' -H 'Origin: http://localhost:6274'
 expect_header "a cross-origin answer exposes WWW-Authenticate and the MCP headers" \
-    Access-Control-Expose-Headers "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version"
+    Access-Control-Expose-Headers "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version, DPoP-Nonce"
 
 finish

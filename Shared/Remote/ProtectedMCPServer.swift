@@ -45,7 +45,8 @@ public struct ProtectedMCPServer: Sendable {
             serverURL: configuration.serverURL, authorizationServers: [configuration.issuer], scopes: Self.scopes,
             dpop: configuration.dpopPolicy)
         verifier = TokenVerifier(keys: keys, issuers: [configuration.issuer], audiences: Set(configuration.audiences))
-        self.proofs = proofs
+        self.proofs =
+            configuration.dpopNonceRequired ? DPoPProofVerifier(nonces: configuration.makeDPoPNonces()) : proofs
     }
 
     /// Adds the metadata routes and `/mcp`: tokens (and DPoP proofs) checked, then the scope policy, then `dispatcher`; one

@@ -44,24 +44,23 @@ struct Options: ParsableCommand {
 
 // MARK: Router
 
-/// Step 8's server with two changes: the keys come from the authorization server (``RemoteKeySet``), and the scope
-/// policy is the Keycloak posts' (`.keycloak`). The token middleware also takes DPoP-bound tokens (docs/dpop.md).
-func makeRouter(
-    _ server: ServerOptions, configuration: KeycloakConfiguration, keys: RemoteKeySet
-) -> Router<MCPRequestContext> {
+/// Step 8's server, but its keys come from the authorization server, and its scope policy is the posts' `.keycloak`.
+func makeRouter(_ server: ServerOptions, config: KeycloakConfiguration, keys: RemoteKeySet) -> Router<MCPRequestContext>
+{
     let resource = ProtectedResource(
-        serverURL: configuration.serverURL, authorizationServers: [configuration.issuer],
-        scopes: ProtectedMCPServer.scopes,
-        dpop: configuration.dpopPolicy)
+        serverURL: config.serverURL, authorizationServers: [config.issuer], scopes: ProtectedMCPServer.scopes,
+        dpop: config.dpopPolicy)
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
     router.add(
         middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
     router.add(middleware: MCPCORSMiddleware())
-    router.get("/health") { _, _ in await HealthStatus.trusting(configuration, resource: resource, keys: keys) }
+    router.get("/health") { _, _ in await HealthStatus.trusting(config, resource: resource, keys: keys) }
     resource.metadata.addRoutes(to: router)
-    let verifier = TokenVerifier(keys: keys, issuers: [configuration.issuer], audiences: Set(configuration.audiences))
-    let authenticated = router.group("/mcp").add(middleware: resource.tokenMiddleware(verifier: verifier))
+    let verifier = TokenVerifier(keys: keys, issuers: [config.issuer], audiences: Set(config.audiences))
+    let proofs = DPoPProofVerifier(nonces: config.makeDPoPNonces())
+    let authenticated = router.group("/mcp").add(
+        middleware: resource.tokenMiddleware(verifier: verifier, proofs: proofs))
     let dispatcher = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
     let mcp = ScopeEnforcingHandler(dispatcher, policy: .keycloak, challenge: resource.tokenChallenge)
     MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
@@ -87,5 +86,5 @@ logger.info("configuration:\n\(configuration.summary)")
 var server = options.server
 server.addDefaults(origins: configuration.allowedOrigins, hosts: configuration.allowedHosts)
 let keys = RemoteKeySet(trusting: configuration, logger: logger)
-let router = makeRouter(server, configuration: configuration, keys: keys)
+let router = makeRouter(server, config: configuration, keys: keys)
 await makeApplication(name: "step10", router: router, options: server, services: [keys]).run()

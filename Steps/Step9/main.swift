@@ -40,19 +40,17 @@ struct Serve: AsyncParsableCommand {
     var key: String?
     @Option(name: .customLong("public-url"), help: "The URL clients reach it at. (default: http://localhost:<port>)")
     var publicURL: String?
+    @Flag(help: "Require a fresh nonce of this server's in DPoP proofs at the token endpoint (RFC 9449 §9).")
+    var dpopNonce = false
 
     func run() async throws {
-        try await serve(server, realmFile: realm.realmFile, keyPath: key, publicURL: publicURL)
+        try await serve(
+            server, realmFile: realm.realmFile, keyPath: key, publicURL: publicURL,
+            nonces: dpopNonce ? DPoPNonces() : nil)
     }
 }
 
 // MARK: Router
-
-/// The realm server for `realmFile`, reached at `baseURL`.
-func makeRealmServer(realmFile: String, baseURL: String, signingKey: RealmSigningKey) async throws -> RealmServer {
-    try await RealmServer(
-        realm: Realm(RealmRepresentation.load(from: realmFile)), baseURL: baseURL, signingKey: signingKey)
-}
 
 func makeRouter(_ server: ServerOptions, realmServer: RealmServer) -> Router<BasicRequestContext> {
     let router = Router()
@@ -68,14 +66,16 @@ func makeRouter(_ server: ServerOptions, realmServer: RealmServer) -> Router<Bas
 // MARK: Run
 
 /// Serves the realm of `realmFile` until stopped.
-func serve(_ server: ServerOptions, realmFile: String, keyPath: String?, publicURL: String?) async throws {
+func serve(
+    _ server: ServerOptions, realmFile: String, keyPath: String?, publicURL: String?, nonces: DPoPNonces? = nil
+) async throws {
     let port = server.port(default: 8080)
     let keyPEM = try keyPath.map { path throws(InputFileError) in
         try InputFile.text(path, what: "private key", option: "--key")
     }
-    let realmServer = try await makeRealmServer(
-        realmFile: realmFile, baseURL: publicURL ?? "http://localhost:\(port)",
-        signingKey: RealmSigningKey(privateKeyPEM: keyPEM))
+    let realmServer = try await RealmServer(
+        realm: Realm(RealmRepresentation.load(from: realmFile)), baseURL: publicURL ?? "http://localhost:\(port)",
+        signingKey: RealmSigningKey(privateKeyPEM: keyPEM), dpopNonces: nonces)
     let realm = "realm \(realmServer.realm.name) at \(realmServer.issuer) (kid \(realmServer.signingKey.keyID))"
     Logger(label: "step9").info("serving \(realm); codes, sessions and registered clients live in memory only")
     let router = makeRouter(server, realmServer: realmServer)

@@ -116,7 +116,7 @@ struct Step10DPoPTests {
         let token = try #require(tokens["access_token"]?.stringValue)
         let router = makeRouter(
             try ServerOptions.parse([]),
-            configuration: warm.configuration, keys: warm.keys)
+            config: warm.configuration, keys: warm.keys)
         let withProof: RequestModifier = { request in
             var request = request
             request.setValue("DPoP \(token)", forHTTPHeaderField: "Authorization")

@@ -44,7 +44,7 @@ func step10App(
 ) throws -> some ApplicationProtocol {
     Application(
         router: makeRouter(
-            try ServerOptions.parse([]), configuration: configuration, keys: keys),
+            try ServerOptions.parse([]), config: configuration, keys: keys),
         services: services)
 }
 

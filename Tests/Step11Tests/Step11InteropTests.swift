@@ -261,6 +261,20 @@ struct Step11InteropTests {
         #expect(transcript.text.contains("⑥ authorization request"))
         #expect(!transcript.text.contains("refreshing it"))
     }
+
+    @Test("servers that require DPoP nonces: the client retries once with the nonce, at the token endpoint and at /mcp")
+    func dpopNonces() async throws {
+        let demo = try await Demo.start(dpopRequired: true, dpopNonces: true)
+        let transcript = Transcript()
+        let outcomes = try await withHTTP {
+            try await demo.client(
+                "mcp-admin", "admin123", store: freshStore(), http: $0, transcript: transcript, dpop: DPoPKey()
+            ).run()
+        }
+        await demo.stop()
+        #expect(outcomes.allSatisfy { $0.succeeded })
+        #expect(transcript.text.contains("use_dpop_nonce: the token endpoint wants its nonce in the proof"))
+    }
 }
 
 /// Keeps the body of each registration request the realm server gets.

@@ -26,11 +26,13 @@ struct Demo {
     static func start(
         publicMCPURL: ((Int) -> String)? = nil, realmHost: String = "127.0.0.1",
         configureRealm: (Router<BasicRequestContext>) -> Void = { _ in },
-        dpopRequired: Bool = false, configureMCP: (Router<MCPRequestContext>) -> Void = { _ in }
+        dpopRequired: Bool = false, dpopNonces: Bool = false,
+        configureMCP: (Router<MCPRequestContext>) -> Void = { _ in }
     ) async throws -> Demo {
         let realmPort = try BackgroundServer.freePort()
         let realmServer = try await RealmServer(
-            realm: RealmFixture.realm(), baseURL: "http://\(realmHost):\(realmPort)")
+            realm: RealmFixture.realm(), baseURL: "http://\(realmHost):\(realmPort)",
+            dpopNonces: dpopNonces ? DPoPNonces() : nil)
         let realmRouter = Router()
         configureRealm(realmRouter)
         realmServer.addRoutes(to: realmRouter)
@@ -39,8 +41,9 @@ struct Demo {
         var quiet = Logger(label: "test")
         quiet.logLevel = .critical
         let serverURL = publicMCPURL?(mcpPort) ?? "http://127.0.0.1:\(mcpPort)"
-        let configuration = KeycloakConfiguration(
+        var configuration = KeycloakConfiguration(
             keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: serverURL, dpopRequired: dpopRequired)
+        configuration.dpopNonceRequired = dpopNonces
         let protected = ProtectedMCPServer(configuration: configuration, logger: quiet)
         await protected.keys.refresh()
         let router = Router(context: MCPRequestContext.self)

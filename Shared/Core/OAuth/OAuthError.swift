@@ -12,6 +12,8 @@ public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     /// The `WWW-Authenticate` challenge, for `invalid_client` after HTTP Basic authentication (RFC 6749 §5.2).
     public var challenge: String?
+    /// More headers of the answer (a `DPoP-Nonce` with `use_dpop_nonce`, RFC 9449 §9).
+    public var headers: HTTPFields = [:]
 
     public init(code: String, description: String, status: HTTPResponse.Status = .badRequest, challenge: String? = nil)
     {
@@ -50,6 +52,7 @@ public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
     public func response() throws -> Response {
         var headers: HTTPFields = [.cacheControl: "no-store"]
         if let challenge { headers[.wwwAuthenticate] = challenge }
+        headers.append(contentsOf: self.headers)
         return try .json(["error": code, "error_description": description], status: status, headers: headers)
     }
 }

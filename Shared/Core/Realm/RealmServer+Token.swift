@@ -110,7 +110,10 @@ extension RealmServer {
         do {
             return try dpopProofs.verify(proof, method: "POST", url: tokenEndpoint).thumbprint
         } catch {
-            throw .invalidDPoPProof(error.reason)
+            guard error.needsNonce, let nonces = dpopProofs.nonces else { throw .invalidDPoPProof(error.reason) }
+            var refusal = OAuthError(code: DPoPProofError.useNonceCode, description: error.reason)
+            refusal.headers[.dpopNonce] = nonces.current()
+            throw refusal
         }
     }
 

@@ -38,7 +38,8 @@ public struct RealmServer: Sendable {
     let dpopProofs: DPoPProofVerifier
 
     public init(
-        realm: Realm, baseURL: String, signingKey: RealmSigningKey? = nil, state: RealmState? = nil
+        realm: Realm, baseURL: String, signingKey: RealmSigningKey? = nil, state: RealmState? = nil,
+        dpopNonces: DPoPNonces? = nil
     ) async throws {
         let state = state ?? RealmState(sessionMaxLifespan: realm.sessionMaxLifespan)
         self.realm = realm
@@ -52,7 +53,7 @@ public struct RealmServer: Sendable {
         self.userinfoVerifier = TokenVerifier(
             keys: LocalKeySet([try key.verificationKey()]), issuers: [issuer], audiences: [], leeway: 0, now: now,
             checksAudience: false)
-        self.dpopProofs = DPoPProofVerifier(now: now)
+        self.dpopProofs = DPoPProofVerifier(nonces: dpopNonces, now: now)
     }
 
     /// `<base URL>/realms/<realm>`, the `iss` of every token.

@@ -18,13 +18,16 @@ public enum AuthFailure: Error, Equatable, Sendable {
     /// A DPoP proof that is missing, repeated or fails a check (401, `invalid_dpop_proof` in the `DPoP` challenge).
     /// Step 10, Going further: DPoP.
     case invalidDPoPProof(String)
+    /// A DPoP proof without a fresh server-provided nonce, where nonces are required (401, `use_dpop_nonce`, with a
+    /// `DPoP-Nonce` header). Step 10, Going further: DPoP.
+    case useDPoPNonce(String)
 
     /// The reason as written in `detail` and in the log.
     public var detail: String {
         switch self {
         case .missingToken: "Authorization header missing"
         case .malformedHeader(let reason), .invalidToken(let reason), .keysUnavailable(let reason),
-            .invalidDPoPProof(let reason):
+            .invalidDPoPProof(let reason), .useDPoPNonce(let reason):
             reason
         case .insufficientScope(let scope): "Insufficient scope: this request needs \(scope)"
         }

@@ -41,7 +41,7 @@ public struct AuthRejection: HTTPResponseError, Sendable {
     /// The status answering `failure`: 401, 403 for too few scopes, 503 without keys.
     static func status(of failure: AuthFailure) -> HTTPResponse.Status {
         switch failure {
-        case .missingToken, .malformedHeader, .invalidToken, .invalidDPoPProof: .unauthorized
+        case .missingToken, .malformedHeader, .invalidToken, .invalidDPoPProof, .useDPoPNonce: .unauthorized
         case .insufficientScope: .forbidden
         case .keysUnavailable: .serviceUnavailable
         }

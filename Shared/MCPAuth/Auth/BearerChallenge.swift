@@ -28,7 +28,7 @@ public struct BearerChallenge: Sendable, Equatable {
         var parameters = [("realm", realm)]
         if let resourceMetadata { parameters.append(("resource_metadata", resourceMetadata)) }
         switch failure {
-        case .missingToken, .keysUnavailable, .invalidDPoPProof:
+        case .missingToken, .keysUnavailable, .invalidDPoPProof, .useDPoPNonce:
             break  // a DPoP proof's failure is answered in the DPoP challenge (DPoPChallenge); this one stays plain
         case .malformedHeader(let reason):
             parameters += [("error", "invalid_request"), ("error_description", reason)]

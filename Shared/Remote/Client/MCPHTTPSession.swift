@@ -34,6 +34,8 @@ public struct MCPHTTPSession: Sendable {
     public private(set) var protocolVersion: String?
     /// The server's `Mcp-Session-Id`, when it keeps sessions.
     public private(set) var sessionID: String?
+    /// The last `DPoP-Nonce` the server gave, put in every proof after it (RFC 9449 §8).
+    public private(set) var dpopNonce: String?
     private var initializeParams: Value?
     private var nextID = 1
 
@@ -121,15 +123,27 @@ public struct MCPHTTPSession: Sendable {
     }
 
     /// Sends a notification (no answer expected beyond 202).
-    public func notify(_ method: String) async throws {
+    public mutating func notify(_ method: String) async throws {
         _ = try await post(try JSONEncoder().encode(["jsonrpc": "2.0", "method": .string(method)] as Value))
     }
 
-    private func post(
+    /// POSTs `body`; a DPoP client asked for a nonce (401 `use_dpop_nonce` with `DPoP-Nonce`, RFC 9449 §8) sends it
+    /// once more with a proof carrying it, and keeps the nonce for the proofs after.
+    private mutating func post(
         _ body: Data, until complete: (@Sendable (Data) -> Bool)? = nil
     ) async throws
         -> ClientHTTP.Response
     {
+        let response = try await http.send("POST", url, headers: try headers(), body: body, until: complete)
+        guard response.status == 401, dpopKey != nil, let nonce = response.header("DPoP-Nonce"),
+            response.headers(named: "WWW-Authenticate").contains(where: { $0.contains(DPoPProofError.useNonceCode) })
+        else { return response }
+        dpopNonce = nonce
+        return try await http.send("POST", url, headers: try headers(), body: body, until: complete)
+    }
+
+    /// The headers of a POST: content types, the session's, and the token (with a fresh DPoP proof if bound).
+    private func headers() throws -> [(String, String)] {
         var headers = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]
         if let protocolVersion { headers.append(("MCP-Protocol-Version", protocolVersion)) }
         if let sessionID { headers.append(("Mcp-Session-Id", sessionID)) }
@@ -137,11 +151,11 @@ public struct MCPHTTPSession: Sendable {
         case (let token?, let key?):
             headers += [
                 ("Authorization", "DPoP \(token)"),
-                ("DPoP", try key.proof(method: "POST", url: url, accessToken: token)),
+                ("DPoP", try key.proof(method: "POST", url: url, accessToken: token, nonce: dpopNonce)),
             ]
         case (let token?, nil): headers.append(("Authorization", "Bearer \(token)"))
         case (nil, _): break
         }
-        return try await http.send("POST", url, headers: headers, body: body, until: complete)
+        return headers
     }
 }

@@ -226,8 +226,17 @@ extension MCPOAuthClient {
             throw OAuthFlowError.tokenRefused("the server offers no token endpoint")
         }
         let credentials = client.credentials()
-        let response = try await http.postForm(
+        var response = try await http.postForm(
             endpoint, form + credentials.form, headers: credentials.headers + (try tokenRequestProof(for: endpoint)))
+        if response.status == 400, dpopKey != nil, let nonce = response.header("DPoP-Nonce"),
+            (try? response.json(ErrorResponse.self).error) == DPoPProofError.useNonceCode
+        {
+            // RFC 9449 §9: the server wants a nonce of its own in the proof; once more, with it (no code was spent).
+            say("   ← use_dpop_nonce: the token endpoint wants its nonce in the proof; again, with it (RFC 9449 §9)")
+            response = try await http.postForm(
+                endpoint, form + credentials.form,
+                headers: credentials.headers + (try tokenRequestProof(for: endpoint, nonce: nonce)))
+        }
         guard response.status == 200, let answer = try? response.json(TokenResponse.self) else {
             throw OAuthFlowError.tokenRefused(
                 (try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")

@@ -26,9 +26,9 @@ import Shared
 
 extension MCPOAuthClient {
     /// The `DPoP` header of a token request to `endpoint`; none without a key.
-    func tokenRequestProof(for endpoint: String) throws -> [(String, String)] {
+    func tokenRequestProof(for endpoint: String, nonce: String? = nil) throws -> [(String, String)] {
         guard let dpopKey else { return [] }
-        return [("DPoP", try dpopKey.proof(method: "POST", url: endpoint))]
+        return [("DPoP", try dpopKey.proof(method: "POST", url: endpoint, nonce: nonce))]
     }
 
     /// Checks that `answer` is bound to `key`; what was checked, for the narration.

@@ -23,6 +23,8 @@
 /// | `JWKS_CACHE_SECONDS` | | how long fetched keys are fresh | `300` |
 /// | `METADATA_CACHE_SECONDS` | | how long the authorization server's metadata is fresh | `3600` |
 /// | `DPOP_REQUIRED` | | `true`: accept DPoP-bound tokens only, refuse `Bearer` (Going further: DPoP) | `false` |
+/// | `DPOP_NONCE_REQUIRED` | | `true`: DPoP proofs must carry a fresh nonce of this server's (RFC 9449 §8) | `false` |
+/// | `DPOP_NONCE_SECRET` | | the key replicas derive their nonces from, so each accepts the others' (a secret: never logged) | a random key per process |
 /// | `ALLOWED_ORIGINS`, `ALLOWED_HOSTS` | `--allowed-origin`, `--allowed-host` | browser origins and `Host` values allowed besides localhost, comma-separated | none |
 ///
 /// None of these is a secret.
@@ -44,6 +46,9 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     public let metadataCacheSeconds: TimeInterval
     /// `DPOP_REQUIRED`: whether bearer tokens are refused. DPoP-bound tokens with proofs are accepted either way.
     public let dpopRequired: Bool
+    /// `DPOP_NONCE_REQUIRED` and `DPOP_NONCE_SECRET` (a secret: not in ``summary``).
+    public var dpopNonceRequired = false
+    var dpopNonceSecret: String?
     /// `ALLOWED_ORIGINS` and `ALLOWED_HOSTS` from the environment or the env file (the server's flags beat them).
     public var allowedOrigins: [String] = []
     public var allowedHosts: [String] = []
@@ -54,6 +59,7 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         Variables: KEYCLOAK_URL (--keycloak-url; default http://localhost:8080), KEYCLOAK_REALM (mcp-realm),
         MCP_SERVER_URL (--public-url; default http://localhost:<port>), JWT_ISSUER (<KEYCLOAK_URL>/realms/<realm>),
         JWT_AUDIENCE (echo-mcp-server), JWKS_CACHE_SECONDS (300), METADATA_CACHE_SECONDS (3600), DPOP_REQUIRED (false),
+        DPOP_NONCE_REQUIRED (false), DPOP_NONCE_SECRET (a random key),
         ALLOWED_ORIGINS (--allowed-origin), ALLOWED_HOSTS (--allowed-host), PORT (--port; 9000), LOG_LEVEL (--log-level).
         """
 
@@ -85,6 +91,12 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         self.jwksCacheSeconds = jwksCacheSeconds
         self.metadataCacheSeconds = metadataCacheSeconds
         self.dpopRequired = dpopRequired
+    }
+
+    /// The nonces DPoP proofs must carry, when `DPOP_NONCE_REQUIRED`; make them once per server.
+    public func makeDPoPNonces() -> DPoPNonces? {
+        guard dpopNonceRequired else { return nil }
+        return dpopNonceSecret.map { DPoPNonces(secret: $0) } ?? DPoPNonces()
     }
 
     /// The DPoP policy `DPOP_REQUIRED` picks.
@@ -145,6 +157,9 @@ public struct KeycloakConfiguration: Sendable, Equatable {
             jwksCacheSeconds: try seconds("JWKS_CACHE_SECONDS", value("jwks.cache.seconds", "300")),
             metadataCacheSeconds: try seconds("METADATA_CACHE_SECONDS", value("metadata.cache.seconds", "3600")),
             dpopRequired: try boolean("DPOP_REQUIRED", value("dpop.required", "false")))
+        configuration.dpopNonceRequired = try boolean("DPOP_NONCE_REQUIRED", value("dpop.nonce.required", "false"))
+        let secret = value("dpop.nonce.secret", "")
+        configuration.dpopNonceSecret = secret.isEmpty ? nil : secret
         configuration.allowedOrigins = list("allowed.origins")
         configuration.allowedHosts = list("allowed.hosts")
         return (configuration, fileExists ? nil : "No env file at \(envFile); using the environment and defaults.")
@@ -183,7 +198,7 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         JWT_ISSUER=\(issuer)
         JWT_AUDIENCE=\(audiences.joined(separator: ","))
         JWKS_CACHE_SECONDS=\(Int(jwksCacheSeconds)) METADATA_CACHE_SECONDS=\(Int(metadataCacheSeconds))
-        DPOP_REQUIRED=\(dpopRequired)
+        DPOP_REQUIRED=\(dpopRequired) DPOP_NONCE_REQUIRED=\(dpopNonceRequired)
         """
     }
 }

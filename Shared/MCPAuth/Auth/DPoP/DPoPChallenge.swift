@@ -44,9 +44,9 @@ public struct DPoPChallenge: Sendable, Equatable {
     /// on a 401 while bearer tokens are allowed, the one of `scheme` on a 403.
     public func headerValues(for failure: AuthFailure, presented scheme: Scheme?) -> [String] {
         let errorInDPoP: Bool
-        if case .invalidDPoPProof = failure {
-            errorInDPoP = true
-        } else {
+        switch failure {
+        case .invalidDPoPProof, .useDPoPNonce: errorInDPoP = true
+        default:
             errorInDPoP = scheme == .dpop || policy == .required
         }
         if case .insufficientScope = failure {
@@ -67,6 +67,8 @@ public struct DPoPChallenge: Sendable, Equatable {
         case .invalidToken(let reason): parameters += [("error", "invalid_token"), ("error_description", reason)]
         case .invalidDPoPProof(let reason):
             parameters += [("error", DPoPProofError.code), ("error_description", reason)]
+        case .useDPoPNonce(let reason):
+            parameters += [("error", DPoPProofError.useNonceCode), ("error_description", reason)]
         case .insufficientScope(let scope):
             parameters += [("error", "insufficient_scope"), ("scope", scope), ("error_description", failure.detail)]
         }

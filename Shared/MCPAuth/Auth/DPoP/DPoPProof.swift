@@ -34,6 +34,8 @@ public struct DPoPProof: Sendable, Equatable {
 extension HTTPField.Name {
     /// `DPoP`, the request header that carries a DPoP proof (RFC 9449 §4.1).
     public static var dpop: Self { HTTPField.Name("DPoP")! }
+    /// `DPoP-Nonce`: the nonce a server requires in the next proof (RFC 9449 §8, §9).
+    public static var dpopNonce: Self { HTTPField.Name("DPoP-Nonce")! }
 }
 
 /// The protected header of a DPoP proof, with the names of its `jwk`'s members (to find private ones).
@@ -75,4 +77,5 @@ struct DPoPProofClaims: Decodable {
     /// NumericDate: seconds since 1970, possibly with a fraction.
     let iat: Double?
     let ath: String?
+    let nonce: String?
 }

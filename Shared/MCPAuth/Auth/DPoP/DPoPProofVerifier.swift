@@ -22,11 +22,14 @@
 ///    ``allowedFutureSkew`` (30 s) in the future;
 /// 10. with an access token: `ath` is missing or is not the token's hash, or
 ///     the token is bound (`cnf.jkt`) to another key than the proof's;
-/// 11. its `jti` was accepted before within the window (``DPoPReplayCache``).
+/// 11. with ``nonces`` (a server that requires them), `nonce` is missing or
+///     not a fresh one of these ``DPoPNonces`` (``DPoPProofError/needsNonce``:
+///     the answer is `use_dpop_nonce` with a `DPoP-Nonce` header to retry with);
+/// 12. its `jti` was accepted before within the window (``DPoPReplayCache``).
 ///
 /// The replay check comes last: a proof refused for any other reason leaves
-/// nothing behind. Server-provided nonces (RFC 9449 §8–9) are not used, so a
-/// `nonce` claim is ignored. All in memory; one signature check.
+/// nothing behind. Without ``nonces``, a `nonce` claim is ignored. All in
+/// memory; one signature check.
 ///
 /// ```swift
 /// let proofs = DPoPProofVerifier()
@@ -51,13 +54,16 @@ public struct DPoPProofVerifier: Sendable {
     /// How far in the future `iat` may lie (clock skew).
     public let allowedFutureSkew: TimeInterval
     public let replayCache: DPoPReplayCache
+    /// The nonces a proof must carry one of (RFC 9449 §8, §9); nil: none required.
+    public let nonces: DPoPNonces?
     let now: @Sendable () -> Date
 
     public init(
         maximumAge: TimeInterval = 300, allowedFutureSkew: TimeInterval = 30,
-        replayCache: DPoPReplayCache = DPoPReplayCache(),
+        replayCache: DPoPReplayCache = DPoPReplayCache(), nonces: DPoPNonces? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.nonces = nonces
         self.maximumAge = maximumAge
         self.allowedFutureSkew = allowedFutureSkew
         self.replayCache = replayCache
@@ -137,6 +143,14 @@ public struct DPoPProofVerifier: Sendable {
         }
         if let thumbprint, thumbprint != key.thumbprint {
             throw DPoPProofError("DPoP proof key is not the key the access token is bound to (cnf.jkt)")
+        }
+        if let nonces {
+            guard let nonce = claims.nonce else {
+                throw DPoPProofError("This server requires a DPoP nonce: use the one in DPoP-Nonce", needsNonce: true)
+            }
+            guard nonces.isValid(nonce) else {
+                throw DPoPProofError("The DPoP nonce is not a fresh one: use the one in DPoP-Nonce", needsNonce: true)
+            }
         }
         switch replayCache.accept(jti, until: now.addingTimeInterval(maximumAge + allowedFutureSkew), now: now) {
         case .accepted: break

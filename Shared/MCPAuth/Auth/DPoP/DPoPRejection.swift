@@ -23,12 +23,18 @@ public struct DPoPRejection: HTTPResponseError, Sendable {
     public let challenge: DPoPChallenge
     /// The JSON-RPC request refused, for the -32001 body of a 403.
     public let requestID: ID?
+    /// A fresh nonce for the `DPoP-Nonce` header, with `use_dpop_nonce` (RFC 9449 §8).
+    public let nonce: String?
 
-    public init(_ failure: AuthFailure, scheme: DPoPChallenge.Scheme?, challenge: DPoPChallenge, requestID: ID? = nil) {
+    public init(
+        _ failure: AuthFailure, scheme: DPoPChallenge.Scheme?, challenge: DPoPChallenge, requestID: ID? = nil,
+        nonce: String? = nil
+    ) {
         self.failure = failure
         self.scheme = scheme
         self.challenge = challenge
         self.requestID = requestID
+        self.nonce = nonce
     }
 
     public var status: HTTPResponse.Status { AuthRejection.status(of: failure) }
@@ -39,7 +45,9 @@ public struct DPoPRejection: HTTPResponseError, Sendable {
 
     /// The answer, built without a request: status, headers and body depend on the failure and the scheme only.
     public func response() throws -> Response {
-        try AuthRejection.response(
+        var response = try AuthRejection.response(
             to: failure, challenges: challenge.headerValues(for: failure, presented: scheme), requestID: requestID)
+        if let nonce { response.headers[.dpopNonce] = nonce }
+        return response
     }
 }

@@ -73,7 +73,9 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
         } catch {
             let user = error.username.map { " for \($0)" } ?? ""
             logger.notice("refused \(request.method) \(request.uri.path)\(user): \(error.failure.detail)")
-            throw DPoPRejection(error.failure, scheme: error.scheme, challenge: challenge)
+            var nonce: String?
+            if case .useDPoPNonce = error.failure { nonce = proofs.nonces?.current() }
+            throw DPoPRejection(error.failure, scheme: error.scheme, challenge: challenge, nonce: nonce)
         }
     }
 
@@ -116,7 +118,9 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
                     proof, method: request.method.rawValue, url: publicBaseURL + request.uri.path, accessToken: token,
                     boundTo: thumbprint)
             } catch {
-                throw Refusal(failure: .invalidDPoPProof(error.reason), scheme: .dpop, username: user.username)
+                let failure: AuthFailure =
+                    error.needsNonce ? .useDPoPNonce(error.reason) : .invalidDPoPProof(error.reason)
+                throw Refusal(failure: failure, scheme: .dpop, username: user.username)
             }
             return (user, .dpop)
         }
