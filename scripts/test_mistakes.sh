@@ -4,7 +4,7 @@
 #   authorization server (logged at once, /health degraded, 503 says why, SIGTERM stops it at once) ·
 #   step 11 against nothing listening, into a pipe.
 source "$(dirname "$0")/lib.sh"
-for product in step4 step6 step9 step10 step11; do build "$product"; done
+for product in step4 step6 step9 step10 step11 gen-token; do build "$product"; done
 BIN=$(build_path)
 
 now_ms() { date +%s%3N; }
@@ -37,6 +37,20 @@ mistake "step9 serve with a missing --key" 1000 "no private key at $WORK/nope.pe
 mistake "step10 with a missing --env" 1000 "no env file at $WORK/nope.env" "$BIN/step10" --port "$FREE" --env "$WORK/nope.env"
 mistake "step11 against nothing listening, into a pipe" 5000 "Cannot reach http://127.0.0.1:$FREE/mcp: connection refused" \
     bash -c "set -o pipefail; '$BIN/step11' --server http://127.0.0.1:$FREE/mcp --state-dir '$WORK/s11' 2>&1 | grep -v '^①'"
+
+# The committed demo keys are never replaced by accident.
+BEFORE=$(cat keys/mcp_private_key.pem keys/mcp_public_key.pem | cksum)
+mistake "gen-token --generate-keys where the demo keys are" 2000 "a key pair is already in keys/; keeping it (--force replaces it" \
+    "$BIN/gen-token" --generate-keys
+[[ "$(cat keys/mcp_private_key.pem keys/mcp_public_key.pem | cksum)" == "$BEFORE" ]] &&
+    report "…and keys/ is unchanged" yes "" "" || report "…and keys/ is unchanged" no "the same keys" "changed"
+
+# step9 with a Keycloak URL where nothing answers, on a moved port: it serves the realm itself, there, and says so.
+NOKC=$(free_port)
+start_step 9 --keycloak-url "http://127.0.0.1:$NOKC"
+expect_log "step9 says no Keycloak answers at the URL it was given" 9 "No Keycloak answers at http://127.0.0.1:$NOKC; serving the realm myself"
+expect_log "…and serves the realm on the port it was given" 9 "serving realm mcp-realm at http://localhost:$PORT/realms/mcp-realm"
+stop_server
 
 # Output into a pipe that closes early (`| head -1`): no crash, no backtrace.
 set +o pipefail
