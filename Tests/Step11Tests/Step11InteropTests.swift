@@ -275,6 +275,22 @@ struct Step11InteropTests {
         #expect(outcomes.allSatisfy { $0.succeeded })
         #expect(transcript.text.contains("use_dpop_nonce: the token endpoint wants its nonce in the proof"))
     }
+
+    @Test(
+        "the loopback page tells the truth, whole: signed in, or the error and its description",
+        arguments: [
+            ("code=abc&state=s", "Signed in"),
+            ("error=access_denied&error_description=No%20thanks&state=s", "Sign-in failed"),
+        ])
+    func loopbackPage(query: String, title: String) async throws {
+        let receiver = try await LoopbackReceiver.start()
+        async let redirect = receiver.wait(timeout: .seconds(10))
+        let page = try await withHTTP { try await $0.send("GET", receiver.redirectURI + "?" + query) }
+        _ = try await redirect
+        #expect(page.text.contains("<h1>\(title)</h1>"))
+        #expect(page.text.hasSuffix("</html>"))
+        if title == "Sign-in failed" { #expect(page.text.contains("<code>access_denied</code>: No thanks")) }
+    }
 }
 
 /// Keeps the body of each registration request the realm server gets.

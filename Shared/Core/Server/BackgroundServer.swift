@@ -17,10 +17,12 @@ import ServiceLifecycle
 public final class BackgroundServer: Sendable {
     /// The port it listens on.
     public let port: Int
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(port: Int, task: Task<Void, any Error>) {
+    private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
         self.port = port
+        self.group = group
         self.task = task
     }
 
@@ -39,11 +41,12 @@ public final class BackgroundServer: Sendable {
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? port) },
             logger: logger ?? quiet)
+        let group = ServiceGroup(services: [app], logger: logger ?? quiet)
         let task = Task {
             defer { continuation.finish() }
-            try await ServiceGroup(services: [app], logger: logger ?? quiet).run()
+            try await group.run()
         }
-        for await bound in started { return BackgroundServer(port: bound, task: task) }
+        for await bound in started { return BackgroundServer(port: bound, group: group, task: task) }
         try await task.value
         throw BackgroundServerError(port: port)
     }
@@ -56,10 +59,17 @@ public final class BackgroundServer: Sendable {
         return channel.localAddress?.port ?? 0
     }
 
-    /// Stops the server and waits until it has.
+    /// Stops the server and waits until it has: gracefully, so that an answer being written is written whole (a
+    /// browser shown the loopback receiver's page gets all of it), then, after 2 s at most, at once.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(2))
+            task.cancel()
+        }
         _ = try? await task.value
+        deadline.cancel()
     }
 }
 

@@ -26,17 +26,46 @@ public final class LoopbackReceiver: Sendable {
             of: [String: String].self, bufferingPolicy: .bufferingNewest(1))
         let router = Router()
         router.get("/callback") { request, _ -> Response in
-            continuation.yield(FormFields.parse(request.uri.query ?? "") ?? [:])
+            let parameters = FormFields.parse(request.uri.query ?? "") ?? [:]
+            continuation.yield(parameters)
             continuation.finish()
-            let page =
-                "<!doctype html><title>Signed in</title><p>Signed in. You can close this window and go back to the terminal.</p>"
-            return Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: page)))
+            return Self.page(for: parameters)
         }
         let server = try await BackgroundServer.start(router, port: port)
         return LoopbackReceiver(
             redirectURI: "http://127.0.0.1:\(server.port)/callback", server: server, received: stream)
+    }
+
+    /// What the browser shows after the redirect: the truth, in a few words. A code is not yet a token (the
+    /// terminal says how the exchange went); an error is named with its description.
+    static func page(for parameters: [String: String]) -> Response {
+        let escape = { (text: String) in
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let (title, message, status): (String, String, HTTPResponse.Status)
+        if let error = parameters["error"] {
+            let description = parameters["error_description"].map { ": " + escape($0) } ?? ""
+            (title, message, status) = (
+                "Sign-in failed", "The authorization server answered <code>\(escape(error))</code>\(description).", .ok
+            )
+        } else if parameters["code"] != nil {
+            (title, message, status) = ("Signed in", "You can close this window and go back to the terminal.", .ok)
+        } else {
+            (title, message, status) = (
+                "Nothing to do here", "This address only receives a sign-in's answer.", .badRequest
+            )
+        }
+        let html = """
+            <!doctype html><html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1"><title>\(title)</title>
+            <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem}code{background:#eee;padding:0 .2em}</style>
+            </head><body><h1>\(title)</h1><p>\(message)</p></body></html>
+            """
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store", .connection: "close"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// The query of the redirect, once it arrives (within `timeout`); the listener is closed after.
