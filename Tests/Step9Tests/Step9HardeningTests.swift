@@ -389,4 +389,36 @@ struct Step9HardeningTests {
         clock.advance(by: 601)
         #expect(await state.pendingAuthorization(last) == nil)
     }
+
+    @Test("MCP Inspector registers with its two redirect URIs and signs in through the first, from its own origin")
+    func mcpInspector() async throws {
+        try await step9App().test(.router) { client in
+            let inspector = "http://localhost:6274/oauth/callback"
+            let registered = try await client.postJSON(
+                registrationPath,
+                #"{"redirect_uris":["\#(inspector)","\#(inspector)/debug"],"token_endpoint_auth_method":"none","#
+                    + #""grant_types":["authorization_code","refresh_token"],"response_types":["code"],"#
+                    + #""client_name":"MCP Inspector","client_uri":"https://github.com/modelcontextprotocol/inspector","#
+                    + #""scope":"mcp:read mcp:tools mcp:prompts"}"#)
+            #expect(registered.status == .created)
+            let clientID = try #require(try registered.json()["client_id"]?.stringValue)
+            let pkce = PKCEVerifier()
+            let code = try #require(
+                try await login(
+                    client, clientID: clientID, redirectURI: inspector, pkce: pkce, username: "mcp-admin",
+                    password: "admin123"
+                ).redirectParameters["code"])
+            let tokens = try await client.execute(
+                uri: tokenPath, method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .origin: "http://localhost:6274"],
+                body: ByteBuffer(
+                    string: FormFields.encode([
+                        ("grant_type", "authorization_code"), ("code", code), ("client_id", clientID),
+                        ("redirect_uri", inspector),
+                        ("code_verifier", pkce.verifier),
+                    ])))
+            #expect(tokens.status == .ok)
+            #expect(tokens.headers[.accessControlAllowOrigin] == "http://localhost:6274")
+        }
+    }
 }
