@@ -58,9 +58,4 @@ public struct ProtectedMCPServer: Sendable {
         let mcp = ScopeEnforcingHandler(dispatcher, policy: policy, challenge: resource.tokenChallenge)
         MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
     }
-
-    /// `/health` for this server (``HealthStatus/trusting(_:resource:keys:)``).
-    public func health() async -> HealthStatus {
-        await HealthStatus.trusting(configuration, resource: resource, keys: keys)
-    }
 }

@@ -6,12 +6,12 @@
 /// trimmed, ASCII case folded): these checks run on every request.
 ///
 /// - SeeAlso: RFC 9110 §8.3 (Content-Type), §12.5.1 (Accept)
-enum MediaType {
+package enum MediaType {
     typealias Bytes = Substring.UTF8View
 
     /// Whether `value`'s `type/subtype` is `essence` (given in lower case): parameters dropped, spaces and tabs
     /// trimmed, ASCII case folded. `application/JSON; charset=utf-8` has the essence `application/json`.
-    static func hasEssence(_ value: String, _ essence: String) -> Bool {
+    package static func hasEssence(_ value: String, _ essence: String) -> Bool {
         equalFoldingCase(typeAndSubtype(of: value.utf8[...]), essence.utf8[...])
     }
 

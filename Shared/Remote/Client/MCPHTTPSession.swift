@@ -107,7 +107,7 @@ public struct MCPHTTPSession: Sendable {
             ["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params] as Value)
         let response = try await post(body) { ServerSentEvents.response(to: id, in: $0) != nil }
         let isStream =
-            response.header("Content-Type").map { MediaTypeName.essence(of: $0) == "text/event-stream" } ?? false
+            response.header("Content-Type").map { MediaType.hasEssence($0, "text/event-stream") } ?? false
         let json = isStream ? ServerSentEvents.response(to: id, in: response.body) : response.body
         return Answer(
             status: response.status, message: json.flatMap { try? JSONDecoder().decode(Value.self, from: $0) },

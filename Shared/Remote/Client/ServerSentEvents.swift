@@ -58,10 +58,3 @@ public enum ServerSentEvents {
         return nil
     }
 }
-
-/// The `type/subtype` of a `Content-Type` value, lower-cased, without parameters.
-enum MediaTypeName {
-    static func essence(of value: String) -> String {
-        String(value.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-    }
-}
