@@ -73,8 +73,8 @@ guard let pem = directory.privateKeyPEM() else {
 
 let issued: TokenIssuer.IssuedToken
 do {
-    let signer = try await TokenIssuer(privateKeyPEM: pem, keyID: options.kid, issuer: options.issuer)
-    issued = try await signer.issue(
+    let signer = try TokenIssuer(privateKeyPEM: pem, keyID: options.kid, issuer: options.issuer)
+    issued = try signer.issue(
         username: username, scopes: list(options.scopes), roles: list(options.roles), audience: list(options.audience),
         lifetime: TimeInterval(options.expires))
 } catch {

@@ -55,7 +55,7 @@ struct DPoPProofVerifierTests {
 
     @Test("the realm's signing key is named by its RFC 7638 thumbprint")
     func realmKeyID() async throws {
-        let key = try await RealmSigningKey()
+        let key = try RealmSigningKey()
         #expect(key.keyID == key.publicJWK.thumbprint)
         #expect(key.publicJWK.kid == key.keyID)
     }

@@ -86,7 +86,7 @@ struct VerifiedTokenCacheTests {
         let verifier = verifier(LocalKeySet([demoKey]), cache: cache, clock: TestClock(issuedAt))
         let issuer = try await DemoKeys.issuer()
         for index in 0..<40 {
-            let token = try await issuer.issue(
+            let token = try issuer.issue(
                 username: "user\(index)", scopes: [], audience: ["mcp-server"], now: issuedAt
             ).token
             #expect(try await verifier.verify(token).username == "user\(index)")

@@ -140,7 +140,7 @@ struct Step10Tests {
         await keys.refresh()
         #expect(await keys.jwksFetches == 1)
         await realm.stop()
-        (realm, _) = try await startRealm(port: port, key: try await RealmSigningKey())
+        (realm, _) = try await startRealm(port: port, key: try RealmSigningKey())
         let token = try await RealmHTTP.token(
             baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123")
         try await step10App(configuration, keys: keys).test(.router) { client in
@@ -207,7 +207,7 @@ struct Step10Tests {
     @Test("a validly signed token from another issuer is refused; an RFC 8707 token for this resource is accepted")
     func issuersAndResources() async throws {
         let port = try BackgroundServer.freePort()
-        let key = try await RealmSigningKey()
+        let key = try RealmSigningKey()
         let (realm, _) = try await startRealm(port: port, key: key)
         let configuration = try await configuration(realmPort: port)
         let keys = keySet(configuration)

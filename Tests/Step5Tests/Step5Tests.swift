@@ -1,9 +1,9 @@
 /// Step 5: the public key as a JWKS, and 503 when there is none.
+import CryptoExtras
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import JWTKit
 import Shared
 import TestSupport
 import Testing
@@ -34,10 +34,12 @@ struct Step5Tests {
             #expect(key.n?.contains("=") == false)
             #expect(key.n?.contains("+") == false && key.n?.contains("/") == false)
             // n and e rebuild the very key in keys/mcp_public_key.pem.
-            let rebuilt = try Insecure.RSA.PublicKey(
-                modulus: try #require(key.n), exponent: try #require(key.e))
-            let original = try Insecure.RSA.PublicKey(pem: try #require(DemoKeys.directory.publicKeyPEM()))
-            #expect(rebuilt == original)
+            let rebuilt = try _RSA.Signing.PublicKey(
+                n: try #require(key.n.flatMap { Data(base64URLEncoded: $0) }),
+                e: try #require(key.e.flatMap { Data(base64URLEncoded: $0) }))
+            let original = try _RSA.Signing.PublicKey(
+                pemRepresentation: try #require(DemoKeys.directory.publicKeyPEM()))
+            #expect(rebuilt.derRepresentation == original.derRepresentation)
         }
     }
 

@@ -22,7 +22,7 @@ public enum DemoKeys {
     public static func issuer(
         _ issuer: String = TokenIssuer.demoIssuer, kid: String = KeyDirectory.demoKeyID
     ) async throws -> TokenIssuer {
-        try await TokenIssuer(privateKeyPEM: directory.privateKeyPEM()!, keyID: kid, issuer: issuer)
+        try TokenIssuer(privateKeyPEM: directory.privateKeyPEM()!, keyID: kid, issuer: issuer)
     }
 
     /// A gen-token token for `username` with `scopes` (and `roles`), for `audience`.
@@ -101,8 +101,8 @@ public enum ForgedToken {
     public static func signedWithAnotherKey(
         kid: String = KeyDirectory.demoKeyID, issuer: String = TokenIssuer.demoIssuer
     ) async throws -> String {
-        let signer = try await TokenIssuer(privateKeyPEM: attackerKeyPEM, keyID: kid, issuer: issuer)
-        return try await signer.issue(
+        let signer = try TokenIssuer(privateKeyPEM: attackerKeyPEM, keyID: kid, issuer: issuer)
+        return try signer.issue(
             username: "mallory", scopes: ["mcp:read", "mcp:tools"], roles: ["admin"],
             audience: [TokenIssuer.demoAudience, "echo-mcp-server"]
         ).token

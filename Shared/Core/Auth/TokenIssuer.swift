@@ -5,11 +5,11 @@
 /// of ``AccessTokenClaims`` (`jti` included, as RFC 9068 asks).
 ///
 /// ```swift
-/// let issuer = try await TokenIssuer(privateKeyPEM: pem, keyID: "mcp-key-1", issuer: "mcp-simple-auth")
-/// let token = try await issuer.issue(username: "alice", scopes: ["mcp:read", "mcp:tools"], audience: ["mcp-server"])
+/// let issuer = try TokenIssuer(privateKeyPEM: pem, keyID: "mcp-key-1", issuer: "mcp-simple-auth")
+/// let token = try issuer.issue(username: "alice", scopes: ["mcp:read", "mcp:tools"], audience: ["mcp-server"])
 /// ```
+import CryptoExtras
 public import Foundation
-import JWTKit
 
 public struct TokenIssuer: Sendable {
     /// The issuer of the posts' demo tokens (steps 6–8).
@@ -19,13 +19,13 @@ public struct TokenIssuer: Sendable {
 
     public let issuer: String
     public let keyID: String
-    let signer: JWTKeyCollection
+    let signer: JWTSigner
 
-    public init(privateKeyPEM pem: String, keyID: String, issuer: String) async throws {
+    /// - Throws: when `pem` is not an RSA private key of at least 2048 bits (PKCS#8 or PKCS#1).
+    public init(privateKeyPEM pem: String, keyID: String, issuer: String) throws {
         self.issuer = issuer
         self.keyID = keyID
-        self.signer = await JWTKeyCollection().add(
-            rsa: try Insecure.RSA.PrivateKey(pem: pem), digestAlgorithm: .sha256, kid: JWKIdentifier(string: keyID))
+        self.signer = JWTSigner(key: try _RSA.Signing.PrivateKey(pemRepresentation: pem), keyID: keyID)
     }
 
     /// A signed token and the claims in it.
@@ -37,14 +37,14 @@ public struct TokenIssuer: Sendable {
     public func issue(
         username: String, scopes: [String], roles: [String] = [], audience: [String], lifetime: TimeInterval = 3600,
         now: Date = Date()
-    ) async throws -> IssuedToken {
+    ) throws -> IssuedToken {
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = AccessTokenClaims(
             iss: issuer, sub: username, aud: audience, exp: issuedAt.addingTimeInterval(lifetime), iat: issuedAt,
             jti: UUID().uuidString.lowercased(), preferredUsername: username, scope: scopes.joined(separator: " "),
             scopes: scopes,
             roles: roles.isEmpty ? nil : roles)
-        let token = try await signer.sign(claims, kid: JWKIdentifier(string: keyID))
+        let token = try signer.sign(claims)
         return IssuedToken(token: token, claims: claims)
     }
 }

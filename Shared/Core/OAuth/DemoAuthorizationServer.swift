@@ -49,7 +49,7 @@ public struct DemoAuthorizationServer: Sendable {
         self.scopesSupported = scopesSupported
         self.users = users
         if let pem = keys.privateKeyPEM() {
-            self.signer = try await TokenIssuer(privateKeyPEM: pem, keyID: KeyDirectory.demoKeyID, issuer: serverURL)
+            self.signer = try TokenIssuer(privateKeyPEM: pem, keyID: KeyDirectory.demoKeyID, issuer: serverURL)
         } else {
             self.signer = nil
         }
@@ -122,7 +122,7 @@ public struct DemoAuthorizationServer: Sendable {
             )
         }
         do {
-            return try await signer.issue(
+            return try signer.issue(
                 username: user.username, scopes: granted, roles: user.roles, audience: audience)
         } catch {
             throw .serverError("Signing failed")

@@ -230,10 +230,8 @@ extension RealmServer {
             RealmTokenClaims.Roles(roles: $0.map(\.role).sorted())
         }
         var claims = RealmTokenClaims(
-            exp: .init(value: now.addingTimeInterval(realm.accessTokenLifespan)), iat: .init(value: now),
-            jti: .init(value: UUID().uuidString.lowercased()),
-            iss: .init(value: issuer), aud: grant.audience.isEmpty ? nil : .init(value: grant.audience),
-            sub: .init(value: subject),
+            exp: now.addingTimeInterval(realm.accessTokenLifespan), iat: now, jti: UUID().uuidString.lowercased(),
+            iss: issuer, aud: grant.audience.isEmpty ? nil : grant.audience, sub: subject,
             typ: dpop == nil ? "Bearer" : "DPoP", azp: client.clientID, sid: sessionID, acr: "1",
             scope: grant.scope.joined(separator: " "),
             realmAccess: .init(roles: ["default-roles-\(realm.name)"]),
@@ -245,15 +243,15 @@ extension RealmServer {
         if grant.scope.contains("email") { (claims.email, claims.emailVerified) = (user?.email, user?.emailVerified) }
         claims.cnf = dpop.map(AccessTokenClaims.Confirmation.init(jkt:))
         do {
-            let accessToken = try await signingKey.sign(claims)
+            let accessToken = try signingKey.sign(claims)
             var idToken: String?
             if grant.scope.contains(Realm.openID), user != nil {
                 var id = claims
                 (id.typ, id.aud, id.nonce, id.scope, id.realmAccess, id.resourceAccess) = (
-                    "ID", .init(value: [client.clientID]), nonce, nil, nil, nil
+                    "ID", [client.clientID], nonce, nil, nil, nil
                 )
                 id.cnf = nil
-                idToken = try await signingKey.sign(id)
+                idToken = try signingKey.sign(id)
             }
             var refreshToken: String?
             var refreshExpiresAt = now

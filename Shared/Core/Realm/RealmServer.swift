@@ -24,7 +24,6 @@
 import Foundation
 public import Hummingbird
 import HummingbirdCore
-import JWTKit
 import Logging
 
 public struct RealmServer: Sendable {
@@ -45,7 +44,7 @@ public struct RealmServer: Sendable {
         self.realm = realm
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         let key: RealmSigningKey
-        if let signingKey { key = signingKey } else { key = try await RealmSigningKey() }
+        if let signingKey { key = signingKey } else { key = try RealmSigningKey() }
         self.signingKey = key
         self.state = state
         let issuer = self.baseURL + "/realms/" + realm.name

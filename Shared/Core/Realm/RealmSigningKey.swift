@@ -6,18 +6,17 @@
 import Crypto
 import CryptoExtras
 import Foundation
-import JWTKit
 
 public struct RealmSigningKey: Sendable {
     public let keyID: String
     public let publicJWK: JSONWebKey
     /// The public key, DER (SPKI) in base64: the `public_key` of Keycloak's realm document.
     public let publicKeyBase64: String
-    let signer: JWTKeyCollection
+    let signer: JWTSigner
     let publicKeyPEM: String
 
     /// A new key, or the PKCS#8 PEM given.
-    public init(privateKeyPEM: String? = nil) async throws {
+    public init(privateKeyPEM: String? = nil) throws {
         let key =
             try privateKeyPEM.map { pem in
                 do { return try _RSA.Signing.PrivateKey(pemRepresentation: pem) } catch {
@@ -34,14 +33,12 @@ public struct RealmSigningKey: Sendable {
         publicJWK = jwk
         publicKeyBase64 = key.publicKey.derRepresentation.base64EncodedString()
         publicKeyPEM = key.publicKey.pemRepresentation
-        signer = await JWTKeyCollection().add(
-            rsa: try Insecure.RSA.PrivateKey(pem: key.pemRepresentation), digestAlgorithm: .sha256,
-            kid: JWKIdentifier(string: thumbprint))
+        signer = JWTSigner(key: key, keyID: thumbprint)
     }
 
     /// Signs `claims` (RS256, this key's `kid`, `typ` JWT).
-    func sign(_ claims: some JWTPayload) async throws -> String {
-        try await signer.sign(claims, kid: JWKIdentifier(string: keyID))
+    func sign(_ claims: some Encodable) throws -> String {
+        try signer.sign(claims)
     }
 
     /// A verifier for tokens this key signed, for the userinfo endpoint.

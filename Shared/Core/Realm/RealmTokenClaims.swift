@@ -13,20 +13,20 @@
 ///
 /// A token issued for a DPoP proof (step 10, Going further: DPoP) carries
 /// `"cnf":{"jkt":"<thumbprint of the proof's key>"}` and `typ` `DPoP`.
-import Foundation
-public import JWTKit
+public import Foundation
 
-public struct RealmTokenClaims: JWTPayload, Equatable {
+public struct RealmTokenClaims: Encodable, Sendable, Equatable {
     public struct Roles: Codable, Sendable, Equatable {
         public var roles: [String]
     }
 
-    public var exp: ExpirationClaim
-    public var iat: IssuedAtClaim
-    public var jti: IDClaim
-    public var iss: IssuerClaim
-    public var aud: AudienceClaim?
-    public var sub: SubjectClaim
+    public var exp: Date
+    public var iat: Date
+    public var jti: String
+    public var iss: String
+    /// One audience is written as a string, as Keycloak writes it; more as an array.
+    public var aud: [String]?
+    public var sub: String
     /// `Bearer` for access tokens (`DPoP` when bound to a key), `ID` for ID tokens.
     public var typ: String
     /// The client the token was issued to.
@@ -56,6 +56,28 @@ public struct RealmTokenClaims: JWTPayload, Equatable {
         case familyName = "family_name"
     }
 
-    /// The realm server checks its own tokens' times with its clock.
-    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(exp, forKey: .exp)
+        try container.encode(iat, forKey: .iat)
+        try container.encode(jti, forKey: .jti)
+        try container.encode(iss, forKey: .iss)
+        try container.encodeAudience(aud, forKey: .aud)
+        try container.encode(sub, forKey: .sub)
+        try container.encode(typ, forKey: .typ)
+        try container.encode(azp, forKey: .azp)
+        try container.encodeIfPresent(sid, forKey: .sid)
+        try container.encodeIfPresent(nonce, forKey: .nonce)
+        try container.encodeIfPresent(acr, forKey: .acr)
+        try container.encodeIfPresent(scope, forKey: .scope)
+        try container.encodeIfPresent(realmAccess, forKey: .realmAccess)
+        try container.encodeIfPresent(resourceAccess, forKey: .resourceAccess)
+        try container.encodeIfPresent(preferredUsername, forKey: .preferredUsername)
+        try container.encodeIfPresent(email, forKey: .email)
+        try container.encodeIfPresent(emailVerified, forKey: .emailVerified)
+        try container.encodeIfPresent(name, forKey: .name)
+        try container.encodeIfPresent(givenName, forKey: .givenName)
+        try container.encodeIfPresent(familyName, forKey: .familyName)
+        try container.encodeIfPresent(cnf, forKey: .cnf)
+    }
 }

@@ -4,26 +4,26 @@
 /// `aud` `mcp-server`, `sub`, `iat`, `exp`, `preferred_username`, the granted
 /// scopes twice (`scope`, space-separated as in OAuth; `scopes`, an array) and
 /// `roles`. Keycloak's tokens (step 10) carry roles in `realm_access` and
-/// `resource_access` instead. A DPoP-bound token (step 10, Going further:
-/// DPoP) carries `cnf` `{"jkt":"<thumbprint of the client's key>"}`.
+/// `resource_access` instead. A token bound to a key carries `cnf`
+/// `{"jkt":"<thumbprint of the client's key>"}`.
 ///
 /// ``TokenVerifier`` decodes them only after the signature checks out, and
 /// applies the time, issuer and audience rules itself (they need a clock, a
-/// leeway and this server's configuration). ``verify(using:)``, which jwt-kit's
-/// `JWTPayload` asks for (``TokenIssuer`` signs with jwt-kit), does nothing.
+/// leeway and this server's configuration). They encode as a token carries
+/// them, for the demo token issuers.
 ///
 /// - SeeAlso: RFC 7519 §4.1, RFC 9068 §2.2, RFC 7800 §3.1 and RFC 9449 §6.1 (`cnf`)
 public import Foundation
-public import JWTKit
 
-public struct AccessTokenClaims: JWTPayload, Equatable {
-    public var iss: IssuerClaim?
-    public var sub: SubjectClaim?
-    public var aud: AudienceClaim?
-    public var exp: ExpirationClaim?
-    public var nbf: NotBeforeClaim?
-    public var iat: IssuedAtClaim?
-    public var jti: IDClaim?
+public struct AccessTokenClaims: Encodable, Sendable, Equatable {
+    public var iss: String?
+    public var sub: String?
+    /// One audience is written as a string; more as an array (RFC 7519 §4.1.3 allows both).
+    public var aud: [String]?
+    public var exp: Date?
+    public var nbf: Date?
+    public var iat: Date?
+    public var jti: String?
     public var preferredUsername: String?
     public var scope: String?
     public var scopes: [String]?
@@ -33,7 +33,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 
     /// `cnf`: how the token is bound to a key. This server understands `jkt` (RFC 9449 §6.1) only.
     public struct Confirmation: Codable, Sendable, Equatable {
-        /// The RFC 7638 thumbprint of the DPoP key.
+        /// The RFC 7638 thumbprint of the key the token is bound to.
         public var jkt: String?
         /// Whether `cnf` names a confirmation method other than `jkt` (`x5t#S256`, `jwk`, …).
         public var hasOtherMethods: Bool
@@ -78,13 +78,13 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         roles: [String]? = nil,
         cnf: Confirmation? = nil
     ) {
-        self.iss = iss.map(IssuerClaim.init(value:))
-        self.sub = sub.map(SubjectClaim.init(value:))
-        self.aud = aud.map(AudienceClaim.init(value:))
-        self.exp = exp.map(ExpirationClaim.init(value:))
-        self.nbf = nbf.map(NotBeforeClaim.init(value:))
-        self.iat = iat.map(IssuedAtClaim.init(value:))
-        self.jti = jti.map(IDClaim.init(value:))
+        self.iss = iss
+        self.sub = sub
+        self.aud = aud
+        self.exp = exp
+        self.nbf = nbf
+        self.iat = iat
+        self.jti = jti
         self.preferredUsername = preferredUsername
         self.scope = scope
         self.scopes = scopes
@@ -98,8 +98,8 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     /// `scopes` and `roles` arrays of strings; `cnf` an object whose `jkt` is a string. A `null` is an absent claim;
     /// claims of other names are ignored.
     ///
-    /// The `Codable` conformance is jwt-kit's, for signing (``TokenIssuer``); this reader is the verifier's, one pass
-    /// over the bytes with no per-claim decoder, since it runs for every token not seen before.
+    /// The verifier's reader: one pass over the bytes with no per-claim decoder, since it runs for every token not seen
+    /// before.
     init?(json: Data) {
         guard case .object(let claims)? = JSONValue.parse(json) else { return nil }
         struct WrongType: Error {}
@@ -153,8 +153,21 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         }
     }
 
-    /// Checked by ``TokenVerifier``, with a leeway and an injectable clock.
-    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(iss, forKey: .iss)
+        try container.encodeIfPresent(sub, forKey: .sub)
+        try container.encodeAudience(aud, forKey: .aud)
+        try container.encodeIfPresent(exp, forKey: .exp)
+        try container.encodeIfPresent(nbf, forKey: .nbf)
+        try container.encodeIfPresent(iat, forKey: .iat)
+        try container.encodeIfPresent(jti, forKey: .jti)
+        try container.encodeIfPresent(preferredUsername, forKey: .preferredUsername)
+        try container.encodeIfPresent(scope, forKey: .scope)
+        try container.encodeIfPresent(scopes, forKey: .scopes)
+        try container.encodeIfPresent(roles, forKey: .roles)
+        try container.encodeIfPresent(cnf, forKey: .cnf)
+    }
 
     /// Every scope granted, from `scope` and `scopes` together.
     public var grantedScopes: Set<String> {
@@ -162,5 +175,13 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         var granted = Set(scopes ?? [])
         for name in (scope ?? "").utf8.split(separator: UInt8(ascii: " ")) { granted.insert(String(Substring(name))) }
         return granted
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// `aud` as tokens carry it: one audience as a string, more as an array, none not at all (RFC 7519 §4.1.3).
+    package mutating func encodeAudience(_ audiences: [String]?, forKey key: Key) throws {
+        guard let audiences else { return }
+        if audiences.count == 1 { try encode(audiences[0], forKey: key) } else { try encode(audiences, forKey: key) }
     }
 }

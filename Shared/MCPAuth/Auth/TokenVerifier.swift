@@ -12,13 +12,13 @@
 ///    lie in the future by more than the leeway;
 /// 6. `iss` is not a trusted issuer, or no `aud` is one of ours;
 /// 7. it names no subject (`preferred_username` or `sub`);
-/// 8. it has a `cnf` this server cannot check: one without a `jkt`, or with
-///    another confirmation method besides (step 10, Going further: DPoP).
+/// 8. it has a `cnf` (RFC 7800) this server cannot check: one without a
+///    `jkt`, or with another confirmation method besides.
 ///
-/// A token with `cnf.jkt` is DPoP-bound: the user carries the thumbprint
+/// A token with `cnf.jkt` is bound to a key: the user carries its thumbprint
 /// (``AuthenticatedUser/boundKeyThumbprint``), and the middleware decides
-/// whether it came with a matching proof (``DPoPTokenMiddleware``); the
-/// bearer middleware of steps 6–8 refuses it.
+/// whether the request proved that key; the bearer middleware of steps 6–8
+/// refuses it.
 ///
 /// No file or network I/O happens here: keys come from a
 /// ``VerificationKeyProvider`` that loaded them beforehand. The payload is
@@ -111,21 +111,21 @@ public struct TokenVerifier: Sendable {
     /// Applies the time, issuer and audience rules to verified claims.
     func user(from claims: AccessTokenClaims, keyID: String?) throws(AuthFailure) -> AuthenticatedUser {
         let now = now()
-        guard let expiry = claims.exp?.value else { throw .invalidToken("Token has no expiry (exp)") }
+        guard let expiry = claims.exp else { throw .invalidToken("Token has no expiry (exp)") }
         guard now <= expiry.addingTimeInterval(leeway) else { throw .invalidToken("Token expired") }
-        if let notBefore = claims.nbf?.value, now.addingTimeInterval(leeway) < notBefore {
+        if let notBefore = claims.nbf, now.addingTimeInterval(leeway) < notBefore {
             throw .invalidToken("Token not yet valid (nbf)")
         }
-        if let issuedAt = claims.iat?.value, now.addingTimeInterval(leeway) < issuedAt {
+        if let issuedAt = claims.iat, now.addingTimeInterval(leeway) < issuedAt {
             throw .invalidToken("Token issued in the future (iat)")
         }
-        guard let issuer = claims.iss?.value, issuers.contains(issuer) else { throw .invalidToken("Invalid issuer") }
+        guard let issuer = claims.iss, issuers.contains(issuer) else { throw .invalidToken("Invalid issuer") }
         if checksAudience {
-            guard let audience = claims.aud?.value, !audiences.isDisjoint(with: audience) else {
+            guard let audience = claims.aud, !audiences.isDisjoint(with: audience) else {
                 throw .invalidToken("Invalid audience")
             }
         }
-        guard let name = claims.preferredUsername ?? claims.sub?.value, !name.isEmpty else {
+        guard let name = claims.preferredUsername ?? claims.sub, !name.isEmpty else {
             throw .invalidToken("Token names no subject")
         }
         if let cnf = claims.cnf {
@@ -135,7 +135,7 @@ public struct TokenVerifier: Sendable {
             }
         }
         return AuthenticatedUser(
-            username: name, subject: claims.sub?.value ?? name, scopes: claims.grantedScopes,
+            username: name, subject: claims.sub ?? name, scopes: claims.grantedScopes,
             roles: Set(claims.roles ?? []),
             issuer: issuer, keyID: keyID, expiresAt: expiry, boundKeyThumbprint: claims.cnf?.jkt)
     }

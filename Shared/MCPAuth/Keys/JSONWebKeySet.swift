@@ -10,8 +10,8 @@
 ///
 /// - SeeAlso: RFC 7517 §4–5, RFC 7518 §6.3.1
 public import Crypto
+import CryptoExtras
 import Foundation
-import JWTKit
 
 public struct JSONWebKeySet: Codable, Sendable, Equatable {
     public var keys: [JSONWebKey]
@@ -43,7 +43,7 @@ public struct JSONWebKey: Codable, Sendable, Equatable {
         self.e = e
     }
 
-    /// The JWK of an EC P-256 public key, for ES256 signatures (step 10, Going further: DPoP, puts one in each proof).
+    /// The JWK of an EC P-256 public key, for ES256 signatures.
     public static func p256(_ key: P256.Signing.PublicKey, kid: String? = nil) -> JSONWebKey {
         let raw = key.rawRepresentation  // x || y, 32 bytes each
         var jwk = JSONWebKey(kty: "EC", kid: kid)
@@ -57,9 +57,10 @@ public struct JSONWebKey: Codable, Sendable, Equatable {
     ///
     /// - Throws: when `pem` is not an RSA public key of at least 2048 bits.
     public static func rsa(publicKeyPEM pem: String, kid: String) throws -> JSONWebKey {
-        let primitives = try Insecure.RSA.PublicKey(pem: pem).getKeyPrimitives()
+        let primitives = try _RSA.Signing.PublicKey(pemRepresentation: pem).getKeyPrimitives()
         return JSONWebKey(
             kty: "RSA", kid: kid, use: "sig", alg: "RS256",
-            n: primitives.modulus.base64URLEncodedString(), e: primitives.publicExponent.base64URLEncodedString())
+            n: Data(primitives.modulus).base64URLEncodedString(),
+            e: Data(primitives.publicExponent).base64URLEncodedString())
     }
 }
