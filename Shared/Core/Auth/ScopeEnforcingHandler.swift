@@ -5,16 +5,14 @@
 /// challenge naming the scope, and a JSON-RPC -32001 "Forbidden" body, and the
 /// method never runs. A tool that calls ``ToolContext/requireScope(_:)`` gets
 /// the same answer. The challenge is the resource's (``ResourceChallenge``):
-/// `Bearer` in step 8; from step 10, Going further: DPoP, `DPoP` for a caller
-/// whose token is DPoP-bound, `Bearer` for the others.
+/// `Bearer` in step 8.
 ///
 /// ```swift
 /// let mcp = ScopeEnforcingHandler(MCPDispatcher(…), policy: .step8, challenge: resource.challenge)
-/// let mcp = ScopeEnforcingHandler(MCPDispatcher(…), policy: .keycloak, challenge: DPoPChallenge(bearer: resource.challenge, policy: .allowed))
 /// ```
 ///
-/// Throws the challenge's rejection: ``AuthRejection`` or ``DPoPRejection`` (403; 401 without a caller).
-/// - SeeAlso: RFC 6750 §3.1 (`insufficient_scope`), RFC 9449 §7.1, MCP 2025-11-25 Authorization › Scope Challenge Handling
+/// Throws the challenge's rejection (403; 401 without a caller).
+/// - SeeAlso: RFC 6750 §3.1 (`insufficient_scope`), MCP 2025-11-25 Authorization › Scope Challenge Handling
 public struct ScopeEnforcingHandler<Wrapped: JSONRPCHandler>: JSONRPCHandler {
     public let wrapped: Wrapped
     public let policy: ScopePolicy

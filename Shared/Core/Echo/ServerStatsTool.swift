@@ -5,8 +5,7 @@
 /// `mcp:admin`, so alice (`mcp:read mcp:tools`) can call echo but gets 403
 /// `insufficient_scope` here, while admin (role `admin`) gets the stats. Put the
 /// check first in `call`, before the tool does anything. The refusal's
-/// challenge is in the scheme of the caller's token (`DPoP` for a DPoP-bound
-/// one, behind ``DPoPTokenMiddleware``), as for a method the scope policy refuses.
+/// challenge is the one a method the scope policy refuses gets.
 ///
 /// It answers with what the server knows of itself: when it started, how long
 /// it has run, and who asked.

@@ -4,8 +4,8 @@
 /// allowed origins get here. A preflight (`OPTIONS` with an `Origin`) is answered
 /// at once with 204; every other response to a cross-origin request, errors
 /// included, names the origin and exposes the headers an MCP client must read:
-/// `WWW-Authenticate` (the 401 challenge), `Mcp-Session-Id`,
-/// `MCP-Protocol-Version`, and `DPoP-Nonce`; a browser may send `DPoP` proofs.
+/// `WWW-Authenticate` (the 401 challenge), `Mcp-Session-Id` and
+/// `MCP-Protocol-Version` (and the headers of ``MCPCORSMiddleware+DPoP``).
 ///
 /// Hummingbird's own `CORSMiddleware` sends `Access-Control-Expose-Headers` on
 /// preflight responses only, where browsers ignore it; without it on the actual
@@ -19,9 +19,9 @@ public import Hummingbird
 public struct MCPCORSMiddleware<Context: RequestContext>: RouterMiddleware {
     static var allowMethods: String { "GET, POST, DELETE, OPTIONS" }
     static var allowHeaders: String {
-        "Accept, Authorization, Content-Type, DPoP, Last-Event-ID, MCP-Protocol-Version, Mcp-Session-Id"
+        "Accept, Authorization, Content-Type, Last-Event-ID, MCP-Protocol-Version, Mcp-Session-Id, " + proofHeaders
     }
-    static var exposeHeaders: String { "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version, DPoP-Nonce" }
+    static var exposeHeaders: String { "WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version, " + proofNonceHeaders }
 
     public init() {}
 

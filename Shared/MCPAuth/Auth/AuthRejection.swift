@@ -12,9 +12,8 @@
 /// {"jsonrpc":"2.0","id":3,"error":{"code":-32001,"data":{"detail":"Insufficient scope: this request needs mcp:tools"},"message":"Forbidden"}}
 /// ```
 ///
-/// Its challenge is `Bearer`; a resource that takes DPoP answers with a
-/// ``DPoPRejection`` instead (same statuses and bodies), and a layer that
-/// serves both kinds of resource asks a ``ResourceChallenge`` for the one to throw.
+/// Its challenge is `Bearer`; a layer that may serve other schemes too asks a
+/// ``ResourceChallenge`` for the rejection to throw.
 ///
 /// - SeeAlso: RFC 6750 §3.1, MCP 2025-11-25 Authorization › Scope Challenge Handling
 import HTTPTypes
@@ -41,9 +40,9 @@ public struct AuthRejection: HTTPResponseError, Sendable {
     /// The status answering `failure`: 401, 403 for too few scopes, 503 without keys.
     static func status(of failure: AuthFailure) -> HTTPResponse.Status {
         switch failure {
-        case .missingToken, .malformedHeader, .invalidToken, .invalidDPoPProof, .useDPoPNonce: .unauthorized
         case .insufficientScope: .forbidden
         case .keysUnavailable: .serviceUnavailable
+        default: .unauthorized  // every other failure is the credentials'
         }
     }
 
@@ -56,8 +55,8 @@ public struct AuthRejection: HTTPResponseError, Sendable {
         try Self.response(to: failure, challenges: [challenge.headerValue(for: failure)], requestID: requestID)
     }
 
-    /// The answer to `failure` with one `WWW-Authenticate` field per value of `challenges` (none on a 503); ``DPoPRejection``
-    /// answers with it too, so that the bodies of both are one.
+    /// The answer to `failure` with one `WWW-Authenticate` field per value of `challenges` (none on a 503); every
+    /// rejection answers with it, so that their bodies are one.
     static func response(to failure: AuthFailure, challenges: [String], requestID: ID?) throws -> Response {
         var headers = HTTPFields()
         if case .keysUnavailable = failure {

@@ -28,14 +28,14 @@ public struct BearerChallenge: Sendable, Equatable {
         var parameters = [("realm", realm)]
         if let resourceMetadata { parameters.append(("resource_metadata", resourceMetadata)) }
         switch failure {
-        case .missingToken, .keysUnavailable, .invalidDPoPProof, .useDPoPNonce:
-            break  // a DPoP proof's failure is answered in the DPoP challenge (DPoPChallenge); this one stays plain
         case .malformedHeader(let reason):
             parameters += [("error", "invalid_request"), ("error_description", reason)]
         case .invalidToken(let reason):
             parameters += [("error", "invalid_token"), ("error_description", reason)]
         case .insufficientScope(let scope):
             parameters += [("error", "insufficient_scope"), ("scope", scope), ("error_description", failure.detail)]
+        default:
+            break  // no token, or no keys yet: the challenge names no error
         }
         return "Bearer " + parameters.map { "\($0.0)=\"\(Self.quotable($0.1))\"" }.joined(separator: ", ")
     }

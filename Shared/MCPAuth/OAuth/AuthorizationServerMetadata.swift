@@ -23,7 +23,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
     /// `resource_indicators_supported`: that the token endpoint honours RFC 8707 `resource`. Not a registered
     /// RFC 8414 field (metadata may carry others), but the posts' demo server publishes it, so step 7 does too.
     public var resourceIndicatorsSupported: Bool?
-    /// The DPoP proof algorithms the token endpoint accepts (RFC 9449 §5.1); step 10, Going further: DPoP.
+    /// The proof algorithms the token endpoint accepts for key-bound tokens (RFC 9449 §5.1).
     public var dpopSigningAlgValuesSupported: [String]?
 
     /// The well-known path (RFC 8414 §3).

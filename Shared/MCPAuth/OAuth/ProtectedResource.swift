@@ -3,8 +3,7 @@
 /// Introduced in step 7. Everything is derived from the public URL once, at
 /// start: the resource identifier `<url>/mcp` (RFC 8707; accepted as a token
 /// audience), the RFC 9728 metadata naming the authorization servers, and the
-/// `WWW-Authenticate` challenge whose `resource_metadata` points at it. Step
-/// 10, Going further: DPoP, adds the resource's ``DPoPPolicy`` to the metadata.
+/// `WWW-Authenticate` challenge whose `resource_metadata` points at it.
 ///
 /// ```swift
 /// let resource = ProtectedResource(serverURL: "http://localhost:9000", authorizationServers: [issuer], scopes: ["mcp:read"])
@@ -15,7 +14,7 @@ public struct ProtectedResource: Sendable {
     public let metadata: ProtectedResourceMetadata
     public let challenge: BearerChallenge
 
-    /// The DPoP policy the metadata advertises; nil for a resource that takes bearer tokens only (steps 7–8).
+    /// The proof-of-possession policy the metadata advertises (``ProtectedResource+DPoP``); nil for bearer tokens only.
     public let dpop: DPoPPolicy?
 
     public init(serverURL: String, authorizationServers: [String], scopes: [String], dpop: DPoPPolicy? = nil) {

@@ -13,11 +13,9 @@
 /// ```
 ///
 /// `mcp_protocol_version` and `resource_type` are the posts' extra fields; RFC
-/// 9728 lets metadata carry more than it defines. A resource that takes DPoP
-/// (step 10, Going further: DPoP) adds `dpop_signing_alg_values_supported`
-/// and, when it takes nothing else, `dpop_bound_access_tokens_required: true`.
+/// 9728 lets metadata carry more than it defines.
 ///
-/// - SeeAlso: RFC 9728 §2–3; RFC 9449 §5.2 (DPoP metadata); MCP 2025-06-18, Authorization › Authorization Server Discovery
+/// - SeeAlso: RFC 9728 §2–3; MCP 2025-06-18, Authorization › Authorization Server Discovery
 public import Hummingbird
 
 public struct ProtectedResourceMetadata: Codable, Sendable, Equatable, ResponseGenerator {
@@ -28,9 +26,9 @@ public struct ProtectedResourceMetadata: Codable, Sendable, Equatable, ResponseG
     public var resourceName: String?
     public var mcpProtocolVersion: String?
     public var resourceType: String?
-    /// The DPoP proof algorithms accepted (RFC 9728 §2); nil when DPoP is not taken.
+    /// The proof algorithms accepted for key-bound tokens (RFC 9728 §2, RFC 9449 §5.2); nil when none are taken.
     public var dpopSigningAlgValuesSupported: [String]?
-    /// `true` when only DPoP-bound tokens are accepted (RFC 9728 §2); nil otherwise.
+    /// `true` when only key-bound tokens are accepted (RFC 9728 §2); nil otherwise.
     public var dpopBoundAccessTokensRequired: Bool?
 
     /// The well-known path prefix (RFC 9728 §3).
