@@ -55,9 +55,7 @@ struct Serve: AsyncParsableCommand {
 func makeRouter(_ server: ServerOptions, realmServer: RealmServer) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
-    router.add(
-        middleware: OriginValidationMiddleware(policy: OriginPolicy.allowMissingOrigin.allowing(server.allowedOrigins)))
-    router.add(middleware: MCPCORSMiddleware())
+    router.add(middleware: RealmCORSMiddleware(server: realmServer, allowedOrigins: server.allowedOrigins))
     router.get("/health") { _, _ in HealthStatus() }
     realmServer.addRoutes(to: router)
     return router

@@ -20,6 +20,22 @@ struct OriginPolicyTests {
         #expect(throws: HTTPRequestError.self) { try policy.check("https://app.example") }
     }
 
+    @Test("a scheme's default port is the origin without a port, as browsers send it")
+    func defaultPorts() throws {
+        try OriginPolicy.allowMissingOrigin.allowing(["https://app.example:443"]).check("https://app.example")
+        try OriginPolicy.allowMissingOrigin.allowing(["https://app.example"]).check("https://app.example:443")
+        #expect(throws: HTTPRequestError.self) {
+            try OriginPolicy.allowMissingOrigin.allowing(["https://app.example:80"]).check("https://app.example")
+        }
+    }
+
+    @Test("a redirect URI's origin is its scheme, host and port; its path, query and user are not part of it")
+    func redirectURIOrigins() {
+        #expect(WebOrigin(uri: "https://App.Example:443/oauth/callback?x=1")?.serialised == "https://app.example")
+        #expect(WebOrigin(uri: "http://localhost:6274/oauth/callback")?.serialised == "http://localhost:6274")
+        #expect(WebOrigin(uri: "com.example.app:/callback") == nil)
+    }
+
     @Test("Host values are reduced to their name, IPv6 in brackets")
     func hostNames() {
         #expect(HostValidationMiddleware<BasicRequestContext>.hostName(of: "LocalHost:9000") == "localhost")

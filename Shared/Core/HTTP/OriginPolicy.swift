@@ -82,7 +82,18 @@ struct WebOrigin: Equatable {
         let host = rawHost.lowercased()
         self.scheme = scheme
         self.host = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        self.port = components.port
+        // A browser leaves the scheme's default port out of `Origin`.
+        self.port = components.port == (scheme == "https" ? 443 : 80) ? nil : components.port
+    }
+
+    /// The origin of an http(s) URI such as a redirect URI: its scheme, host and port; nil for another scheme.
+    init?(uri: String) {
+        guard var components = URLComponents(string: uri) else { return nil }
+        (components.path, components.query, components.fragment, components.user, components.password) = (
+            "", nil, nil, nil, nil
+        )
+        guard let string = components.string else { return nil }
+        self.init(string)
     }
 
     /// `scheme://host[:port]`, the form origins are compared in.

@@ -131,11 +131,14 @@ public struct RealmClient: Sendable, Equatable {
     public let optionalScopes: [String]
     /// When the client was registered (RFC 7591 `client_id_issued_at`); nil for realm-file clients.
     public let issuedAt: Date?
+    /// The browser origins that may call the token, userinfo and registration endpoints for this client, serialised
+    /// (``RealmCORSMiddleware``): Keycloak's `webOrigins`, where `+` stands for the origins of the redirect URIs.
+    public let webOrigins: Set<String>
 
     public init(
         clientID: String, name: String?, isPublic: Bool, secret: String?, redirectURIs: [String],
         grantTypes: Set<String>,
-        defaultScopes: [String], optionalScopes: [String], issuedAt: Date? = nil
+        defaultScopes: [String], optionalScopes: [String], issuedAt: Date? = nil, webOrigins: [String] = ["+"]
     ) {
         self.clientID = clientID
         self.name = name
@@ -146,6 +149,14 @@ public struct RealmClient: Sendable, Equatable {
         self.defaultScopes = defaultScopes
         self.optionalScopes = optionalScopes
         self.issuedAt = issuedAt
+        self.webOrigins = Set(
+            webOrigins.flatMap { $0 == "+" ? redirectURIs.compactMap { WebOrigin(uri: $0)?.serialised } : [$0] }
+                .compactMap { $0 == "*" ? "*" : WebOrigin($0)?.serialised })
+    }
+
+    /// Whether a browser at `origin` (serialised) may call the realm's endpoints for this client.
+    func allowsWebOrigin(_ origin: String) -> Bool {
+        webOrigins.contains(origin) || webOrigins.contains("*")
     }
 
     init(_ client: ClientRepresentation) {
@@ -159,7 +170,7 @@ public struct RealmClient: Sendable, Equatable {
             clientID: client.clientId, name: client.name, isPublic: client.publicClient ?? false, secret: client.secret,
             redirectURIs: client.redirectUris ?? [], grantTypes: grants,
             defaultScopes: client.defaultClientScopes ?? [],
-            optionalScopes: client.optionalClientScopes ?? [])
+            optionalScopes: client.optionalClientScopes ?? [], webOrigins: client.webOrigins ?? [])
     }
 }
 

@@ -79,15 +79,35 @@ public struct RealmServer: Sendable {
         return metadata
     }
 
+    /// The discovery documents' paths: the realm's own, and the RFC 8414 / OIDC path-inserted ones.
+    var discoveryPaths: [String] {
+        let realmPath = "/realms/\(realm.name)"
+        return [
+            "\(realmPath)/.well-known/openid-configuration", "\(realmPath)/.well-known/oauth-authorization-server",
+            "/.well-known/oauth-authorization-server\(realmPath)", "/.well-known/openid-configuration\(realmPath)",
+        ]
+    }
+
+    /// What anyone may read, from any origin: the realm info, discovery and the JWKS (``RealmCORSMiddleware``).
+    public var publicPaths: Set<String> {
+        Set(
+            discoveryPaths + [
+                "/realms/\(realm.name)", "/realms/master", "/realms/\(realm.name)/protocol/openid-connect/certs",
+            ])
+    }
+
+    /// Whether a client of the realm, from the file or registered, lets a browser at `origin` (serialised) call it.
+    public func allowsWebOrigin(_ origin: String) async -> Bool {
+        if realm.clients.values.contains(where: { $0.allowsWebOrigin(origin) }) { return true }
+        return await state.registeredClientAllows(webOrigin: origin)
+    }
+
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         let realmPath = "/realms/\(realm.name)"
         let metadata = self.metadata
         router.get(RouterPath(realmPath)) { _, _ in try self.realmInfo() }
         router.get("/realms/master") { _, _ in try Response.json(["realm": "master"]) }
-        for path in [
-            "\(realmPath)/.well-known/openid-configuration", "\(realmPath)/.well-known/oauth-authorization-server",
-            "/.well-known/oauth-authorization-server\(realmPath)", "/.well-known/openid-configuration\(realmPath)",
-        ] {
+        for path in discoveryPaths {
             router.get(RouterPath(path)) { _, _ in metadata }
         }
         router.get(RouterPath("\(realmPath)/protocol/openid-connect/certs")) { _, _ in

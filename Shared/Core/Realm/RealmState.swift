@@ -259,6 +259,15 @@ public actor RealmState {
         registeredAt[client.clientID] = now()
     }
 
+    /// Whether a client registered and not yet expired lets a browser at `origin` call the realm.
+    func registeredClientAllows(webOrigin origin: String) -> Bool {
+        let now = now()
+        return registered.values.contains { client in
+            client.allowsWebOrigin(origin)
+                && registeredAt[client.clientID].map { now.timeIntervalSince($0) < Self.registrationLifetime } == true
+        }
+    }
+
     func registeredClient(_ clientID: String) -> RealmClient? {
         guard let at = registeredAt[clientID], now().timeIntervalSince(at) < Self.registrationLifetime else {
             return nil
