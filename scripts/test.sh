@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: build, unit and in-process tests, every step's black-box script, then a learner's first mistakes.
+# The one test command: build, unit and in-process tests, every step's black-box script, a learner's first mistakes,
+# then a browser MCP client in headless Chromium (skipped, saying how to install it, when Chromium is not there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ echo "── swift build"
 swift build
 echo "── swift test"
 swift test
-for script in $(ls scripts/test_step*.sh | sort -V) scripts/test_mistakes.sh; do
+for script in $(ls scripts/test_step*.sh | sort -V) scripts/test_mistakes.sh scripts/test_browser.sh; do
     echo "── $script"
     bash "$script"
 done
