@@ -12,7 +12,7 @@ public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     /// The `WWW-Authenticate` challenge, for `invalid_client` after HTTP Basic authentication (RFC 6749 §5.2).
     public var challenge: String?
-    /// More headers of the answer (a `DPoP-Nonce` with `use_dpop_nonce`, RFC 9449 §9).
+    /// More headers of the answer, for errors that carry some.
     public var headers: HTTPFields = [:]
 
     public init(code: String, description: String, status: HTTPResponse.Status = .badRequest, challenge: String? = nil)

@@ -13,19 +13,9 @@
 /// (HTTP Basic or form, compared in constant time), a public client by its id.
 /// An RFC 8707 `resource` becomes the token's audience.
 ///
-/// Going further: DPoP (step 10). A request with a `DPoP` header gets its
-/// proof checked (``DPoPProofVerifier``: `htm` POST, `htu` this token
-/// endpoint's public URL, no `ath`) before any grant is looked at, so a bad
-/// proof (400 `invalid_dpop_proof`) burns no code. The access token is then
-/// bound to the proof's key (`cnf.jkt`, `token_type` `DPoP`), for every
-/// grant. A public client's refresh token is bound to that key too: it is
-/// redeemed only with a proof of the same key (without one:
-/// `invalid_dpop_proof`; with another key: `invalid_grant`; either way it
-/// stays valid). A confidential client's refresh token is bound to its
-/// credentials already, and stays unbound. Without the header, nothing changes
-/// (`token_type` `Bearer`).
+/// A token request may also prove a key, for tokens bound to it (``proofKeyThumbprint(_:)``, step 10, Going further).
 ///
-/// - SeeAlso: RFC 6749 §4–6, RFC 7636 §4.6, RFC 8707 §2.2, RFC 9449 §5
+/// - SeeAlso: RFC 6749 §4–6, RFC 7636 §4.6, RFC 8707 §2.2
 import Foundation
 import Hummingbird
 import Logging
@@ -50,18 +40,18 @@ extension RealmServer {
             guard client.grantTypes.contains(grantType) else {
                 throw OAuthError(code: "unauthorized_client", description: "Client not allowed to use \(grantType)")
             }
-            let dpop = try dpopThumbprint(request)
+            let boundKey = try proofKeyThumbprint(request)
             let response: TokenResponse
             switch grantType {
-            case "password": response = try await passwordGrant(form, client: client, dpop: dpop)
+            case "password": response = try await passwordGrant(form, client: client, boundKey: boundKey)
             case "authorization_code":
-                response = try await authorizationCodeGrant(form, client: client, dpop: dpop, logger: logger)
+                response = try await authorizationCodeGrant(form, client: client, boundKey: boundKey, logger: logger)
             case "refresh_token":
-                response = try await refreshTokenGrant(form, client: client, dpop: dpop, logger: logger)
-            default: response = try await clientCredentialsGrant(form, client: client, dpop: dpop)
+                response = try await refreshTokenGrant(form, client: client, boundKey: boundKey, logger: logger)
+            default: response = try await clientCredentialsGrant(form, client: client, boundKey: boundKey)
             }
             logger.info(
-                "token issued: grant=\(grantType) client=\(client.clientID) scope=[\(response.scope)]\(dpop.map { " dpop jkt=\($0)" } ?? "")"
+                "token issued: grant=\(grantType) client=\(client.clientID) scope=[\(response.scope)]\(boundKey.map { " bound to jkt=\($0)" } ?? "")"
             )
             return try .json(response, headers: [.cacheControl: "no-store"])
         } catch let error as OAuthError {
@@ -100,25 +90,8 @@ extension RealmServer {
         return client
     }
 
-    /// The thumbprint of the key the request's `DPoP` proof proves; nil without a `DPoP` header.
-    ///
-    /// - Throws: `invalid_dpop_proof` (400) for a repeated header or a proof that fails a check.
-    func dpopThumbprint(_ request: Request) throws(OAuthError) -> String? {
-        let proofs = request.headers[values: .dpop]
-        guard let proof = proofs.first else { return nil }
-        guard proofs.count == 1 else { throw .invalidDPoPProof("More than one DPoP header") }
-        do {
-            return try dpopProofs.verify(proof, method: "POST", url: tokenEndpoint).thumbprint
-        } catch {
-            guard error.needsNonce, let nonces = dpopProofs.nonces else { throw .invalidDPoPProof(error.reason) }
-            var refusal = OAuthError(code: DPoPProofError.useNonceCode, description: error.reason)
-            refusal.headers[.dpopNonce] = nonces.current()
-            throw refusal
-        }
-    }
-
     func passwordGrant(
-        _ form: [String: String], client: RealmClient, dpop: String?
+        _ form: [String: String], client: RealmClient, boundKey: String?
     ) async throws(OAuthError) -> TokenResponse {
         guard let username = form["username"], let password = form["password"] else {
             throw .invalidRequest("Missing parameter: username or password")
@@ -134,11 +107,11 @@ extension RealmServer {
         await state.recordSuccess(throttle)
         return try await issueTokens(
             client: client, user: user, scope: Self.scopes(form["scope"]), resource: form["resource"],
-            session: (UUID().uuidString.lowercased(), state.now()), dpop: dpop)
+            session: (UUID().uuidString.lowercased(), state.now()), boundKey: boundKey)
     }
 
     func authorizationCodeGrant(
-        _ form: [String: String], client: RealmClient, dpop: String?, logger: Logger
+        _ form: [String: String], client: RealmClient, boundKey: String?, logger: Logger
     ) async throws(OAuthError) -> TokenResponse {
         guard let code = form["code"] else { throw .invalidRequest("Missing parameter: code") }
         let grant: RealmState.AuthorizationCode
@@ -167,15 +140,15 @@ extension RealmServer {
         }
         return try await issueTokens(
             client: client, user: grant.user, scope: grant.scope, resource: grant.resource,
-            session: (grant.sessionID, grant.sessionStartedAt), nonce: grant.nonce, dpop: dpop)
+            session: (grant.sessionID, grant.sessionStartedAt), nonce: grant.nonce, boundKey: boundKey)
     }
 
     func refreshTokenGrant(
-        _ form: [String: String], client: RealmClient, dpop: String?, logger: Logger
+        _ form: [String: String], client: RealmClient, boundKey: String?, logger: Logger
     ) async throws(OAuthError) -> TokenResponse {
         guard let token = form["refresh_token"] else { throw .invalidRequest("Missing parameter: refresh_token") }
         let grant: RealmState.RefreshGrant
-        switch await state.redeemRefreshToken(token, clientID: client.clientID, dpopThumbprint: dpop) {
+        switch await state.redeemRefreshToken(token, clientID: client.clientID, boundKeyThumbprint: boundKey) {
         case .redeemed(let redeemed): grant = redeemed
         case .invalid: throw .invalidGrant("Invalid refresh token")
         case .reused(let rotated):
@@ -184,8 +157,8 @@ extension RealmServer {
             )
             throw .invalidGrant("Invalid refresh token: it was already used, so its session is revoked")
         case .proofRequired:
-            throw .invalidDPoPProof("This refresh token is bound to a DPoP key: send a DPoP proof made with that key")
-        case .otherKey: throw .invalidGrant("Refresh token is bound to another DPoP key")
+            throw Self.proofRequiredForBoundRefreshToken
+        case .otherKey: throw Self.refreshTokenBoundToAnotherKey
         }
         var scope = grant.scope
         if let narrower = form["scope"] {
@@ -198,15 +171,15 @@ extension RealmServer {
         let user = grant.user.flatMap { realm.users[$0.username] }
         return try await issueTokens(
             client: client, user: user, scope: scope, resource: grant.resource,
-            session: (grant.sessionID, grant.sessionStartedAt), dpop: dpop)
+            session: (grant.sessionID, grant.sessionStartedAt), boundKey: boundKey)
     }
 
     func clientCredentialsGrant(
-        _ form: [String: String], client: RealmClient, dpop: String?
+        _ form: [String: String], client: RealmClient, boundKey: String?
     ) async throws(OAuthError) -> TokenResponse {
         try await issueTokens(
             client: client, user: nil, scope: Self.scopes(form["scope"]), resource: form["resource"], session: nil,
-            dpop: dpop)
+            boundKey: boundKey)
     }
 
     /// `scope` as a list; empty for none.
@@ -214,11 +187,11 @@ extension RealmServer {
         (value ?? "").split(separator: " ").map(String.init)
     }
 
-    /// Mints the access token (and refresh and ID tokens where due) for a checked grant; bound to the key `dpop` names, if
+    /// Mints the access token (and refresh and ID tokens where due) for a checked grant; bound to the key `boundKey` names, if
     /// given. A refresh token lives `refreshTokenLifespan`, and never past its session's `sessionMaxLifespan`.
     func issueTokens(
         client: RealmClient, user: RealmUser?, scope requested: [String], resource: String?,
-        session: (id: String, startedAt: Date)?, nonce: String? = nil, dpop: String?
+        session: (id: String, startedAt: Date)?, nonce: String? = nil, boundKey: String?
     ) async throws(OAuthError) -> TokenResponse {
         let sessionID = session?.id
         if let resource { try checkResource(resource) }
@@ -232,7 +205,7 @@ extension RealmServer {
         var claims = RealmTokenClaims(
             exp: now.addingTimeInterval(realm.accessTokenLifespan), iat: now, jti: UUID().uuidString.lowercased(),
             iss: issuer, aud: grant.audience.isEmpty ? nil : grant.audience, sub: subject,
-            typ: dpop == nil ? "Bearer" : "DPoP", azp: client.clientID, sid: sessionID, acr: "1",
+            typ: Self.tokenType(boundKey: boundKey), azp: client.clientID, sid: sessionID, acr: "1",
             scope: grant.scope.joined(separator: " "),
             realmAccess: .init(roles: ["default-roles-\(realm.name)"]),
             resourceAccess: resourceAccess.isEmpty ? nil : resourceAccess,
@@ -241,7 +214,7 @@ extension RealmServer {
             (claims.name, claims.givenName, claims.familyName) = (user?.fullName, user?.firstName, user?.lastName)
         }
         if grant.scope.contains("email") { (claims.email, claims.emailVerified) = (user?.email, user?.emailVerified) }
-        claims.cnf = dpop.map(AccessTokenClaims.Confirmation.init(jkt:))
+        claims.cnf = boundKey.map(AccessTokenClaims.Confirmation.init(jkt:))
         do {
             let accessToken = try signingKey.sign(claims)
             var idToken: String?
@@ -264,7 +237,7 @@ extension RealmServer {
                         RealmState.RefreshGrant(
                             clientID: client.clientID, user: user, scope: requested, resource: resource,
                             sessionID: session.id, sessionStartedAt: session.startedAt, expiresAt: refreshExpiresAt,
-                            dpopThumbprint: client.isPublic ? dpop : nil))
+                            boundKeyThumbprint: client.isPublic ? boundKey : nil))
                 }
             }
             return TokenResponse(
@@ -272,7 +245,7 @@ extension RealmServer {
                 refreshExpiresIn: refreshToken == nil ? 0 : Int(refreshExpiresAt.timeIntervalSince(now)),
                 refreshToken: refreshToken, idToken: idToken, sessionState: sessionID,
                 scope: grant.scope.joined(separator: " "),
-                tokenType: dpop == nil ? "Bearer" : "DPoP")
+                tokenType: Self.tokenType(boundKey: boundKey))
         } catch {
             throw .serverError("Signing failed")
         }
@@ -298,7 +271,7 @@ extension RealmServer {
         let idToken: String?
         let sessionState: String?
         let scope: String
-        /// `Bearer`, or `DPoP` for a token bound to a key (RFC 9449 §5).
+        /// `Bearer`, or the scheme of a token bound to a key.
         let tokenType: String
         let notBeforePolicy = 0
 
@@ -313,12 +286,5 @@ extension RealmServer {
             case tokenType = "token_type"
             case notBeforePolicy = "not-before-policy"
         }
-    }
-}
-
-extension OAuthError {
-    /// A DPoP proof that fails a check (RFC 9449 §5): 400 `invalid_dpop_proof`.
-    static func invalidDPoPProof(_ description: String) -> OAuthError {
-        .init(code: DPoPProofError.code, description: description)
     }
 }

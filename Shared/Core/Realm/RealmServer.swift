@@ -11,7 +11,7 @@
 /// | `/.well-known/openid-configuration`, `/.well-known/oauth-authorization-server` | discovery (also at the RFC 8414 / OIDC path-inserted URLs) |
 /// | `/protocol/openid-connect/certs` | JWKS |
 /// | `/protocol/openid-connect/auth` | the login form (authorization code + PKCE) |
-/// | `/protocol/openid-connect/token` | password, authorization_code, refresh_token, client_credentials; DPoP-bound tokens for a `DPoP` proof |
+/// | `/protocol/openid-connect/token` | password, authorization_code, refresh_token, client_credentials; key-bound tokens for a proof (`RealmServer+DPoP.swift`) |
 /// | `/protocol/openid-connect/userinfo` | the user behind an access token |
 /// | `/clients-registrations/openid-connect` | RFC 7591 anonymous registration |
 ///
@@ -33,8 +33,8 @@ public struct RealmServer: Sendable {
     public let signingKey: RealmSigningKey
     public let state: RealmState
     let userinfoVerifier: TokenVerifier
-    /// Checks the DPoP proofs sent to the token endpoint (step 10, Going further: DPoP), on the state's clock.
-    let dpopProofs: DPoPProofVerifier
+    /// Checks the proofs of possession sent to the token endpoint (`RealmServer+DPoP.swift`), on the state's clock.
+    let proofs: DPoPProofVerifier
 
     public init(
         realm: Realm, baseURL: String, signingKey: RealmSigningKey? = nil, state: RealmState? = nil,
@@ -52,7 +52,7 @@ public struct RealmServer: Sendable {
         self.userinfoVerifier = TokenVerifier(
             keys: LocalKeySet([try key.verificationKey()]), issuers: [issuer], audiences: [], leeway: 0, now: now,
             checksAudience: false)
-        self.dpopProofs = DPoPProofVerifier(nonces: dpopNonces, now: now)
+        self.proofs = DPoPProofVerifier(nonces: dpopNonces, now: now)
     }
 
     /// `<base URL>/realms/<realm>`, the `iss` of every token.

@@ -2,7 +2,7 @@
 ///
 /// Introduced in step 9. Login forms in progress, authorization codes (single
 /// use, 60 s), refresh tokens (bound to their client, and a public client's
-/// to its DPoP key when it sent a proof) and registered clients.
+/// to the key it proved) and registered clients.
 /// Every entry has an expiry and is dropped once past it. A restart forgets
 /// everything, which the server says when it starts.
 ///
@@ -55,8 +55,8 @@ public actor RealmState {
         public let sessionID: String
         public let sessionStartedAt: Date
         public let expiresAt: Date
-        /// The DPoP key a public client's refresh token is bound to (RFC 9449 §5); nil when unbound.
-        public var dpopThumbprint: String? = nil
+        /// The key a public client's refresh token is bound to (its thumbprint); nil when unbound.
+        public var boundKeyThumbprint: String? = nil
     }
 
     /// What presenting an authorization code came to.
@@ -77,9 +77,9 @@ public actor RealmState {
         case invalid
         /// Rotated before, by this client: its session is now revoked, with every token issued from it.
         case reused(RefreshGrant)
-        /// Bound to a DPoP key, and no proof came: the token is kept.
+        /// Bound to a key, and no proof came: the token is kept.
         case proofRequired
-        /// Bound to another DPoP key than the proof's: the token is kept.
+        /// Bound to another key than the proof's: the token is kept.
         case otherKey
     }
 
@@ -225,12 +225,12 @@ public actor RealmState {
     /// The refresh token's grant if `clientID` holds it, removed: each refresh token is used once and
     /// replaced (rotation). Another client presenting it gets nothing and changes nothing.
     ///
-    /// A token bound to a DPoP key (step 10, Going further: DPoP) is redeemed only with a proof of that key
-    /// (`dpopThumbprint`); without one, or with another key, nothing changes, so a thief cannot burn it either.
+    /// A token bound to a key is redeemed only with a proof of that key
+    /// (`boundKeyThumbprint`); without one, or with another key, nothing changes, so a thief cannot burn it either.
     ///
     /// A token this client rotated before revokes its session (RFC 9700 §4.14.2): whoever presents it, the thief or
     /// the client, the other one holds the newer token, and neither may go on.
-    func redeemRefreshToken(_ token: String, clientID: String, dpopThumbprint: String?) -> RefreshRedemption {
+    func redeemRefreshToken(_ token: String, clientID: String, boundKeyThumbprint: String?) -> RefreshRedemption {
         if let rotated = rotatedRefreshTokens[token], rotated.clientID == clientID {
             revoke(session: rotated.sessionID, until: rotated.sessionStartedAt)
             return .reused(rotated)
@@ -238,9 +238,9 @@ public actor RealmState {
         guard let grant = refreshTokens[token], grant.clientID == clientID, !isRevoked(session: grant.sessionID) else {
             return .invalid
         }
-        if let bound = grant.dpopThumbprint, grant.expiresAt > now() {
-            guard let dpopThumbprint else { return .proofRequired }
-            guard dpopThumbprint == bound else { return .otherKey }
+        if let bound = grant.boundKeyThumbprint, grant.expiresAt > now() {
+            guard let boundKeyThumbprint else { return .proofRequired }
+            guard boundKeyThumbprint == bound else { return .otherKey }
         }
         refreshTokens[token] = nil
         rotatedRefreshTokens[token] = grant

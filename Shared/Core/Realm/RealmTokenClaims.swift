@@ -11,8 +11,8 @@
 ///  "sid":"…","sub":"…","typ":"Bearer"}
 /// ```
 ///
-/// A token issued for a DPoP proof (step 10, Going further: DPoP) carries
-/// `"cnf":{"jkt":"<thumbprint of the proof's key>"}` and `typ` `DPoP`.
+/// A token bound to a key carries `"cnf":{"jkt":"<thumbprint of the key>"}` and
+/// `typ` naming its scheme.
 public import Foundation
 
 public struct RealmTokenClaims: Encodable, Sendable, Equatable {
@@ -27,7 +27,7 @@ public struct RealmTokenClaims: Encodable, Sendable, Equatable {
     /// One audience is written as a string, as Keycloak writes it; more as an array.
     public var aud: [String]?
     public var sub: String
-    /// `Bearer` for access tokens (`DPoP` when bound to a key), `ID` for ID tokens.
+    /// `Bearer` for access tokens (another scheme when bound to a key), `ID` for ID tokens.
     public var typ: String
     /// The client the token was issued to.
     public var azp: String
@@ -43,7 +43,7 @@ public struct RealmTokenClaims: Encodable, Sendable, Equatable {
     public var name: String?
     public var givenName: String?
     public var familyName: String?
-    /// The DPoP key the access token is bound to (RFC 9449 §6.1).
+    /// The key the access token is bound to (RFC 7800).
     public var cnf: AccessTokenClaims.Confirmation?
 
     enum CodingKeys: String, CodingKey {

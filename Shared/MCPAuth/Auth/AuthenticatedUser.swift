@@ -3,9 +3,9 @@
 /// Introduced in step 6. The bearer middleware puts one in the request context
 /// after the token's signature and claims check out; the dispatch reads it by
 /// type (never a dictionary of claims), to name the caller in `initialize` and
-/// `ping`, and the scope policy of step 8 decides with it. From step 10,
-/// Going further: DPoP, it also says whether the token is bound to a key
-/// (``boundKeyThumbprint``), which decides how the token must be presented.
+/// `ping`, and the scope policy of step 8 decides with it. It also says
+/// whether the token is bound to a key (``boundKeyThumbprint``), which decides
+/// how the token must be presented.
 import Foundation
 
 public struct AuthenticatedUser: Sendable, Equatable {
@@ -22,7 +22,7 @@ public struct AuthenticatedUser: Sendable, Equatable {
     /// The key that signed the token, for logs.
     public let keyID: String?
     public let expiresAt: Date
-    /// The token's `cnf.jkt`: the thumbprint of the DPoP key it is bound to; nil for a bearer token.
+    /// The token's `cnf.jkt`: the thumbprint of the key it is bound to (RFC 7800); nil for a bearer token.
     public let boundKeyThumbprint: String?
 
     public init(
@@ -46,9 +46,9 @@ public struct AuthenticatedUser: Sendable, Equatable {
     /// Continues only if this user holds `scope` or the `admin` role: the guard a tool puts before work that needs more
     /// than the method's scope (step 8's `server_stats` demands `mcp:admin`).
     ///
-    /// - Throws: ``AuthFailure/insufficientScope(_:)``, which answers 403 with a challenge naming `scope`: `Bearer` for a
-    ///   bearer token, `DPoP` for a DPoP-bound one (the ``ResourceChallenge`` of the resource picks it from this user).
-    /// - SeeAlso: RFC 6750 §3.1, RFC 9449 §7.1, MCP 2025-11-25 Authorization › Scope Challenge Handling
+    /// - Throws: ``AuthFailure/insufficientScope(_:)``, which answers 403 with a challenge naming `scope`, in the scheme
+    ///   the ``ResourceChallenge`` of the resource picks for this user.
+    /// - SeeAlso: RFC 6750 §3.1, MCP 2025-11-25 Authorization › Scope Challenge Handling
     public func requireScope(_ scope: String) throws(AuthFailure) {
         guard roles.contains(ScopePolicy.adminRole) || scopes.contains(scope) else { throw .insufficientScope(scope) }
     }

@@ -2,8 +2,8 @@
 ///
 /// Introduced in step 6, for ``TokenVerifier``. The header names the algorithm
 /// and the key (`alg`, `kid`); it is refused when it declares critical
-/// extensions (`crit`) or a type other than an access token's (`typ`: a DPoP
-/// proof is not an access token).
+/// extensions (`crit`) or a type other than an access token's (`typ`: a
+/// signed proof of some other kind is not an access token).
 ///
 /// All the tokens one key signs carry the same header bytes, so a
 /// ``Cache`` remembers the parsed header by its exact base64url bytes: a new
@@ -24,7 +24,7 @@ struct JOSEHeader: Decodable, Sendable {
     /// The decoder of every header, made once.
     static let decoder = JSONDecoder()
 
-    /// Types an access token may declare (RFC 9068 §2.1); anything else, such as a DPoP proof, is not one.
+    /// Types an access token may declare (RFC 9068 §2.1); anything else is not one.
     static let accessTokenTypes: Set<String> = ["jwt", "at+jwt", "application/at+jwt"]
 
     /// The header of an access token, from its decoded JSON.

@@ -1,8 +1,8 @@
 /// The RFC 7638 thumbprint of a public JWK: a stable, short name for a key.
 ///
 /// Introduced in step 9, where the realm server names its signing key by its
-/// thumbprint (`kid`); step 10, Going further: DPoP, binds access tokens to a
-/// client's key by it (`cnf.jkt`, RFC 9449 §6.1). The thumbprint is the
+/// thumbprint (`kid`); a token bound to a client's key names that key by it
+/// (`cnf.jkt`). The thumbprint is the
 /// SHA-256 of the key's required members only, in lexicographic order, without
 /// whitespace, base64url-encoded:
 ///
