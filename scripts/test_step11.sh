@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Step 11: the whole story, non-interactively: `step11 --demo` for mcp-user and for mcp-admin, and `--demo --dpop` for mcp-admin.
+# Step 11: the whole story, non-interactively: `step11 --demo` for mcp-user and for mcp-admin, and `--demo --dpop` and
+# `--demo --cimd` for mcp-admin.
 source "$(dirname "$0")/lib.sh"
 build step11
 STEP11="$(build_path)/step11"
@@ -42,6 +43,17 @@ check_line "--dpop: the token is bound to the client's key" "token_type DPoP ✔
 check_line "--dpop: the MCP session uses DPoP" "⑧ MCP session with DPoP: Authorization: DPoP <token>"
 check_line "--dpop: the echo tool answers" "✔ tools/call echo → hello from step 11"
 check_line "--dpop: mcp-admin may list prompts" "✔ prompts/list → echo_prompt"
+
+# A client named by its metadata document (CIMD, MCP 2025-11-25): the demo serves the document on loopback, and the
+# realm server, in dev mode, fetches it instead of a registration.
+if timeout 120 "$STEP11" --demo --cimd --user mcp-admin >"$WORK/transcript" 2>&1; then report "step11 --demo --cimd exits 0" yes "" ""; else
+    report "step11 --demo --cimd exits 0" no "exit 0" "exit $?: $(tail -n 3 "$WORK/transcript")"
+fi
+check_line "--cimd: the demo serves the client's metadata document" "demo: the client's metadata document at http://127.0.0.1:"
+check_line "--cimd: the authorization server takes metadata documents" "client metadata documents ✔"
+check_line "--cimd: the client_id is the document's URL, nothing is registered" "⑤ client_id is this client's metadata document, http://127.0.0.1:"
+check_line "--cimd: the echo tool answers" "✔ tools/call echo → hello from step 11"
+check_line "--cimd: mcp-admin may list prompts" "✔ prompts/list → echo_prompt"
 
 # Against servers started on their own (step9 serve and step 10), as a learner runs them.
 start_step 9 serve

@@ -13,6 +13,13 @@ expect "…requires PKCE S256 and sends iss back (RFC 9207)" 200 '.code_challeng
 get "/.well-known/oauth-authorization-server$REALM"
 expect "RFC 8414 path-inserted metadata is served too" 200 ".issuer == \"$ISSUER\""
 
+expect "…and takes clients named by a metadata document (CIMD)" 200 '.client_id_metadata_document_supported == true'
+get "$REALM/protocol/openid-connect/auth" -G -d response_type=code --data-urlencode "client_id=https://127.0.0.1/client.json" \
+    --data-urlencode "redirect_uri=http://127.0.0.1:8765/callback" -d code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM \
+    -d code_challenge_method=S256
+STATUS_TEXT=$([[ "$STATUS" == 400 && "$BODY" == *"127.0.0.1 resolves to 127.0.0.1, which is not a public address"* ]] && echo yes || echo no)
+report "…but never fetches one from a loopback or private address (SSRF)" "$STATUS_TEXT" "400 naming the address" "$STATUS ${BODY:0:200}"
+
 get "$REALM/protocol/openid-connect/certs"
 expect "the JWKS has the RS256 signing key" 200 '.keys | length == 1 and .[0].alg == "RS256" and (.[0].kid | length > 0)'
 

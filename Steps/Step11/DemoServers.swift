@@ -9,13 +9,19 @@ import Logging
 import Shared
 import SharedRemote
 
-/// The realm server and the step-10 server (DPOP_REQUIRED as `dpopRequired`), in-process on free ports; `body` runs while they serve.
+/// The realm server and the step-10 server (DPOP_REQUIRED as `dpopRequired`), in-process on free ports; `body` runs
+/// while they serve. With `cimd`, a third server publishes the client's metadata document, and `body` gets its URL;
+/// the realm fetches it in dev mode (loopback allowed).
 func withDemoServers<T>(
-    realmFile: String, dpopRequired: Bool, _ body: (_ mcpURL: String, _ realm: RealmRepresentation) async throws -> T
+    realmFile: String, dpopRequired: Bool, cimd: Bool, http: ClientHTTP,
+    _ body: (_ mcpURL: String, _ realm: RealmRepresentation, _ clientIDURL: String?) async throws -> T
 ) async throws -> T {
     let representation = try RealmRepresentation.load(from: realmFile)
+    let document = cimd ? try await ClientDocumentServer.start() : nil
     let realmPort = try BackgroundServer.freePort()
-    let realmServer = try await RealmServer(realm: Realm(representation), baseURL: "http://127.0.0.1:\(realmPort)")
+    let realmServer = try await RealmServer(
+        realm: Realm(representation), baseURL: "http://127.0.0.1:\(realmPort)",
+        clientDocuments: document.map { _ in http.clientMetadataDocuments(allowsLoopback: true) })
     let realmRouter = Router()
     realmServer.addRoutes(to: realmRouter)
     let realm = try await BackgroundServer.start(realmRouter, port: realmPort)
@@ -34,20 +40,42 @@ func withDemoServers<T>(
     let required = dpopRequired ? " (DPOP_REQUIRED=true)" : ""
     printLine(
         "demo: realm server on http://127.0.0.1:\(realmPort), step-10 server on http://127.0.0.1:\(mcpPort)\(required)")
+    if let document { printLine("demo: the client's metadata document at \(document.url)") }
     defer {
         Task {
             await mcp.stop()
             await realm.stop()
+            await document?.server.stop()
         }
     }
-    return try await body("http://127.0.0.1:\(mcpPort)/mcp", representation)
+    return try await body("http://127.0.0.1:\(mcpPort)/mcp", representation, document?.url)
+}
+
+/// `--cimd`: the client's metadata document, served on loopback as the client's own web server would.
+struct ClientDocumentServer {
+    let url: String
+    let server: BackgroundServer
+
+    static func start() async throws -> ClientDocumentServer {
+        let port = try BackgroundServer.freePort()
+        let url = "http://127.0.0.1:\(port)/step11-client.json"
+        let router = Router()
+        router.get("/step11-client.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json", .cacheControl: "max-age=300"],
+                body: .init(byteBuffer: ByteBuffer(bytes: ClientMetadataDocument(url: url).json)))
+        }
+        return ClientDocumentServer(url: url, server: try await BackgroundServer.start(router, port: port))
+    }
 }
 
 /// `--demo`: the whole story against the in-process servers, signing in through the login form as `options.user`
 /// (with the realm file's password for that user, unless `--password` gives one). The client keeps its state in a
 /// temporary directory that is removed at the end, unless `--state-dir` names one.
 func runDemo(_ options: Options, http: ClientHTTP, dpop: DPoPKey?) async throws -> [MCPOAuthClient.Outcome] {
-    try await withDemoServers(realmFile: options.realmFile, dpopRequired: options.dpop) { mcpURL, realm in
+    try await withDemoServers(realmFile: options.realmFile, dpopRequired: options.dpop, cimd: options.cimd, http: http)
+    {
+        mcpURL, realm, clientIDURL in
         let password =
             options.password ?? realm.users?.first { $0.username == options.user }?.credentials?.first?.value ?? ""
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("step11-\(UUID().uuidString)")
@@ -55,7 +83,8 @@ func runDemo(_ options: Options, http: ClientHTTP, dpop: DPoPKey?) async throws 
         defer { if options.stateDir == nil { try? FileManager.default.removeItem(atPath: temporary) } }
         let client = MCPOAuthClient(
             mcpURL: mcpURL, store: OAuthClientStore(directory: options.stateDir ?? temporary),
-            login: .form(username: options.user, password: password), http: http, message: options.message, dpop: dpop)
+            login: .form(username: options.user, password: password), http: http, message: options.message, dpop: dpop,
+            clientIDURL: clientIDURL)
         return try await client.run()
     }
 }

@@ -42,6 +42,10 @@ struct Options: ParsableCommand {
     var clientID: String?
     @Option(help: "That client's secret, if it is a confidential one (a secret: never printed).")
     var clientSecret: String?
+    @Option(help: "The URL of this client's metadata document: its client_id where the server takes one (CIMD).")
+    var clientIDURL: String?
+    @Flag(help: "With --demo: the client is named by a metadata document the demo serves on loopback (CIMD).")
+    var cimd = false
     @Option(help: "The realm file (for --demo).")
     var realmFile: String = RealmRepresentation.defaultPath
     @Option(help: "What to echo.")
@@ -65,7 +69,7 @@ do {
         let client = MCPOAuthClient(
             mcpURL: options.server, store: OAuthClientStore(directory: options.stateDir ?? ".step11"), login: login,
             http: clientHTTP, message: options.message, dpop: dpopKey,
-            preRegistered: options.clientID.map { ($0, options.clientSecret) })
+            preRegistered: options.clientID.map { ($0, options.clientSecret) }, clientIDURL: options.clientIDURL)
         outcomes = try await client.run()
     }
     printLine("Result:")

@@ -73,7 +73,7 @@ func serve(
     }
     let realmServer = try await RealmServer(
         realm: Realm(RealmRepresentation.load(from: realmFile)), baseURL: publicURL ?? "http://localhost:\(port)",
-        signingKey: RealmSigningKey(privateKeyPEM: keyPEM), dpopNonces: nonces)
+        signingKey: RealmSigningKey(privateKeyPEM: keyPEM), dpopNonces: nonces, clientDocuments: .overHTTP())
     let realm = "realm \(realmServer.realm.name) at \(realmServer.issuer) (kid \(realmServer.signingKey.keyID))"
     Logger(label: "step9").info("serving \(realm); codes, sessions and registered clients live in memory only")
     let router = makeRouter(server, realmServer: realmServer)

@@ -26,13 +26,16 @@ struct Demo {
     static func start(
         publicMCPURL: ((Int) -> String)? = nil, realmHost: String = "127.0.0.1",
         configureRealm: (Router<BasicRequestContext>) -> Void = { _ in },
-        dpopRequired: Bool = false, dpopNonces: Bool = false,
+        dpopRequired: Bool = false, dpopNonces: Bool = false, clientDocuments: FakeDocumentFetch? = nil,
         configureMCP: (Router<MCPRequestContext>) -> Void = { _ in }
     ) async throws -> Demo {
         let realmPort = try BackgroundServer.freePort()
         let realmServer = try await RealmServer(
             realm: RealmFixture.realm(), baseURL: "http://\(realmHost):\(realmPort)",
-            dpopNonces: dpopNonces ? DPoPNonces() : nil)
+            dpopNonces: dpopNonces ? DPoPNonces() : nil,
+            clientDocuments: clientDocuments.map { fake in
+                ClientMetadataDocuments(allowsLoopback: true) { try await fake.fetch($0) }
+            })
         let realmRouter = Router()
         configureRealm(realmRouter)
         realmServer.addRoutes(to: realmRouter)
@@ -63,13 +66,13 @@ struct Demo {
     /// the narration goes to `transcript`.
     func client(
         _ user: String, _ password: String, store: OAuthClientStore, http: ClientHTTP, transcript: Transcript,
-        dpop: DPoPKey? = nil
+        dpop: DPoPKey? = nil, clientIDURL: String? = nil
     )
         -> MCPOAuthClient
     {
         MCPOAuthClient(
             mcpURL: mcpURL, store: store, login: .form(username: user, password: password), http: http, dpop: dpop,
-            say: { transcript.append($0) })
+            clientIDURL: clientIDURL, say: { transcript.append($0) })
     }
 }
 
@@ -138,6 +141,44 @@ struct Step11Tests {
                 try FileManager.default.attributesOfItem(atPath: store.path(file))[.posixPermissions] as? Int
             #expect(permissions == 0o600)
         }
+    }
+
+    @Test("with --client-id-url, a server that takes metadata documents gets the URL as client_id: no registration")
+    func clientIDMetadataDocument() async throws {
+        let url = "http://127.0.0.1:9999/step11-client.json"
+        let document = ClientMetadataDocument(url: url)
+        let fake = FakeDocumentFetch([url: .init(status: 200, body: document.json)])
+        let demo = try await Demo.start(clientDocuments: fake)
+        let transcript = Transcript()
+        let store = freshStore()
+        let outcomes = try await withHTTP {
+            try await demo.client(
+                "mcp-admin", "admin123", store: store, http: $0, transcript: transcript, clientIDURL: url
+            ).run()
+        }
+        await demo.stop()
+        #expect(outcomes.map(\.succeeded) == [true, true, true])
+        #expect(transcript.text.contains("client metadata documents ✔"))
+        #expect(transcript.text.contains("⑤ client_id is this client's metadata document, \(url)"))
+        #expect(!transcript.text.contains("registered (RFC 7591)"))
+        #expect(fake.calls.withLock { $0 } == 1)
+        #expect(store.registration(issuer: "\(demo.realmURL)/realms/mcp-realm")?.clientID == url)
+    }
+
+    @Test("with --client-id-url, a server that does not take metadata documents is registered with as before")
+    func clientIDMetadataDocumentNotOffered() async throws {
+        let demo = try await Demo.start()
+        let transcript = Transcript()
+        let outcomes = try await withHTTP {
+            try await demo.client(
+                "mcp-admin", "admin123", store: freshStore(), http: $0, transcript: transcript,
+                clientIDURL: "https://app.example/step11-client.json"
+            ).run()
+        }
+        await demo.stop()
+        #expect(outcomes.map(\.succeeded) == [true, true, true])
+        #expect(transcript.text.contains("does not take client metadata documents"))
+        #expect(transcript.text.contains("⑤ registered (RFC 7591)"))
     }
 
     @Test("mcp-user: the 403 for prompts leads to a step-up, which the realm does not grant; the flow ends cleanly")

@@ -104,6 +104,11 @@ struct WebOrigin: Equatable {
 enum LoopbackHost {
     static let names: Set<String> = ["localhost", "127.0.0.1", "[::1]"]
 
+    /// Whether `host` (as a URL gives it, IPv6 with or without brackets) names the loopback interface.
+    static func isLoopbackName(_ host: String) -> Bool {
+        names.contains(host.lowercased()) || host == "::1"
+    }
+
     /// Whether `address` (a bind address such as `127.0.0.1` or `::1`) is loopback.
     static func isLoopback(bindAddress address: String) -> Bool {
         let host = address.lowercased()

@@ -27,9 +27,17 @@ extension RealmServer {
         guard let query = FormFields.query(request.uri) else {
             return try LoginPage.error("A parameter is repeated.", status: .badRequest)
         }
-        guard let clientID = query["client_id"], let client = await client(clientID) else {
+        guard let clientID = query["client_id"] else {
             return try LoginPage.error("Client not found.", status: .badRequest)
         }
+        let found: RealmClient?
+        do throws(ClientMetadataError) {
+            found = try await lookUpClient(clientID)
+        } catch {
+            logger.notice("authorization refused: client \(LogSafe.clip(clientID)): \(error)")
+            return try LoginPage.error(error.description, status: .badRequest)
+        }
+        guard let client = found else { return try LoginPage.error("Client not found.", status: .badRequest) }
         guard client.grantTypes.contains("authorization_code") else {
             return try LoginPage.error("Client is not allowed to start a browser flow.", status: .badRequest)
         }
@@ -152,6 +160,8 @@ extension RealmServer {
     func consent(for pending: RealmState.PendingAuthorization) -> LoginPage.Consent {
         LoginPage.Consent(
             realm: realm.name, clientName: pending.client.name ?? pending.client.clientID,
+            documentHost: ClientMetadataDocuments.isDocumentURL(pending.client.clientID)
+                ? URLComponents(string: pending.client.clientID)?.host : nil,
             redirectHost: URLComponents(string: pending.redirectURI).flatMap(\.host) ?? pending.redirectURI,
             scopes: pending.scope.filter { $0 != Realm.openID }.map { ($0, realm.scopes[$0]?.description) },
             resource: pending.resource)
@@ -179,6 +189,8 @@ enum LoginPage {
     struct Consent {
         let realm: String
         let clientName: String
+        /// The host of the client's metadata document, for a client named by one: who vouches for the name.
+        let documentHost: String?
         let redirectHost: String
         let scopes: [(name: String, description: String?)]
         let resource: String?
@@ -195,7 +207,7 @@ enum LoginPage {
         return page(
             title: "Sign in to \(consent.realm)",
             body: """
-                <p><strong>\(escape(consent.clientName))</strong> asks to act on your behalf; the answer goes to <code>\(escape(consent.redirectHost))</code>.</p>
+                <p><strong>\(escape(consent.clientName))</strong>\(consent.documentHost.map { " (described by <code>\(escape($0))</code>)" } ?? "") asks to act on your behalf; the answer goes to <code>\(escape(consent.redirectHost))</code>.</p>
                 \(scopes.isEmpty ? "" : "<p>It asks for:</p><ul>" + scopes.joined() + "</ul>")
                 \(resource)
                 \(message)

@@ -35,11 +35,14 @@ public struct RealmServer: Sendable {
     let userinfoVerifier: TokenVerifier
     /// Checks the proofs of possession sent to the token endpoint (`RealmServer+DPoP.swift`), on the state's clock.
     let proofs: DPoPProofVerifier
+    /// Clients named by a metadata document's URL (``ClientMetadataDocuments``); nil: only registered clients.
+    public let clientDocuments: ClientMetadataDocuments?
 
     public init(
         realm: Realm, baseURL: String, signingKey: RealmSigningKey? = nil, state: RealmState? = nil,
-        dpopNonces: DPoPNonces? = nil
+        dpopNonces: DPoPNonces? = nil, clientDocuments: ClientMetadataDocuments? = nil
     ) async throws {
+        self.clientDocuments = clientDocuments
         let state = state ?? RealmState(sessionMaxLifespan: realm.sessionMaxLifespan)
         self.realm = realm
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -76,6 +79,7 @@ public struct RealmServer: Sendable {
             tokenEndpointAuthMethodsSupported: ["client_secret_basic", "client_secret_post", "none"],
             codeChallengeMethodsSupported: [PKCEVerifier.method], authorizationResponseIssParameterSupported: true)
         metadata.dpopSigningAlgValuesSupported = DPoPProofVerifier.supportedAlgorithms
+        metadata.clientIDMetadataDocumentSupported = clientDocuments == nil ? nil : true
         return metadata
     }
 
@@ -150,9 +154,17 @@ public struct RealmServer: Sendable {
         return try .json(Info(realm: realm.name, public_key: signingKey.publicKeyBase64, token_service: endpoints))
     }
 
-    /// A realm-file client or a registered one.
+    /// A realm-file client, a registered one, or one its metadata document describes.
     func client(_ clientID: String) async -> RealmClient? {
+        try? await lookUpClient(clientID)
+    }
+
+    /// The client `clientID` names; nil for an unknown one; why a metadata document is refused.
+    func lookUpClient(_ clientID: String) async throws(ClientMetadataError) -> RealmClient? {
         if let client = realm.clients[clientID] { return client }
+        if let clientDocuments, ClientMetadataDocuments.isDocumentURL(clientID) {
+            return try await clientDocuments.client(clientID, realm: realm)
+        }
         return await state.registeredClient(clientID)
     }
 

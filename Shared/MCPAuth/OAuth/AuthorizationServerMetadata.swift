@@ -23,6 +23,9 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
     /// `resource_indicators_supported`: that the token endpoint honours RFC 8707 `resource`. Not a registered
     /// RFC 8414 field (metadata may carry others), but the posts' demo server publishes it, so step 7 does too.
     public var resourceIndicatorsSupported: Bool?
+    /// `true` when a client may name itself by the URL of its metadata document (MCP 2025-11-25 Authorization ›
+    /// Client ID Metadata Documents); nil otherwise.
+    public var clientIDMetadataDocumentSupported: Bool?
     /// The proof algorithms the token endpoint accepts for key-bound tokens (RFC 9449 §5.1).
     public var dpopSigningAlgValuesSupported: [String]?
 
@@ -66,6 +69,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
         case codeChallengeMethodsSupported = "code_challenge_methods_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
         case resourceIndicatorsSupported = "resource_indicators_supported"
+        case clientIDMetadataDocumentSupported = "client_id_metadata_document_supported"
         case dpopSigningAlgValuesSupported = "dpop_signing_alg_values_supported"
     }
 

@@ -88,12 +88,26 @@ extension MCPOAuthClient {
             metadata, form, client: registration, resource: discovered.resource, fallbackScope: scopes)
     }
 
-    /// Stage 5, in MCP 2025-11-25's order: pre-registered credentials; else the stored registration if the server
-    /// still knows it; else a new one (RFC 7591).
+    /// Stage 5, in MCP 2025-11-25's order: a Client ID Metadata Document where the server takes one; else
+    /// pre-registered credentials; else the stored registration if the server still knows it; else a new one
+    /// (RFC 7591).
     func registration(
         for metadata: AuthorizationServerMetadata, redirectURI: String, stored: OAuthClientStore.Registration?,
         scopes: [String]
     ) async throws -> OAuthClientStore.Registration {
+        if let clientIDURL {
+            if metadata.clientIDMetadataDocumentSupported == true {
+                say("⑤ client_id is this client's metadata document, \(clientIDURL): nothing to register")
+                let registration = OAuthClientStore.Registration(
+                    issuer: metadata.issuer, clientID: clientIDURL, clientSecret: nil, redirectURI: redirectURI,
+                    tokenEndpointAuthMethod: "none")
+                try store.save(registration)  // for refreshing later
+                return registration
+            }
+            say(
+                "⑤ \(metadata.issuer) does not take client metadata documents (no client_id_metadata_document_supported)"
+            )
+        }
         if let preRegistered {
             // A secret goes the way the server prefers, HTTP Basic unless it lists only the form (RFC 6749 §2.3.1).
             let methods = metadata.tokenEndpointAuthMethodsSupported ?? ["client_secret_basic"]

@@ -57,6 +57,9 @@ public struct MCPOAuthClient: Sendable {
     /// Credentials registered with the authorization server beforehand (`--client-id`, `--client-secret`): used
     /// instead of registering (MCP 2025-11-25's second way to have a client, before dynamic registration).
     public let preRegistered: (clientID: String, secret: String?)?
+    /// The URL of this client's metadata document (`--client-id-url`): its `client_id` where the authorization server
+    /// takes one (MCP 2025-11-25's first way to have a client, before pre-registered credentials).
+    public let clientIDURL: String?
     let http: ClientHTTP
     let discovery: AuthorizationServerDiscovery
     let say: @Sendable (String) -> Void
@@ -65,10 +68,11 @@ public struct MCPOAuthClient: Sendable {
         mcpURL: String, store: OAuthClientStore, login: Login, http: ClientHTTP,
         clientName: String = "step11 MCP client",
         message: String = "hello from step 11", dpop: DPoPKey? = nil,
-        preRegistered: (clientID: String, secret: String?)? = nil,
+        preRegistered: (clientID: String, secret: String?)? = nil, clientIDURL: String? = nil,
         say: @escaping @Sendable (String) -> Void = { printLine($0) }
     ) {
         self.preRegistered = preRegistered
+        self.clientIDURL = clientIDURL
         self.mcpURL = mcpURL
         self.store = store
         self.login = login
@@ -243,8 +247,11 @@ public struct MCPOAuthClient: Sendable {
             dpopKey == nil
             ? ""
             : ", DPoP ES256 \(metadata.dpopSigningAlgValuesSupported?.contains("ES256") == true ? "✔" : "not advertised")"
+        let documents =
+            clientIDURL == nil
+            ? "" : ", client metadata documents \(metadata.clientIDMetadataDocumentSupported == true ? "✔" : "✘")"
         say(
-            "④ metadata of \(issuer): issuer ✔, PKCE S256 ✔\(dpop), registration \(metadata.registrationEndpoint == nil ? "✘" : "✔")"
+            "④ metadata of \(issuer): issuer ✔, PKCE S256 ✔\(dpop), registration \(metadata.registrationEndpoint == nil ? "✘" : "✔")\(documents)"
         )
         return Discovered(
             resource: document.resource, scopesSupported: document.scopes_supported ?? [], metadata: metadata)
