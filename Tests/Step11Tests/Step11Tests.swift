@@ -103,6 +103,26 @@ func freshStore() -> OAuthClientStore {
             .path)
 }
 
+/// A count shared with a server.
+final class Count: Sendable {
+    private let value = Mutex(0)
+    func add() { value.withLock { $0 += 1 } }
+    var total: Int { value.withLock { $0 } }
+}
+
+/// Counts the requests whose path ends with `path`.
+struct RequestCounter: RouterMiddleware {
+    let path: String
+    let count: Count
+
+    func handle(
+        _ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response
+    ) async throws -> Response {
+        if request.uri.path.hasSuffix(path) { count.add() }
+        return try await next(request, context)
+    }
+}
+
 /// Rewrites the `Location` of the realm's login redirect with `transform`.
 struct RedirectRewriter: RouterMiddleware {
     let transform: @Sendable (String) -> String
@@ -222,8 +242,12 @@ struct Step11Tests {
         #expect(third.text.contains("the stored access token has expired: refreshing it"))
         #expect(!third.text.contains("⑥"))
         #expect(outcomes.allSatisfy { $0.succeeded })
-        // A new authorization server that never heard of the stored client: registered again.
-        let fresh = try await Demo.start()
+        // A new authorization server that never heard of the stored client: registered again, without any token
+        // request but the real one (no probing grant).
+        let tokenRequests = Count()
+        let fresh = try await Demo.start(configureRealm: {
+            $0.add(middleware: RequestCounter(path: "/protocol/openid-connect/token", count: tokenRequests))
+        })
         let registration = try #require(store.registration(issuer: demo.realmURL + "/realms/mcp-realm"))
         try store.save(
             OAuthClientStore.Registration(
@@ -234,8 +258,9 @@ struct Step11Tests {
             try await fresh.client("mcp-admin", "admin123", store: store, http: $0, transcript: fourth).run()
         }
         await fresh.stop()
-        #expect(fourth.text.contains("the stored client is unknown"))
+        #expect(fourth.text.contains("no longer knows the stored client \(registration.clientID) (Client not found.)"))
         #expect(fourth.text.contains("⑤ registered (RFC 7591)"))
+        #expect(tokenRequests.total == 1)
     }
 
     @Test("a state that does not come back unchanged stops the flow")

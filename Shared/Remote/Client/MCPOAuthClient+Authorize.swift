@@ -24,10 +24,29 @@ extension MCPOAuthClient {
         var text: String { error + (error_description.map { ": \($0)" } ?? "") }
     }
 
-    /// Runs stages 5–7 for `scopes`; the tokens, stored.
+    /// Runs stages 5–7 for `scopes`; the tokens, stored. A stored registration is used as it is; if the server turns
+    /// out not to know it any more (its authorization endpoint refuses it before any redirect, or its token endpoint
+    /// answers `invalid_client`), the client registers again and starts over, once.
     func authorize(with discovered: Discovered, scopes: [String]) async throws -> OAuthClientStore.Tokens {
+        let stored = store.registration(issuer: discovered.metadata.issuer)
+        do {
+            return try await authorize(with: discovered, scopes: scopes, stored: stored)
+        } catch OAuthFlowError.clientUnknown(let detail) {
+            guard let stored, preRegistered == nil, clientIDURL == nil else {
+                throw OAuthFlowError.clientUnknown(detail)
+            }
+            say(
+                "⑤ \(discovered.metadata.issuer) no longer knows the stored client \(stored.clientID) (\(detail)): registering again"
+            )
+            return try await authorize(with: discovered, scopes: scopes, stored: nil)
+        }
+    }
+
+    /// Stages 5–7 with `stored` as the registration to reuse, if any.
+    func authorize(
+        with discovered: Discovered, scopes: [String], stored: OAuthClientStore.Registration?
+    ) async throws -> OAuthClientStore.Tokens {
         let metadata = discovered.metadata
-        let stored = store.registration(issuer: metadata.issuer)
         var receiver: LoopbackReceiver?
         if case .paste = login {
         } else {
@@ -58,6 +77,9 @@ extension MCPOAuthClient {
         )
         say("   \(authorizationURL)")
 
+        if let stored, registration.clientID == stored.clientID, preRegistered == nil, clientIDURL == nil {
+            try await checkKnown(at: authorizationURL)
+        }
         let redirect = try await signIn(at: authorizationURL, receiver: receiver)
         // RFC 9207 §2.4, error responses too: an iss is compared as is; none, where the server says it sends one, is
         // refused; a server that does not say so may send none.
@@ -119,13 +141,11 @@ extension MCPOAuthClient {
                 issuer: metadata.issuer, clientID: preRegistered.clientID, clientSecret: preRegistered.secret,
                 redirectURI: redirectURI, tokenEndpointAuthMethod: method)
         }
-        if let stored, stored.redirectURI == redirectURI, try await isKnown(stored, at: metadata) {
+        if let stored, stored.redirectURI == redirectURI {
             say("⑤ reusing client \(stored.clientID) from \(store.path("client.json"))")
             return stored
         }
-        if stored != nil {
-            say("⑤ the stored client is unknown to \(metadata.issuer) (or its redirect URI changed): registering again")
-        }
+        if stored != nil { say("⑤ the stored client's redirect URI was another: registering again") }
         guard let endpoint = metadata.registrationEndpoint else {
             throw OAuthFlowError.registrationRefused("the server offers no registration endpoint")
         }
@@ -159,20 +179,15 @@ extension MCPOAuthClient {
         return registration
     }
 
-    /// Whether the authorization server still knows `registration`: a token request with a code that
-    /// cannot exist answers `invalid_grant` to a known client and `invalid_client` to an unknown one.
-    func isKnown(
-        _ registration: OAuthClientStore.Registration, at metadata: AuthorizationServerMetadata
-    ) async throws -> Bool {
-        guard let endpoint = metadata.tokenEndpoint else { return false }
-        let response = try await http.postForm(
-            endpoint,
-            [
-                ("grant_type", "authorization_code"), ("code", "probe-\(RealmState.randomToken())"),
-                ("client_id", registration.clientID),
-                ("redirect_uri", registration.redirectURI),
-            ])
-        return (try? response.json(ErrorResponse.self).error) != "invalid_client"
+    /// Before a person signs in with a stored registration: the authorization request itself, as a browser would
+    /// send it. A server that no longer knows the client answers with an error page (RFC 6749 §4.1.2.1 forbids
+    /// redirecting for an unknown client), which a browser would show and never come back from.
+    ///
+    /// - Throws: ``OAuthFlowError/clientUnknown(_:)`` for a 400 or 401.
+    func checkKnown(at authorizationURL: String) async throws {
+        let page = try await http.send("GET", authorizationURL)
+        guard page.status == 400 || page.status == 401 else { return }
+        throw OAuthFlowError.clientUnknown(FormLoginBrowser.message(in: page.text) ?? "HTTP \(page.status)")
     }
 
     /// Stage 6, the person's part: the login, however it is done; the redirect's query.
@@ -252,8 +267,11 @@ extension MCPOAuthClient {
                 headers: credentials.headers + (try tokenRequestProof(for: endpoint, nonce: nonce)))
         }
         guard response.status == 200, let answer = try? response.json(TokenResponse.self) else {
-            throw OAuthFlowError.tokenRefused(
-                (try? response.json(ErrorResponse.self).text) ?? "HTTP \(response.status)")
+            let refusal = try? response.json(ErrorResponse.self)
+            if refusal?.error == "invalid_client" {
+                throw OAuthFlowError.clientUnknown(refusal?.text ?? "invalid_client")
+            }
+            throw OAuthFlowError.tokenRefused(refusal?.text ?? "HTTP \(response.status)")
         }
         let binding = try dpopKey.map { key throws(OAuthFlowError) in try Self.checkBinding(of: answer, to: key) }
         let tokens = OAuthClientStore.Tokens(

@@ -21,6 +21,9 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
     case issuerMissing(String)
     case noRedirect(Duration)
     case tokenRefused(String)
+    /// The authorization server does not know the client (any more): `invalid_client`, or an authorization request
+    /// refused before any redirect.
+    case clientUnknown(String)
     case scopeNotGranted(String)
     case stillForbidden(String)
     case dpopRequired(String)
@@ -49,6 +52,7 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
         case .noRedirect(let timeout):
             "No redirect came back to this client within \(timeout): the sign-in was not finished"
         case .tokenRefused(let detail): "Token request refused: \(detail)"
+        case .clientUnknown(let detail): "The authorization server does not know this client: \(detail)"
         case .scopeNotGranted(let scope): "The authorization server did not grant \(scope): this user may not have it"
         case .stillForbidden(let detail): "Still forbidden after two step-up authorizations: \(detail)"
         case .dpopRequired(let resource):
