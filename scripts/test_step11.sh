@@ -57,6 +57,7 @@ check_line "--cimd: mcp-admin may list prompts" "✔ prompts/list → echo_promp
 
 # Against servers started on their own (step9 serve and step 10), as a learner runs them.
 start_step 9 serve
+KEYCLOAK_PORT=$PORT
 start_step 10 --keycloak-url "http://localhost:$PORT"
 MCP_URL="http://localhost:$PORT/mcp"
 wait_until /health '.keycloak_integration.keys.state == "fresh"'
@@ -74,5 +75,23 @@ else
     report "into a pipe, the lines arrive while step 11 still runs" no "the waiting line before exit" "$(tail -n 3 "$WORK/piped")"
 fi
 kill "$CLIENT" 2>/dev/null || true
+
+# Against a server that answers with an event stream, as the official SDKs' servers do by default (step 10 with
+# MCP_EVENT_STREAM=true): the client reads its responses from the stream.
+REALM_URL="http://localhost:${KEYCLOAK_PORT}"
+export MCP_EVENT_STREAM=true
+start_step 10 --keycloak-url "$REALM_URL"
+unset MCP_EVENT_STREAM
+SSE_URL="http://localhost:$PORT/mcp"
+wait_until /health '.keycloak_integration.keys.state == "fresh"'
+post_mcp '{"jsonrpc":"2.0","id":1,"method":"ping"}' -H "Authorization: Bearer $(curl -sS -X POST \
+    "$REALM_URL/realms/mcp-realm/protocol/openid-connect/token" -d grant_type=password -d client_id=mcp-test-client \
+    -d username=mcp-user -d password=user123 -d 'scope=openid mcp:read' | jq -r .access_token)"
+STREAMED=$([[ "$STATUS" == 200 && "${HEADERS,,}" == *"content-type: text/event-stream"* && "$BODY" == "event: message"$'\n'"data: {"* ]] && echo yes || echo no)
+report "MCP_EVENT_STREAM=true: step 10 answers with an event stream" "$STREAMED" "200, text/event-stream, event: message" "$STATUS ${BODY:0:120}"
+timeout 60 "$STEP11" --server "$SSE_URL" --state-dir "$WORK/s11c" --user mcp-admin --password admin123 >"$WORK/transcript" 2>&1 || true
+check_line "step 11 against it: initialize from the stream" "initialize ✔"
+check_line "…tools/call from the stream" "✔ tools/call echo → hello from step 11"
+check_line "…prompts/list from the stream" "✔ prompts/list → echo_prompt"
 
 finish

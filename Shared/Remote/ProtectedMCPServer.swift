@@ -56,6 +56,6 @@ public struct ProtectedMCPServer: Sendable {
         let authenticated = router.group("/mcp").add(
             middleware: resource.tokenMiddleware(verifier: verifier, proofs: proofs))
         let mcp = ScopeEnforcingHandler(dispatcher, policy: policy, challenge: resource.tokenChallenge)
-        MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
+        MCPEndpoint(handler: mcp, eventStream: configuration.eventStream).addRoutes(to: authenticated)
     }
 }

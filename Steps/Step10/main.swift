@@ -63,7 +63,7 @@ func makeRouter(_ server: ServerOptions, config: KeycloakConfiguration, keys: Re
         middleware: resource.tokenMiddleware(verifier: verifier, proofs: proofs))
     let dispatcher = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
     let mcp = ScopeEnforcingHandler(dispatcher, policy: .keycloak, challenge: resource.tokenChallenge)
-    MCPEndpoint(handler: mcp).addRoutes(to: authenticated)
+    MCPEndpoint(handler: mcp, eventStream: config.eventStream).addRoutes(to: authenticated)
     return router
 }
 

@@ -282,3 +282,54 @@ struct Step10Tests {
         }
     }
 }
+
+@Suite("Step 10: MCP_EVENT_STREAM")
+struct Step10EventStreamTests {
+    @Test("MCP_EVENT_STREAM=true: a client that accepts an event stream gets one message event; the others get JSON")
+    func eventStream() async throws {
+        let port = try BackgroundServer.freePort()
+        let (realm, _) = try await startRealm(port: port)
+        defer { Task { await realm.stop() } }
+        let configuration = try await KeycloakConfiguration.load(
+            envFile: "/nonexistent.env",
+            environment: [
+                "KEYCLOAK_URL": "http://127.0.0.1:\(port)", "MCP_SERVER_URL": "http://localhost:9000",
+                "MCP_EVENT_STREAM": "true",
+            ]
+        ).configuration
+        #expect(configuration.eventStream)
+        #expect(configuration.summary.hasSuffix("\nMCP_EVENT_STREAM=true"))
+        let keys = keySet(configuration)
+        await keys.refresh()
+        let token = try await RealmHTTP.token(
+            baseURL: "http://127.0.0.1:\(port)", username: "mcp-user", password: "user123")
+        try await step10App(configuration, keys: keys).test(.router) { client in
+            let streamed = try await client.postMCP(RPC.ping, headers: withBearer(token))
+            #expect(streamed.status == .ok)
+            #expect(streamed.headers[.contentType] == "text/event-stream")
+            #expect(
+                streamed.text
+                    == "event: message\ndata: "
+                    + #"{"jsonrpc":"2.0","id":1,"result":{"_meta":{"authenticated":true,"user":"mcp-user"}}}"#
+                    + "\n\n")
+            for accept in ["application/json", "*/*"] {
+                let json = try await client.postMCP(
+                    RPC.ping, headers: withBearer(token).with(.accept, accept))
+                #expect(json.headers[.contentType] == "application/json", "\(accept)")
+            }
+            // Errors stay JSON: a refusal is an HTTP answer, not a message.
+            let refused = try await client.postMCP(RPC.ping)
+            #expect(refused.status == .unauthorized && refused.headers[.contentType] == "application/json")
+        }
+        await realm.stop()
+    }
+
+    @Test("MCP_EVENT_STREAM is false unless set; a value that is not true or false is an error naming it")
+    func eventStreamSetting() async throws {
+        let defaults = try await KeycloakConfiguration.load(envFile: "/nonexistent.env", environment: [:])
+        #expect(!defaults.configuration.eventStream)
+        await #expect(throws: (any Error).self) {
+            try await KeycloakConfiguration.load(envFile: "/nonexistent.env", environment: ["MCP_EVENT_STREAM": "yes"])
+        }
+    }
+}

@@ -1,7 +1,8 @@
 /// `/mcp` over Streamable HTTP: the HTTP rules around a ``JSONRPCHandler``.
 ///
 /// Introduced in step 2. Stateless, one JSON-RPC message per POST, JSON
-/// responses (never SSE). In order, a POST is refused when:
+/// responses (step 10 can answer with an event stream instead: ``eventStream``).
+/// In order, a POST is refused when:
 ///
 /// | check | answer |
 /// |---|---|
@@ -31,10 +32,14 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
     public let handler: Handler
     /// The largest body read, in bytes.
     public let bodyLimit: Int
+    /// Whether a request's response goes as an event stream to a client that accepts one
+    /// (`MCPEndpoint+EventStream.swift`); errors stay JSON.
+    public let eventStream: Bool
 
-    public init(handler: Handler, bodyLimit: Int = 1 << 20) {
+    public init(handler: Handler, bodyLimit: Int = 1 << 20, eventStream: Bool = false) {
         self.handler = handler
         self.bodyLimit = bodyLimit
+        self.eventStream = eventStream
     }
 
     /// Adds `POST`, `GET` and `DELETE` to `group` (the group's path is the endpoint, e.g. `/mcp`).
@@ -70,14 +75,17 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
             if case .notification(let method) = message { context.logger.debug("notification \(method)") }
             return Response(status: .accepted)
         }
-        return try await answer(rpc, caller: caller, logger: context.logger)
+        let streams = eventStream && Self.acceptsEventStream(request.headers[.accept])
+        return try await answer(rpc, caller: caller, logger: context.logger, streams: streams)
     }
 
     /// The handler's answer to `rpc`, as a response.
     ///
     /// Kept apart from ``post(_:context:caller:)``, with little more than the handler's result across its `await`:
     /// this frame stays allocated while the handler runs, for every request in flight.
-    func answer(_ rpc: JSONRPCRequest, caller: AuthenticatedUser?, logger: Logger) async throws -> Response {
+    func answer(
+        _ rpc: JSONRPCRequest, caller: AuthenticatedUser?, logger: Logger, streams: Bool = false
+    ) async throws -> Response {
         logger.info("\(rpc.method) id=\(rpc.id)\(Self.who(caller))")
         let result: any Encodable & Sendable
         do {
@@ -85,7 +93,8 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
         } catch {
             return try failure(error, answering: rpc, caller: caller, logger: logger)
         }
-        return try JSONRPCResponse.result(result, id: rpc.id).response()
+        let response = JSONRPCResponse.result(result, id: rpc.id)
+        return try streams ? response.eventStreamResponse() : response.response()
     }
 
     /// What the caller of `rpc` gets when the handler threw `error`: a JSON-RPC error, or the HTTP error it carries.

@@ -25,6 +25,7 @@
 /// | `DPOP_REQUIRED` | | `true`: accept DPoP-bound tokens only, refuse `Bearer` (Going further: DPoP) | `false` |
 /// | `DPOP_NONCE_REQUIRED` | | `true`: DPoP proofs must carry a fresh nonce of this server's (RFC 9449 §8) | `false` |
 /// | `DPOP_NONCE_SECRET` | | the key replicas derive their nonces from, so each accepts the others' (a secret: never logged) | a random key per process |
+/// | `MCP_EVENT_STREAM` | | `true`: answer MCP requests with an event stream, as the official SDKs' servers do, to clients that accept one | `false` |
 /// | `ALLOWED_ORIGINS`, `ALLOWED_HOSTS` | `--allowed-origin`, `--allowed-host` | browser origins and `Host` values allowed besides localhost, comma-separated | none |
 ///
 /// None of these is a secret.
@@ -49,6 +50,8 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     /// `DPOP_NONCE_REQUIRED` and `DPOP_NONCE_SECRET` (a secret: not in ``summary``).
     public var dpopNonceRequired = false
     var dpopNonceSecret: String?
+    /// `MCP_EVENT_STREAM`: whether requests are answered with `text/event-stream` (``MCPEndpoint/eventStream``).
+    public var eventStream = false
     /// `ALLOWED_ORIGINS` and `ALLOWED_HOSTS` from the environment or the env file (the server's flags beat them).
     public var allowedOrigins: [String] = []
     public var allowedHosts: [String] = []
@@ -59,7 +62,7 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         Variables: KEYCLOAK_URL (--keycloak-url; default http://localhost:8080), KEYCLOAK_REALM (mcp-realm),
         MCP_SERVER_URL (--public-url; default http://localhost:<port>), JWT_ISSUER (<KEYCLOAK_URL>/realms/<realm>),
         JWT_AUDIENCE (echo-mcp-server), JWKS_CACHE_SECONDS (300), METADATA_CACHE_SECONDS (3600), DPOP_REQUIRED (false),
-        DPOP_NONCE_REQUIRED (false), DPOP_NONCE_SECRET (a random key),
+        DPOP_NONCE_REQUIRED (false), DPOP_NONCE_SECRET (a random key), MCP_EVENT_STREAM (false),
         ALLOWED_ORIGINS (--allowed-origin), ALLOWED_HOSTS (--allowed-host), PORT (--port; 9000), LOG_LEVEL (--log-level).
         """
 
@@ -160,6 +163,7 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         configuration.dpopNonceRequired = try boolean("DPOP_NONCE_REQUIRED", value("dpop.nonce.required", "false"))
         let secret = value("dpop.nonce.secret", "")
         configuration.dpopNonceSecret = secret.isEmpty ? nil : secret
+        configuration.eventStream = try boolean("MCP_EVENT_STREAM", value("mcp.event.stream", "false"))
         configuration.allowedOrigins = list("allowed.origins")
         configuration.allowedHosts = list("allowed.hosts")
         return (configuration, fileExists ? nil : "No env file at \(envFile); using the environment and defaults.")
@@ -199,7 +203,7 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         JWT_AUDIENCE=\(audiences.joined(separator: ","))
         JWKS_CACHE_SECONDS=\(Int(jwksCacheSeconds)) METADATA_CACHE_SECONDS=\(Int(metadataCacheSeconds))
         DPOP_REQUIRED=\(dpopRequired) DPOP_NONCE_REQUIRED=\(dpopNonceRequired)
-        """
+        """ + (eventStream ? "\nMCP_EVENT_STREAM=true" : "")
     }
 }
 
