@@ -22,7 +22,9 @@ let package = Package(
     name: "mcp-auth-step-by-step",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "MCPAuth", targets: ["MCPAuth", "MCPAuthRemote"]),
+        // MCPAuth links no HTTP client; MCPAuthRemote adds the authorization server's keys, fetched with one.
+        .library(name: "MCPAuth", targets: ["MCPAuth"]),
+        .library(name: "MCPAuthRemote", targets: ["MCPAuthRemote"]),
         .library(name: "Shared", targets: ["Shared", "SharedRemote"]),
         .executable(name: "gen-token", targets: ["gen-token"]),
     ] + steps.map { .executable(name: $0.target, targets: [$0.target]) },

@@ -10,6 +10,7 @@ EXPIRED=$(gen_token alice mcp:read --expires=-120)
 WRONG_AUD=$(gen_token alice mcp:read --audience someone-else)
 WRONG_ISS=$(gen_token alice mcp:read --issuer https://evil.example)
 UNKNOWN_KID=$(gen_token alice mcp:read --kid other-key)
+BOUND=$(gen_token alice mcp:read --jkt 0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I)
 
 post_mcp "$PING"
 expect "no token: 401 and the posts' detail" 401 '.detail == "Authorization header missing"'
@@ -26,6 +27,11 @@ expect "the scheme is case-insensitive" 200
 
 post_mcp "$PING" -H "Authorization: Bearer    $ALICE"
 expect "more than one space after Bearer is fine (RFC 6750: 1*SP)" 200 '.result._meta.user == "alice"'
+
+STATUS=200 BODY=$(jq '.claims.cnf' "$WORK/token_alice.json")
+expect "gen-token --jkt binds a token to a DPoP key (cnf.jkt), for testing DPoP" 200 '.jkt == "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"'
+post_mcp "$PING" -H "Authorization: Bearer $BOUND"
+expect "…and step 6 refuses it as a bearer token" 401 '.detail | startswith("Token is bound to a DPoP key")'
 
 post_mcp "$PING" -H "Authorization: Bearer $EXPIRED"
 expect "an expired token: 401 Token expired" 401 '.detail == "Token expired"'

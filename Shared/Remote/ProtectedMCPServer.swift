@@ -43,7 +43,7 @@ public struct ProtectedMCPServer: Sendable {
         self.policy = policy
         resource = ProtectedResource(
             serverURL: configuration.serverURL, authorizationServers: [configuration.issuer], scopes: Self.scopes,
-            dpop: configuration.dpopPolicy)
+            dpop: configuration.dpopPolicy, description: .posts)
         verifier = TokenVerifier(keys: keys, issuers: [configuration.issuer], audiences: Set(configuration.audiences))
         self.proofs =
             configuration.dpopNonceRequired ? DPoPProofVerifier(nonces: configuration.makeDPoPNonces()) : proofs

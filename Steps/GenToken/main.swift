@@ -9,7 +9,7 @@
 ///     swift run gen-token --username alice --scopes mcp:read,mcp:tools
 ///     swift run gen-token --username admin --scopes mcp:read,mcp:tools,mcp:prompts --roles admin
 ///     swift run gen-token --generate-keys --keys my-keys   # a new key pair in my-keys/
-///
+///     swift run gen-token --username alice --scopes mcp:read --jkt <thumbprint>   # bound to a DPoP key
 /// `--generate-keys` never replaces a key pair that is there (the committed
 /// demo pair in keys/ included) unless `--force` says so.
 ///
@@ -37,6 +37,8 @@ struct Options: ParsableCommand {
     var audience: String = TokenIssuer.demoAudience
     @Option(help: "The kid header.")
     var kid: String = KeyDirectory.demoKeyID
+    @Option(help: "Bind the token to a DPoP key: its RFC 7638 thumbprint, as cnf.jkt (docs/dpop.md).")
+    var jkt: String?
     @OptionGroup var keys: KeyOptions
     @Flag(help: "Write a new RSA-2048 key pair to the keys directory first (servers must restart to use it).")
     var generateKeys = false
@@ -50,8 +52,6 @@ struct Options: ParsableCommand {
         if let username, username.isEmpty { throw ValidationError("--username must not be empty.") }
     }
 }
-
-// MARK: Keys
 
 let options = Options.parseOrExit()
 let directory = options.keys.directory
@@ -76,7 +76,7 @@ do {
     let signer = try TokenIssuer(privateKeyPEM: pem, keyID: options.kid, issuer: options.issuer)
     issued = try signer.issue(
         username: username, scopes: list(options.scopes), roles: list(options.roles), audience: list(options.audience),
-        lifetime: TimeInterval(options.expires))
+        lifetime: TimeInterval(options.expires), boundTo: options.jkt)
 } catch {
     fail("\(directory.privateKeyPath) is not an RSA private key in PEM; the demo pair is in keys/")
 }

@@ -12,7 +12,7 @@
 ///
 /// Read: Shared/Remote/Config/KeycloakConfiguration.swift, Shared/MCPAuthRemote/Keys/RemoteKeySet.swift,
 ///       Shared/MCPAuthRemote/OAuth/AuthorizationServerDiscovery.swift,
-///       Shared/MCPAuth/Keys/JSONWebKey+Verification.swift, Shared/MCPAuth/Auth/ScopePolicy.swift,
+///       Shared/MCPAuth/Keys/JSONWebKey+Verification.swift, Shared/Core/Auth/ScopePolicy+Steps.swift,
 ///       Shared/Remote/HealthStatus+Trusting.swift
 import ArgumentParser
 import Hummingbird
@@ -49,7 +49,7 @@ func makeRouter(_ server: ServerOptions, config: KeycloakConfiguration, keys: Re
 {
     let resource = ProtectedResource(
         serverURL: config.serverURL, authorizationServers: [config.issuer], scopes: ProtectedMCPServer.scopes,
-        dpop: config.dpopPolicy)
+        dpop: config.dpopPolicy, description: .posts)
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
     router.add(

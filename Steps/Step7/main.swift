@@ -31,7 +31,7 @@ func makeRouter(
 ) -> Router<MCPRequestContext> {
     let resource = ProtectedResource(
         serverURL: authorizationServer.issuer, authorizationServers: [authorizationServer.issuer],
-        scopes: authorizationServer.scopesSupported)
+        scopes: authorizationServer.scopesSupported, description: .posts)
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
     router.add(

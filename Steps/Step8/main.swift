@@ -6,8 +6,9 @@
 /// challenge naming the scope to ask for, and JSON-RPC error -32001. The
 /// `server_stats` tool shows the per-tool guard: it demands `mcp:admin` itself.
 ///
-/// Read: Shared/MCPAuth/Auth/ScopePolicy.swift, Shared/Core/Auth/ScopeEnforcingHandler.swift,
-///       Shared/Core/MCP/ToolContext.swift, Shared/Core/Echo/ServerStatsTool.swift
+/// Read: Shared/Core/Auth/ScopePolicy+Steps.swift, Shared/MCPAuth/Auth/ScopePolicy.swift,
+///       Shared/Core/Auth/ScopeEnforcingHandler.swift, Shared/Core/MCP/ToolContext.swift,
+///       Shared/Core/Echo/ServerStatsTool.swift
 import ArgumentParser
 import Hummingbird
 import Shared
@@ -29,7 +30,7 @@ func makeRouter(
 ) -> Router<MCPRequestContext> {
     let resource = ProtectedResource(
         serverURL: authorizationServer.issuer, authorizationServers: [authorizationServer.issuer],
-        scopes: authorizationServer.scopesSupported)
+        scopes: authorizationServer.scopesSupported, description: .posts)
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
     router.add(

@@ -95,6 +95,20 @@ struct AuthorizationTests {
         #expect(throws: AuthFailure.insufficientScope("mcp:read")) { try policy.check("ping", for: user(scopes: [])) }
     }
 
+    @Test("a policy of one's own lets no role bypass it unless it names the role; nor does requireScope")
+    func noBypassByDefault() throws {
+        let own = ScopePolicy([CallTool.name: .init("mcp:tools")])
+        #expect(throws: AuthFailure.insufficientScope("mcp:tools")) {
+            try own.check("tools/call", for: user(scopes: [], roles: ["admin"]))
+        }
+        try ScopePolicy(own.requirements, bypassRoles: ["operator"]).check(
+            "tools/call", for: user(scopes: [], roles: ["operator"]))
+        #expect(throws: AuthFailure.insufficientScope("mcp:admin")) {
+            try user(scopes: [], roles: ["admin"]).requireScope("mcp:admin")
+        }
+        try user(scopes: [], roles: ["admin"]).requireScope("mcp:admin", bypassRoles: ["admin"])
+    }
+
     @Test("requireScope lets the scope or the admin role through, and nothing else")
     func requireScope() throws {
         try ToolContext(caller: user(scopes: ["mcp:admin"])).requireScope("mcp:admin")

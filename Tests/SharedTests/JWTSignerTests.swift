@@ -40,3 +40,14 @@ struct JWTSignerTests {
         #expect(try await verifier(now: Date()).verify(token).username == "alice")
     }
 }
+
+@Suite("TokenIssuer: bound tokens")
+struct BoundTokenIssuerTests {
+    @Test("a token issued bound to a key carries cnf.jkt, which the verifier hands on to the middleware")
+    func boundTo() async throws {
+        let issued = try await DemoKeys.issuer().issue(
+            username: "alice", scopes: ["mcp:read"], audience: ["mcp-server"], boundTo: "thumbprint-1")
+        #expect(TokenFile(token: issued.token).claims["cnf"] == ["jkt": "thumbprint-1"])
+        #expect(try await verifier(now: Date()).verify(issued.token).boundKeyThumbprint == "thumbprint-1")
+    }
+}

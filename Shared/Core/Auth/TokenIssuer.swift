@@ -36,14 +36,14 @@ public struct TokenIssuer: Sendable {
 
     public func issue(
         username: String, scopes: [String], roles: [String] = [], audience: [String], lifetime: TimeInterval = 3600,
-        now: Date = Date()
+        now: Date = Date(), boundTo jkt: String? = nil
     ) throws -> IssuedToken {
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = AccessTokenClaims(
             iss: issuer, sub: username, aud: audience, exp: issuedAt.addingTimeInterval(lifetime), iat: issuedAt,
             jti: UUID().uuidString.lowercased(), preferredUsername: username, scope: scopes.joined(separator: " "),
             scopes: scopes,
-            roles: roles.isEmpty ? nil : roles)
+            roles: roles.isEmpty ? nil : roles, cnf: jkt.map(AccessTokenClaims.Confirmation.init(jkt:)))
         let token = try signer.sign(claims)
         return IssuedToken(token: token, claims: claims)
     }

@@ -54,7 +54,7 @@ public enum HTTPRequestError: HTTPResponseError, Equatable {
         }
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    public func response(from request: Request, context: some Hummingbird.RequestContext) throws -> Response {
         var headers = HTTPFields()
         if case .methodNotAllowed(let allow) = self { headers[.allow] = allow }
         return try .json(["detail": detail], status: status, headers: headers)

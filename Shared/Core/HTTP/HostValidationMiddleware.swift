@@ -14,7 +14,7 @@
 /// Throws ``HTTPRequestError/hostNotAllowed(_:)`` (421).
 public import Hummingbird
 
-public struct HostValidationMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct HostValidationMiddleware<Context: Hummingbird.RequestContext>: RouterMiddleware {
     /// Allowed host names in lower case, without port; nil when the check is off.
     let allowedNames: Set<String>?
 

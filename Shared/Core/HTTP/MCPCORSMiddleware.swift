@@ -16,7 +16,7 @@
 /// ```
 public import Hummingbird
 
-public struct MCPCORSMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct MCPCORSMiddleware<Context: Hummingbird.RequestContext>: RouterMiddleware {
     static var allowMethods: String { "GET, POST, DELETE, OPTIONS" }
     static var allowHeaders: String {
         "Accept, Authorization, Content-Type, Last-Event-ID, MCP-Protocol-Version, Mcp-Session-Id, " + proofHeaders

@@ -11,7 +11,7 @@
 /// Throws ``HTTPRequestError/originMissing`` or ``HTTPRequestError/originNotAllowed(_:)`` (403).
 public import Hummingbird
 
-public struct OriginValidationMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct OriginValidationMiddleware<Context: Hummingbird.RequestContext>: RouterMiddleware {
     let policy: OriginPolicy
     let exemptPaths: Set<String>
 

@@ -48,7 +48,7 @@ public struct JWKSResponse: ResponseGenerator, Sendable {
         self.keys = keys
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    public func response(from request: Request, context: some Hummingbird.RequestContext) throws -> Response {
         if let problem = keys.problem {
             return try .json(["detail": problem], status: .serviceUnavailable)
         }

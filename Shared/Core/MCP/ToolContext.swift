@@ -18,11 +18,11 @@ public struct ToolContext: Sendable {
         self.caller = caller
     }
 
-    /// Continues only if the caller holds `scope` or the `admin` role.
+    /// Continues only if the caller holds `scope` or the `admin` role (the steps' policies let `admin` do everything).
     ///
     /// - Throws: ``AuthFailure/insufficientScope(_:)``; ``AuthFailure/missingToken`` without a caller.
     public func requireScope(_ scope: String) throws(AuthFailure) {
         guard let caller else { throw .missingToken }
-        try caller.requireScope(scope)
+        try caller.requireScope(scope, bypassRoles: [ScopePolicy.adminRole])
     }
 }

@@ -62,7 +62,7 @@ public struct DemoAuthorizationServer: Sendable {
             tokenEndpointAuthMethodsSupported: ["none"], resourceIndicatorsSupported: true)
     }
 
-    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+    public func addRoutes<Context: Hummingbird.RequestContext>(to router: Router<Context>) {
         let metadata = self.metadata
         router.get(RouterPath(AuthorizationServerMetadata.wellKnownPath)) { _, _ in metadata }
         router.post(RouterPath(Self.tokenPath)) { request, context in

@@ -19,7 +19,7 @@
 /// - SeeAlso: the Fetch standard's CORS protocol; Keycloak's client "Web origins"
 public import Hummingbird
 
-public struct RealmCORSMiddleware<Context: RequestContext>: RouterMiddleware {
+public struct RealmCORSMiddleware<Context: Hummingbird.RequestContext>: RouterMiddleware {
     let server: RealmServer
     let policy: OriginPolicy
     let publicPaths: Set<String>

@@ -106,7 +106,7 @@ public struct RealmServer: Sendable {
         return await state.registeredClientAllows(webOrigin: origin)
     }
 
-    public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+    public func addRoutes<Context: Hummingbird.RequestContext>(to router: Router<Context>) {
         let realmPath = "/realms/\(realm.name)"
         let metadata = self.metadata
         router.get(RouterPath(realmPath)) { _, _ in try self.realmInfo() }

@@ -29,7 +29,7 @@ public final class BackgroundServer: Sendable {
     /// Starts `router` on 127.0.0.1:`port` (0: any free port) and returns once it listens.
     ///
     /// - Throws: when the port cannot be bound.
-    public static func start<Context: RequestContext>(
+    public static func start<Context: Hummingbird.RequestContext>(
         _ router: Router<Context>, port: Int = 0, logger: Logger? = nil
     ) async throws
         -> BackgroundServer

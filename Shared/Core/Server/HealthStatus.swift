@@ -86,7 +86,7 @@ public struct HealthStatus: ResponseGenerator, Encodable, Sendable {
         case keycloakIntegration = "keycloak_integration"
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    public func response(from request: Request, context: some Hummingbird.RequestContext) throws -> Response {
         try .json(self)
     }
 }

@@ -58,7 +58,7 @@ public struct StepApplication<App: ApplicationProtocol> {
     }
 }
 
-public func makeApplication<Context: RequestContext>(
+public func makeApplication<Context: Hummingbird.RequestContext>(
     name: String,
     router: Router<Context>,
     options: ServerOptions,

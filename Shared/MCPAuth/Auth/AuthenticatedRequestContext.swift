@@ -9,7 +9,7 @@
 /// ```
 public import Hummingbird
 
-public protocol AuthenticatedRequestContext: RequestContext {
+public protocol AuthenticatedRequestContext: Hummingbird.RequestContext {
     /// The user the bearer token vouched for; nil before authentication.
     var caller: AuthenticatedUser? { get set }
 }

@@ -43,13 +43,13 @@ public struct AuthenticatedUser: Sendable, Equatable {
     /// The scopes as one sorted, space-separated string, for logs.
     public var scopeList: String { scopes.sorted().joined(separator: " ") }
 
-    /// Continues only if this user holds `scope` or the `admin` role: the guard a tool puts before work that needs more
-    /// than the method's scope (step 8's `server_stats` demands `mcp:admin`).
+    /// Continues only if this user holds `scope`, or one of `bypassRoles` (none unless given): the guard a tool puts
+    /// before work that needs more than the method's scope (step 8's `server_stats` demands `mcp:admin`).
     ///
     /// - Throws: ``AuthFailure/insufficientScope(_:)``, which answers 403 with a challenge naming `scope`, in the scheme
     ///   the ``ResourceChallenge`` of the resource picks for this user.
     /// - SeeAlso: RFC 6750 §3.1, MCP 2025-11-25 Authorization › Scope Challenge Handling
-    public func requireScope(_ scope: String) throws(AuthFailure) {
-        guard roles.contains(ScopePolicy.adminRole) || scopes.contains(scope) else { throw .insufficientScope(scope) }
+    public func requireScope(_ scope: String, bypassRoles: Set<String> = []) throws(AuthFailure) {
+        guard scopes.contains(scope) || !roles.isDisjoint(with: bypassRoles) else { throw .insufficientScope(scope) }
     }
 }

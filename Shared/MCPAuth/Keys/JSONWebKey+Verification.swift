@@ -11,7 +11,7 @@ import Foundation
 
 extension JSONWebKey {
     /// A verification key for this JWK, or nil when it is not a signing key this server accepts.
-    package func verificationKey() -> VerificationKey? {
+    public func verificationKey() -> VerificationKey? {
         guard use == nil || use == "sig" else { return nil }
         switch (kty, alg ?? (kty == "RSA" ? "RS256" : "ES256")) {
         case ("RSA", "RS256"):

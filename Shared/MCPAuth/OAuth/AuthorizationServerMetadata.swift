@@ -73,7 +73,7 @@ public struct AuthorizationServerMetadata: Codable, Sendable, Equatable, Respons
         case dpopSigningAlgValuesSupported = "dpop_signing_alg_values_supported"
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    public func response(from request: Request, context: some Hummingbird.RequestContext) throws -> Response {
         try .json(self, headers: [.cacheControl: "public, max-age=3600"])
     }
 }

@@ -12,8 +12,10 @@
 ///  "scopes_supported":["mcp:read","mcp:tools","mcp:prompts"]}
 /// ```
 ///
-/// `mcp_protocol_version` and `resource_type` are the posts' extra fields; RFC
-/// 9728 lets metadata carry more than it defines.
+/// `resource_name` (RFC 9728), and `mcp_protocol_version` and `resource_type`
+/// (the posts' extra fields; RFC 9728 lets metadata carry more than it
+/// defines), are absent unless given: the steps give the posts' values
+/// (``ResourceDescription/posts``).
 ///
 /// - SeeAlso: RFC 9728 §2–3; MCP 2025-06-18, Authorization › Authorization Server Discovery
 public import Hummingbird
@@ -36,8 +38,7 @@ public struct ProtectedResourceMetadata: Codable, Sendable, Equatable, ResponseG
 
     public init(
         resource: String, authorizationServers: [String], scopesSupported: [String],
-        resourceName: String? = "MCP Echo Server",
-        mcpProtocolVersion: String? = "2025-06-18", resourceType: String? = "mcp-server"
+        resourceName: String? = nil, mcpProtocolVersion: String? = nil, resourceType: String? = nil
     ) {
         self.resource = resource
         self.authorizationServers = authorizationServers
@@ -65,12 +66,14 @@ public struct ProtectedResourceMetadata: Codable, Sendable, Equatable, ResponseG
     }
 
     /// Serves this document at the path-scoped URL and at the root.
-    public func addRoutes<Context: RequestContext>(to router: Router<Context>, resourcePath: String = "/mcp") {
+    public func addRoutes<Context: Hummingbird.RequestContext>(
+        to router: Router<Context>, resourcePath: String = "/mcp"
+    ) {
         router.get(RouterPath(Self.wellKnownPath + resourcePath)) { _, _ in self }
         router.get(RouterPath(Self.wellKnownPath)) { _, _ in self }
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    public func response(from request: Request, context: some Hummingbird.RequestContext) throws -> Response {
         try .json(self, headers: [.cacheControl: "public, max-age=3600"])
     }
 }
