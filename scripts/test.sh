@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 echo "── the README's Read lines name what each step's main names"
 bash scripts/check_read_lists.sh
 echo "── swift format lint --strict (.swift-format: Hummingbird's settings, 120 columns)"
-swift format lint --strict --recursive --parallel Package.swift Steps Shared Tests Benchmarks
+swift format lint --strict --recursive --parallel Package.swift Steps Shared Tests Benchmarks Examples
+echo "── Examples/ProtectedServer: MCPAuth in a package of its own, and what a server of MCPAuth alone links"
+(cd Examples/ProtectedServer && swift build --build-tests && swift test)
+bash scripts/check_mcpauth_links.sh
 echo "── swift build"
 swift build
 echo "── swift test"

@@ -5,7 +5,7 @@
 /// every other method -32601. Malformed JSON, batches and non-requests get a
 /// JSON-RPC error with HTTP 400.
 ///
-/// Read: Shared/Core/MCP/MCPEndpoint.swift, Shared/Core/JSONRPC/JSONRPCMessage.swift,
+/// Read: Shared/Core/MCP/MCPEndpoint.swift, Shared/MCPAuth/JSONRPC/JSONRPCMessage.swift,
 ///       Shared/MCPAuth/JSONRPC/JSONRPCError.swift, Shared/Core/MCP/MCPDispatcher.swift
 import ArgumentParser
 import Hummingbird

@@ -4,6 +4,7 @@ import MCP
 import NIOCore
 import Testing
 
+@testable import MCPAuth
 @testable import Shared
 
 func parse(_ body: String) throws(JSONRPCError) -> JSONRPCMessage {

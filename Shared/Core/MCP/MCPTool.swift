@@ -64,7 +64,7 @@ struct CallParams<Arguments: Decodable>: Decodable {
             arguments = try container.decode(Arguments.self, forKey: .arguments)
         } else {
             arguments = try Arguments(
-                from: JSONValueDecoder(value: .object([:]), codingPath: decoder.codingPath + [Key.arguments]))
+                from: JSONValue.object([:]).decoder(codingPath: decoder.codingPath + [Key.arguments]))
         }
     }
 }

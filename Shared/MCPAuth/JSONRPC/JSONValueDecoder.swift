@@ -243,3 +243,10 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func superDecoder() throws -> any Decoder { try next(Any.self) }
 }
+
+extension JSONValue {
+    /// A decoder reading this value, at `codingPath` (for errors that name where they are).
+    package func decoder(codingPath: [any CodingKey] = []) -> any Decoder {
+        JSONValueDecoder(value: self, codingPath: codingPath)
+    }
+}

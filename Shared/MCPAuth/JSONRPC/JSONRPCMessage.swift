@@ -81,7 +81,7 @@ public struct JSONRPCRequest: Sendable, Equatable {
     public var hasParams: Bool { params != nil }
 
     /// Whether `params` is there and is not an object (MCP sends named params only).
-    var paramsAreMalformed: Bool {
+    package var paramsAreMalformed: Bool {
         switch params {
         case nil, .object?: false
         case .some: true
