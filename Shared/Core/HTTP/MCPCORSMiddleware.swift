@@ -29,25 +29,37 @@ public struct MCPCORSMiddleware<Context: Hummingbird.RequestContext>: RouterMidd
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let origin = request.headers[.origin] else { return try await next(request, context) }
-        if request.method == .options {
-            var response = Response(status: .noContent)
-            response.headers[.accessControlAllowMethods] = Self.allowMethods
-            response.headers[.accessControlAllowHeaders] = Self.allowHeaders
-            response.headers[.accessControlMaxAge] = "600"
-            return Self.addingOriginHeaders(to: response, origin: origin)
-        }
-        do {
-            return Self.addingOriginHeaders(to: try await next(request, context), origin: origin)
-        } catch let error as any HTTPResponseError {
-            return Self.addingOriginHeaders(to: try error.response(from: request, context: context), origin: origin)
-        }
+        return try await Self.answer(
+            request, context: context, origin: origin,
+            lists: (methods: Self.allowMethods, headers: Self.allowHeaders, exposed: Self.exposeHeaders), next: next)
     }
 
-    static func addingOriginHeaders(to response: Response, origin: String) -> Response {
-        var response = response
-        response.headers[.accessControlAllowOrigin] = origin
-        response.headers[.accessControlExposeHeaders] = exposeHeaders
-        response.headers[values: .vary].append("Origin")
-        return response
+    /// The answer to a request from `origin`, once it is let in: a preflight at once (204, with `lists`' methods and
+    /// headers), anything else, errors too, naming the origin and exposing `lists.exposed`. The realm server's CORS
+    /// (step 9) answers the same way with lists of its own.
+    static func answer(
+        _ request: Request, context: Context, origin: String,
+        lists: (methods: String, headers: String, exposed: String),
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        func named(_ response: Response) -> Response {
+            var response = response
+            response.headers[.accessControlAllowOrigin] = origin
+            response.headers[.accessControlExposeHeaders] = lists.exposed
+            response.headers[values: .vary].append("Origin")
+            return response
+        }
+        if request.method == .options {
+            var response = Response(status: .noContent)
+            response.headers[.accessControlAllowMethods] = lists.methods
+            response.headers[.accessControlAllowHeaders] = lists.headers
+            response.headers[.accessControlMaxAge] = "600"
+            return named(response)
+        }
+        do {
+            return named(try await next(request, context))
+        } catch let error as any HTTPResponseError {
+            return named(try error.response(from: request, context: context))
+        }
     }
 }

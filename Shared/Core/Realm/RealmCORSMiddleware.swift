@@ -45,25 +45,11 @@ public struct RealmCORSMiddleware<Context: Hummingbird.RequestContext>: RouterMi
                 }
             }
         }
-        if request.method == .options {
-            var response = Response(status: .noContent)
-            response.headers[.accessControlAllowMethods] = "GET, POST, OPTIONS"
-            response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, DPoP"
-            response.headers[.accessControlMaxAge] = "600"
-            return Self.addingOriginHeaders(to: response, origin: origin)
-        }
-        do {
-            return Self.addingOriginHeaders(to: try await next(request, context), origin: origin)
-        } catch let error as any HTTPResponseError {
-            return Self.addingOriginHeaders(to: try error.response(from: request, context: context), origin: origin)
-        }
-    }
-
-    static func addingOriginHeaders(to response: Response, origin: String) -> Response {
-        var response = response
-        response.headers[.accessControlAllowOrigin] = origin
-        response.headers[.accessControlExposeHeaders] = "WWW-Authenticate, DPoP-Nonce"
-        response.headers[values: .vary].append("Origin")
-        return response
+        return try await MCPCORSMiddleware<Context>.answer(
+            request, context: context, origin: origin,
+            lists: (
+                methods: "GET, POST, OPTIONS", headers: "Authorization, Content-Type, DPoP",
+                exposed: "WWW-Authenticate, DPoP-Nonce"
+            ), next: next)
     }
 }

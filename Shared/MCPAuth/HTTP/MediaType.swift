@@ -16,7 +16,7 @@ package enum MediaType {
     }
 
     /// Whether an `Accept` header value admits `type` (e.g. `application/json`).
-    static func accepts(_ accept: String, _ type: String) -> Bool {
+    package static func accepts(_ accept: String, _ type: String) -> Bool {
         var ranges = accept.utf8[...]
         while true {
             let comma = ranges.firstIndex(of: UInt8(ascii: ",")) ?? ranges.endIndex
