@@ -63,6 +63,10 @@ MCP_URL="http://localhost:$PORT/mcp"
 wait_until /health '.keycloak_integration.keys.state == "fresh"'
 timeout 60 "$STEP11" --server "$MCP_URL" --state-dir "$WORK/s11" --password wrong >"$WORK/transcript" 2>&1 || true
 check_line "a wrong password shows the login page's error" "✘ The authorization server refused: Invalid username or password."
+timeout 60 "$STEP11" --server "$MCP_URL" --state-dir "$WORK/s11d" --client-id-url https://127.0.0.1/client.json \
+    --password user123 >"$WORK/transcript" 2>&1 || true
+check_line "--client-id-url naming a loopback document: step 9 refuses to fetch it, in one line" \
+    "✘ The authorization server refused: The client_id URL is refused: 127.0.0.1 resolves to 127.0.0.1, which is not a public address."
 
 # Into a pipe, each stage shows as it happens: the transcript has the browser stage while step 11 still waits for it.
 "$STEP11" --server "$MCP_URL" --state-dir "$WORK/s11b" > >(cat >"$WORK/piped") 2>&1 &

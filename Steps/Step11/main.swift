@@ -42,7 +42,9 @@ struct Options: ParsableCommand {
     var clientID: String?
     @Option(help: "That client's secret, if it is a confidential one (a secret: never printed).")
     var clientSecret: String?
-    @Option(help: "The URL of this client's metadata document: its client_id where the server takes one (CIMD).")
+    @Option(
+        name: .customLong("client-id-url"),
+        help: "The URL of this client's metadata document: its client_id where the server takes one (CIMD).")
     var clientIDURL: String?
     @Flag(help: "With --demo: the client is named by a metadata document the demo serves on loopback (CIMD).")
     var cimd = false
