@@ -105,7 +105,8 @@ public struct ClientMetadataDocuments: Sendable {
         guard fetched.status == 200 else { throw .unreachable("HTTP \(fetched.status)") }
         guard fetched.body.count <= Self.maximumSize else { throw .invalidDocument("it is over 5 KiB") }
         let client = try Self.client(from: fetched.body, url: url, realm: realm, allowsLoopback: allowsLoopback)
-        await cache.keep(client, for: url, until: now().addingTimeInterval(Self.lifetime(fetched.cacheControl)))
+        let now = now()
+        await cache.keep(client, for: url, until: now.addingTimeInterval(Self.lifetime(fetched.cacheControl)), at: now)
         return client
     }
 
@@ -200,9 +201,8 @@ public struct ClientMetadataDocuments: Sendable {
             return entry.client
         }
 
-        func keep(_ client: RealmClient, for url: String, until expiresAt: Date) {
+        func keep(_ client: RealmClient, for url: String, until expiresAt: Date, at now: Date) {
             if entries.count >= ClientMetadataDocuments.maximumCached {
-                let now = Date()
                 entries = entries.filter { $0.value.expiresAt > now }
                 if entries.count >= ClientMetadataDocuments.maximumCached,
                     let oldest = entries.min(by: { $0.value.expiresAt < $1.value.expiresAt })
