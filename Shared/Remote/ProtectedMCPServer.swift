@@ -6,9 +6,8 @@
 /// resource needs: the remote keys
 /// (``RemoteKeySet``, a background `Service`), the token verifier (issuer,
 /// audiences), the protected resource metadata and challenge, and the scope
-/// policy around the dispatch. Going further: DPoP, it takes DPoP-bound
-/// tokens with their proofs (``DPoPTokenMiddleware``), and bearer tokens
-/// unless `DPOP_REQUIRED` says otherwise. Step 10 serves it; the demo of step 11 starts
+/// policy around the dispatch, and, going further, tokens bound to a client's
+/// key as step 10 takes them (``DPoPSettings``). Step 10 serves it; the demo of step 11 starts
 /// it in-process; an engineer puts it in front of their own MCP dispatch.
 ///
 /// ```swift
@@ -43,14 +42,13 @@ public struct ProtectedMCPServer: Sendable {
         self.policy = policy
         resource = ProtectedResource(
             serverURL: configuration.serverURL, authorizationServers: [configuration.issuer], scopes: Self.scopes,
-            dpop: configuration.dpopPolicy, description: .posts)
+            dpop: configuration.dpop.policy, description: .posts)
         verifier = TokenVerifier(keys: keys, issuers: [configuration.issuer], audiences: Set(configuration.audiences))
-        self.proofs =
-            configuration.dpopNonceRequired ? DPoPProofVerifier(nonces: configuration.makeDPoPNonces()) : proofs
+        self.proofs = configuration.dpop.nonceRequired ? configuration.dpop.makeProofVerifier() : proofs
     }
 
-    /// Adds the metadata routes and `/mcp`: tokens (and DPoP proofs) checked, then the scope policy, then `dispatcher`; one
-    /// ``DPoPChallenge`` answers both refusals, so a 403 is in the scheme of the caller's token.
+    /// Adds the metadata routes and `/mcp`: tokens checked, then the scope policy, then `dispatcher`; one challenge
+    /// answers both refusals, so a 403 is in the scheme of the caller's token (``ProtectedResource/tokenChallenge``).
     public func addRoutes(to router: Router<MCPRequestContext>, serving dispatcher: some JSONRPCHandler) {
         resource.metadata.addRoutes(to: router)
         let authenticated = router.group("/mcp").add(

@@ -49,7 +49,7 @@ func makeRouter(_ server: ServerOptions, config: KeycloakConfiguration, keys: Re
 {
     let resource = ProtectedResource(
         serverURL: config.serverURL, authorizationServers: [config.issuer], scopes: ProtectedMCPServer.scopes,
-        dpop: config.dpopPolicy, description: .posts)
+        dpop: config.dpop.policy, description: .posts)
     let router = Router(context: MCPRequestContext.self)
     router.add(middleware: HostValidationMiddleware(bindAddress: server.host, allowedHosts: server.allowedHosts))
     router.add(
@@ -58,9 +58,8 @@ func makeRouter(_ server: ServerOptions, config: KeycloakConfiguration, keys: Re
     router.get("/health") { _, _ in await HealthStatus.trusting(config, resource: resource, keys: keys) }
     resource.metadata.addRoutes(to: router)
     let verifier = TokenVerifier(keys: keys, issuers: [config.issuer], audiences: Set(config.audiences))
-    let proofs = DPoPProofVerifier(nonces: config.makeDPoPNonces())
     let authenticated = router.group("/mcp").add(
-        middleware: resource.tokenMiddleware(verifier: verifier, proofs: proofs))
+        middleware: resource.tokenMiddleware(verifier: verifier, proofs: config.dpop.makeProofVerifier()))
     let dispatcher = MCPDispatcher(methods: .all, tools: [EchoTool()], prompts: [EchoPrompt()])
     let mcp = ScopeEnforcingHandler(dispatcher, policy: .keycloak, challenge: resource.tokenChallenge)
     MCPEndpoint(handler: mcp, eventStream: config.eventStream).addRoutes(to: authenticated)

@@ -28,10 +28,10 @@ func withDemoServers<T>(
     let mcpPort = try BackgroundServer.freePort()
     var quiet = Logger(label: "step10")
     quiet.logLevel = .warning
-    let protected = ProtectedMCPServer(
-        configuration: KeycloakConfiguration(
-            keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: "http://127.0.0.1:\(mcpPort)",
-            dpopRequired: dpopRequired), logger: quiet)
+    var configuration = KeycloakConfiguration(
+        keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: "http://127.0.0.1:\(mcpPort)")
+    configuration.dpop.required = dpopRequired
+    let protected = ProtectedMCPServer(configuration: configuration, logger: quiet)
     await protected.keys.refresh()
     let mcpRouter = Router(context: MCPRequestContext.self)
     protected.addRoutes(

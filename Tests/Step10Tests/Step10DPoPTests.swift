@@ -181,7 +181,7 @@ struct Step10DPoPTests {
     )
     func required() async throws {
         let warm = try await startWarmRealm(dpopRequired: "true")
-        #expect(warm.configuration.dpopPolicy == .required)
+        #expect(warm.configuration.dpop.policy == .required)
         let key = DPoPKey()
         let bound = try #require(try await codeFlowToken(warm.server, key: key)["access_token"]?.stringValue)
         let bearer = try #require(try await codeFlowToken(warm.server, key: nil)["access_token"]?.stringValue)
@@ -196,8 +196,8 @@ struct Step10DPoPTests {
             #expect(metadata["dpop_bound_access_tokens_required"] == true)
         }
         await warm.realm.stop()
-        #expect(try await configuration(realmPort: warm.port, dpopRequired: "FALSE").dpopPolicy == .allowed)
-        #expect(try await configuration(realmPort: warm.port).dpopRequired == false)
+        #expect(try await configuration(realmPort: warm.port, dpopRequired: "FALSE").dpop.policy == .allowed)
+        #expect(try await configuration(realmPort: warm.port).dpop.required == false)
         do {
             _ = try await configuration(realmPort: warm.port, dpopRequired: "yes")
             Issue.record("DPOP_REQUIRED=yes was accepted")

@@ -118,7 +118,7 @@ struct Step11DPoPTests {
         #expect(transcript.text.contains("token_type DPoP ✔, cnf.jkt \(key.thumbprint) = this client's key ✔"))
         #expect(transcript.text.contains("⑧ MCP session with DPoP"))
         // The token file records the binding, and is the owner's only.
-        let stored = try #require(store.tokens(resource: demo.mcpURL, dpop: true))
+        let stored = try #require(store.tokens(resource: demo.mcpURL, bound: true))
         #expect(stored.tokenType == "DPoP")
         #expect(stored.boundKeyThumbprint == key.thumbprint)
         #expect(try claims(of: stored.accessToken)["cnf"] as? [String: String] == ["jkt": key.thumbprint])
@@ -163,7 +163,7 @@ struct Step11DPoPTests {
         #expect(
             transcript.text.components(separatedBy: "exchanging the code (with the PKCE verifier and a DPoP proof)")
                 .count == 3)
-        let stored = try #require(store.tokens(resource: demo.mcpURL, dpop: true))
+        let stored = try #require(store.tokens(resource: demo.mcpURL, bound: true))
         #expect(stored.boundKeyThumbprint == key.thumbprint)
     }
 
@@ -218,7 +218,7 @@ struct Step11DPoPTests {
             }
         }
         await demo.stop()
-        #expect(store.tokens(resource: demo.mcpURL, dpop: true) == nil)
+        #expect(store.tokens(resource: demo.mcpURL, bound: true) == nil)
         #expect(store.tokens(resource: demo.mcpURL) == nil)
     }
 
@@ -253,7 +253,7 @@ struct Step11DPoPTests {
             let reused = Transcript()
             _ = try await demo.client("mcp-admin", "admin123", store: store, http: http, transcript: reused, dpop: key)
                 .run()
-            let stored = try #require(store.tokens(resource: demo.mcpURL, dpop: true))
+            let stored = try #require(store.tokens(resource: demo.mcpURL, bound: true))
             try store.save(
                 OAuthClientStore.Tokens(
                     resource: stored.resource, issuer: stored.issuer, accessToken: "expired.token.value",
@@ -283,7 +283,7 @@ struct Step11DPoPTests {
         #expect(newKey.text.contains("⑤ reusing client"))
         #expect(newKey.text.contains("⑥ authorization request"))
         #expect(outcomes.allSatisfy { $0.succeeded })
-        #expect(store.tokens(resource: demo.mcpURL, dpop: true)?.boundKeyThumbprint == nextRunKey.thumbprint)
+        #expect(store.tokens(resource: demo.mcpURL, bound: true)?.boundKeyThumbprint == nextRunKey.thumbprint)
     }
 
     @Test("a client without a DPoP key stops at a resource whose metadata requires DPoP-bound tokens")

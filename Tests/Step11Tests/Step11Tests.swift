@@ -45,8 +45,8 @@ struct Demo {
         quiet.logLevel = .critical
         let serverURL = publicMCPURL?(mcpPort) ?? "http://127.0.0.1:\(mcpPort)"
         var configuration = KeycloakConfiguration(
-            keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: serverURL, dpopRequired: dpopRequired)
-        configuration.dpopNonceRequired = dpopNonces
+            keycloakURL: "http://127.0.0.1:\(realmPort)", serverURL: serverURL)
+        configuration.dpop = DPoPSettings(required: dpopRequired, nonceRequired: dpopNonces)
         let protected = ProtectedMCPServer(configuration: configuration, logger: quiet)
         await protected.keys.refresh()
         let router = Router(context: MCPRequestContext.self)

@@ -9,7 +9,7 @@
 ///
 /// Any other origin gets 403 at those endpoints, before anything runs, so a page elsewhere cannot make a browser sign
 /// in, register or redeem codes there. A preflight (`OPTIONS`) is answered at once with 204; the answers expose
-/// `WWW-Authenticate` and `DPoP-Nonce`, which a browser client must read.
+/// `WWW-Authenticate` (and the proof headers of ``MCPCORSMiddleware+DPoP``), which a browser client must read.
 ///
 /// ```swift
 /// router.add(middleware: RealmCORSMiddleware(server: realmServer, allowedOrigins: options.allowedOrigins))
@@ -48,8 +48,9 @@ public struct RealmCORSMiddleware<Context: Hummingbird.RequestContext>: RouterMi
         return try await MCPCORSMiddleware<Context>.answer(
             request, context: context, origin: origin,
             lists: (
-                methods: "GET, POST, OPTIONS", headers: "Authorization, Content-Type, DPoP",
-                exposed: "WWW-Authenticate, DPoP-Nonce"
+                methods: "GET, POST, OPTIONS",
+                headers: "Authorization, Content-Type, \(MCPCORSMiddleware<Context>.proofHeaders)",
+                exposed: "WWW-Authenticate, \(MCPCORSMiddleware<Context>.proofNonceHeaders)"
             ), next: next)
     }
 }

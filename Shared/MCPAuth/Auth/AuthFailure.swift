@@ -15,11 +15,8 @@ public enum AuthFailure: Error, Equatable, Sendable {
     case insufficientScope(String)
     /// No keys to verify with (503): the authorization server was never reached.
     case keysUnavailable(String)
-    /// A DPoP proof that is missing, repeated or fails a check (401, `invalid_dpop_proof` in the `DPoP` challenge).
-    /// Step 10, Going further: DPoP.
+    /// Going further: a bad proof of possession, or one without the server's nonce (``DPoPChallenge``).
     case invalidDPoPProof(String)
-    /// A DPoP proof without a fresh server-provided nonce, where nonces are required (401, `use_dpop_nonce`, with a
-    /// `DPoP-Nonce` header). Step 10, Going further: DPoP.
     case useDPoPNonce(String)
 
     /// The reason as written in `detail` and in the log.

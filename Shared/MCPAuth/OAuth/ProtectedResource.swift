@@ -31,10 +31,7 @@ public struct ProtectedResource: Sendable {
             resource: serverURL + resourcePath, authorizationServers: authorizationServers, scopesSupported: scopes,
             resourceName: description.name, mcpProtocolVersion: description.mcpProtocolVersion,
             resourceType: description.type)
-        if let dpop {
-            metadata.dpopSigningAlgValuesSupported = DPoPProofVerifier.supportedAlgorithms
-            metadata.dpopBoundAccessTokensRequired = dpop == .required ? true : nil
-        }
+        if let dpop { metadata.advertise(dpop) }
         self.metadata = metadata
         self.challenge = BearerChallenge(
             resourceMetadata: ProtectedResourceMetadata.url(serverURL: serverURL, resourcePath: resourcePath))

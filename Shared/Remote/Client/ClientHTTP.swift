@@ -76,7 +76,7 @@ public struct ClientHTTP: Sendable {
         }
     }
 
-    /// POSTs `fields` as a form, with `headers` besides (a `DPoP` proof, say).
+    /// POSTs `fields` as a form, with `headers` besides (client credentials, say).
     public func postForm(
         _ url: String, _ fields: [(String, String)], headers: [(String, String)] = []
     ) async throws -> Response {

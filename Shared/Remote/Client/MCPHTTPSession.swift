@@ -1,4 +1,4 @@
-/// JSON-RPC to an MCP server over Streamable HTTP, with a bearer or DPoP-bound token, keeping the challenges it answers with.
+/// JSON-RPC to an MCP server over Streamable HTTP, with a bearer token, keeping the challenges it answers with.
 ///
 /// Introduced in step 11. The client needs what an MCP SDK transport hides:
 /// the status and the `WWW-Authenticate` challenges of a 401 or 403, which
@@ -13,13 +13,9 @@
 /// - a 404 to a request with a session id means the session ended: the session
 ///   starts again with the same `initialize`, and the request is sent once more.
 ///
-/// Going further: DPoP. With a ``dpopKey``, the token goes as
-/// `Authorization: DPoP <token>`, and every request carries a new proof in
-/// `DPoP`: signed by that key, naming this request's method and URL (`htm`,
-/// `htu`) and the token (`ath`), with a fresh `jti`, so a captured proof
-/// cannot be sent again.
+/// Going further: a token bound to a key, with a proof per request (`MCPHTTPSession+DPoP.swift`).
 ///
-/// - SeeAlso: RFC 9449 §7.1 (the DPoP authentication scheme)
+/// - SeeAlso: RFC 6750 §2.1, MCP 2025-11-25 Transports (Streamable HTTP)
 import Foundation
 public import MCP
 public import Shared
@@ -28,14 +24,14 @@ public struct MCPHTTPSession: Sendable {
     let http: ClientHTTP
     public let url: String
     public var accessToken: String?
-    /// The key the token is bound to; nil for a bearer token.
+    /// The key the token is bound to (`MCPHTTPSession+DPoP.swift`); nil for a bearer token.
     public var dpopKey: DPoPKey?
     /// The protocol version the server answered `initialize` with; sent as `MCP-Protocol-Version` after it.
     public private(set) var protocolVersion: String?
     /// The server's `Mcp-Session-Id`, when it keeps sessions.
     public private(set) var sessionID: String?
-    /// The last `DPoP-Nonce` the server gave, put in every proof after it (RFC 9449 §8).
-    public private(set) var dpopNonce: String?
+    /// The last nonce the server gave for the key's proofs (`MCPHTTPSession+DPoP.swift`).
+    public internal(set) var dpopNonce: String?
     private var initializeParams: Value?
     private var nextID = 1
 
@@ -127,34 +123,24 @@ public struct MCPHTTPSession: Sendable {
         _ = try await post(try JSONEncoder().encode(["jsonrpc": "2.0", "method": .string(method)] as Value))
     }
 
-    /// POSTs `body`; a DPoP client asked for a nonce (401 `use_dpop_nonce` with `DPoP-Nonce`, RFC 9449 §8) sends it
-    /// once more with a proof carrying it, and keeps the nonce for the proofs after.
+    /// POSTs `body`; once more when a server asks for a nonce in the key's proof (``keepsProofNonce(from:)``).
     private mutating func post(
         _ body: Data, until complete: (@Sendable (Data) -> Bool)? = nil
     ) async throws
         -> ClientHTTP.Response
     {
         let response = try await http.send("POST", url, headers: try headers(), body: body, until: complete)
-        guard response.status == 401, dpopKey != nil, let nonce = response.header("DPoP-Nonce"),
-            response.headers(named: "WWW-Authenticate").contains(where: { $0.contains(DPoPProofError.useNonceCode) })
-        else { return response }
-        dpopNonce = nonce
+        guard keepsProofNonce(from: response) else { return response }
         return try await http.send("POST", url, headers: try headers(), body: body, until: complete)
     }
 
-    /// The headers of a POST: content types, the session's, and the token (with a fresh DPoP proof if bound).
+    /// The headers of a POST: content types, the session's, and the token (``boundAuthorization(_:)`` if bound).
     private func headers() throws -> [(String, String)] {
         var headers = [("Content-Type", "application/json"), ("Accept", "application/json, text/event-stream")]
         if let protocolVersion { headers.append(("MCP-Protocol-Version", protocolVersion)) }
         if let sessionID { headers.append(("Mcp-Session-Id", sessionID)) }
-        switch (accessToken, dpopKey) {
-        case (let token?, let key?):
-            headers += [
-                ("Authorization", "DPoP \(token)"),
-                ("DPoP", try key.proof(method: "POST", url: url, accessToken: token, nonce: dpopNonce)),
-            ]
-        case (let token?, nil): headers.append(("Authorization", "Bearer \(token)"))
-        case (nil, _): break
+        if let accessToken {
+            headers += try boundAuthorization(accessToken) ?? [("Authorization", "Bearer \(accessToken)")]
         }
         return headers
     }

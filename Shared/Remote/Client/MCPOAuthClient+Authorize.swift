@@ -1,7 +1,7 @@
 /// Stages 5–7 of the client: registration, the authorization request with PKCE, the token exchange; and refresh.
 ///
-/// Introduced in step 11. Going further: DPoP, the token requests carry a
-/// proof of the client's key, and the answer must be bound to it.
+/// Introduced in step 11. Going further: a proof of the client's key with each token request
+/// (`MCPOAuthClient+DPoP.swift`).
 ///
 /// - SeeAlso: RFC 7591 §3.1, RFC 6749 §4.1, RFC 7636 §4, RFC 8707 §2, RFC 9207 §2.4, RFC 8252 §7.3
 import Foundation
@@ -14,7 +14,7 @@ extension MCPOAuthClient {
         let expires_in: Int?
         let refresh_token: String?
         let scope: String?
-        /// `Bearer`, or `DPoP` for tokens bound to the proof's key (RFC 9449 §5).
+        /// `Bearer` (RFC 6750), or the scheme of a token bound to a key.
         let token_type: String?
     }
 
@@ -97,9 +97,8 @@ extension MCPOAuthClient {
         guard let code = redirect["code"] else {
             throw OAuthFlowError.authorizationRefused("the redirect carries no code")
         }
-        let proof = dpopKey == nil ? "" : " and a DPoP proof"
         say(
-            "⑦ redirect received: state ✔\(redirect["iss"] == nil ? "" : ", iss ✔"); exchanging the code (with the PKCE verifier\(proof))"
+            "⑦ redirect received: state ✔\(redirect["iss"] == nil ? "" : ", iss ✔"); exchanging the code (with the PKCE verifier\(narration.exchangeProof))"
         )
 
         let form = [
@@ -237,14 +236,14 @@ extension MCPOAuthClient {
             let registration = store.registration(issuer: discovered.metadata.issuer)
         else { return nil }
         say(
-            "⑦ the stored access token has expired: refreshing it\(dpopKey == nil ? "" : " (with a DPoP proof of the same key)")"
+            "⑦ the stored access token has expired: refreshing it\(narration.refreshProof)"
         )
         let form = [("grant_type", "refresh_token"), ("refresh_token", refreshToken)]
         return try? await requestTokens(
             discovered.metadata, form, client: registration, resource: discovered.resource, fallbackScope: tokens.scope)
     }
 
-    /// A token request (with a DPoP proof when the client holds a key); the tokens, checked, stored.
+    /// A token request (``postTokenRequest(_:_:headers:)``); the tokens, checked, stored.
     func requestTokens(
         _ metadata: AuthorizationServerMetadata, _ form: [(String, String)], client: OAuthClientStore.Registration,
         resource: String, fallbackScope: [String]
@@ -255,17 +254,7 @@ extension MCPOAuthClient {
             throw OAuthFlowError.tokenRefused("the server offers no token endpoint")
         }
         let credentials = client.credentials()
-        var response = try await http.postForm(
-            endpoint, form + credentials.form, headers: credentials.headers + (try tokenRequestProof(for: endpoint)))
-        if response.status == 400, dpopKey != nil, let nonce = response.header("DPoP-Nonce"),
-            (try? response.json(ErrorResponse.self).error) == DPoPProofError.useNonceCode
-        {
-            // RFC 9449 §9: the server wants a nonce of its own in the proof; once more, with it (no code was spent).
-            say("   ← use_dpop_nonce: the token endpoint wants its nonce in the proof; again, with it (RFC 9449 §9)")
-            response = try await http.postForm(
-                endpoint, form + credentials.form,
-                headers: credentials.headers + (try tokenRequestProof(for: endpoint, nonce: nonce)))
-        }
+        let response = try await postTokenRequest(endpoint, form + credentials.form, headers: credentials.headers)
         guard response.status == 200, let answer = try? response.json(TokenResponse.self) else {
             let refusal = try? response.json(ErrorResponse.self)
             if refusal?.error == "invalid_client" {
@@ -273,20 +262,17 @@ extension MCPOAuthClient {
             }
             throw OAuthFlowError.tokenRefused(refusal?.text ?? "HTTP \(response.status)")
         }
-        let binding = try dpopKey.map { key throws(OAuthFlowError) in try Self.checkBinding(of: answer, to: key) }
+        let binding = try checkedBinding(of: answer)
         let tokens = OAuthClientStore.Tokens(
             resource: resource, issuer: metadata.issuer, accessToken: answer.access_token,
             refreshToken: answer.refresh_token,
             expiresAt: Date().addingTimeInterval(TimeInterval(answer.expires_in ?? 300)),
             scope: answer.scope.map { $0.split(separator: " ").map(String.init) } ?? fallbackScope,
-            tokenType: dpopKey == nil ? "Bearer" : "DPoP",
-            boundKeyThumbprint: dpopKey?.thumbprint)
+            tokenType: tokenType, boundKeyThumbprint: dpopKey?.thumbprint)
         try store.save(tokens)
-        let (bound, refresh) = (
-            binding == nil ? "" : "DPoP-bound ", tokens.refreshToken == nil ? "" : " and refresh token"
-        )
+        let refresh = tokens.refreshToken == nil ? "" : " and refresh token"
         say(
-            "   ← \(bound)access token (scope \"\(tokens.scope.joined(separator: " "))\")\(refresh), stored in \(store.path("tokens.json")) (0600)"
+            "   ← \(narration.issuedToken)access token (scope \"\(tokens.scope.joined(separator: " "))\")\(refresh), stored in \(store.path("tokens.json")) (0600)"
         )
         if let binding { say("   \(binding)") }
         return tokens

@@ -14,15 +14,11 @@
 ///
 /// Every check that fails stops the flow with an ``OAuthFlowError`` before anything more is sent.
 ///
-/// Going further: DPoP. Given a ``DPoPKey`` (`dpop:`), the client sends a
-/// proof with its token requests, checks that the tokens are bound to the key
-/// (MCPOAuthClient+DPoP.swift), and calls the server with
-/// `Authorization: DPoP <token>` and a fresh proof per request.
+/// Going further: tokens bound to a key of the client's (`MCPOAuthClient+DPoP.swift`).
 ///
 /// ```swift
 /// let client = MCPOAuthClient(mcpURL: "http://localhost:9000/mcp", store: OAuthClientStore(directory: ".step11"), login: .browser, http: .make())
 /// let outcomes = try await client.run()
-/// let bound = MCPOAuthClient(mcpURL: "http://localhost:9000/mcp", store: …, login: .browser, http: .make(), dpop: DPoPKey())
 /// ```
 import Foundation
 import MCP
@@ -52,7 +48,7 @@ public struct MCPOAuthClient: Sendable {
     public let login: Login
     public let clientName: String
     public let message: String
-    /// The key DPoP tokens are bound to (Going further: DPoP); nil for bearer tokens.
+    /// The key the tokens are bound to (`MCPOAuthClient+DPoP.swift`); nil for bearer tokens.
     public let dpopKey: DPoPKey?
     /// Credentials registered with the authorization server beforehand (`--client-id`, `--client-secret`): used
     /// instead of registering (MCP 2025-11-25's second way to have a client, before dynamic registration).
@@ -103,15 +99,11 @@ public struct MCPOAuthClient: Sendable {
 
     public func run() async throws -> [Outcome] {
         var session = MCPHTTPSession(http: http, url: mcpURL, dpopKey: dpopKey)
-        if let dpopKey {
-            say(
-                "DPoP: a P-256 key made for this run, thumbprint \(dpopKey.thumbprint) (RFC 7638), signs a proof for each token and MCP request"
-            )
-        }
+        announceKey()
         var tokens = try usableStoredTokens()
         var discovered: Discovered?
         session.accessToken = tokens?.accessToken
-        let stored = "the \(dpopKey == nil ? "" : "DPoP ")token stored in \(store.path("tokens.json"))"
+        let stored = "the \(narration.storedToken)token stored in \(store.path("tokens.json"))"
         say("① POST \(mcpURL)  initialize \(tokens == nil ? "without a token" : "with \(stored)")")
         if case .challenged(let status, let challenges) = try await session.call(Initialize.name, params: initialize) {
             say("   ← \(status) WWW-Authenticate: \(challenges.map(Self.render).joined(separator: ", "))")
@@ -133,8 +125,7 @@ public struct MCPOAuthClient: Sendable {
         } else {
             say("   ← 200: the stored token is still good")
         }
-        let dpop = "with DPoP: Authorization: DPoP <token>, a new proof (htm, htu, ath, jti) per request"
-        say("⑧ MCP session \(dpopKey == nil ? "with the bearer token" : dpop)")
+        say("⑧ MCP session \(narration.session ?? "with the bearer token")")
         _ = try await session.call(Initialize.name, params: initialize)
         try await session.notify(InitializedNotification.name)
         let kept = session.sessionID == nil ? "" : ", session \(session.sessionID ?? "")"
@@ -234,24 +225,19 @@ public struct MCPOAuthClient: Sendable {
             throw OAuthFlowError.resourceMismatch(expected: expected, got: document.resource)
         }
         guard let issuer = document.authorization_servers?.first else { throw OAuthFlowError.noAuthorizationServer }
-        let dpopRequired = document.dpop_bound_access_tokens_required == true
-        if dpopRequired, dpopKey == nil { throw OAuthFlowError.dpopRequired(document.resource) }
-        let required = dpopRequired ? ", DPoP-bound tokens required" : ""
+        let required = try checkBindingRequirement(of: document)
         let which = expected == mcpURL ? "it is the server called" : "the origin of the server called (root metadata)"
         say("③ resource \(document.resource) ✔ (\(which))\(required); authorization server \(issuer)")
         let metadata = try await discovery.metadata(for: issuer)
         guard metadata.codeChallengeMethodsSupported?.contains(PKCEVerifier.method) == true else {
             throw OAuthFlowError.pkceNotSupported(issuer)
         }
-        let dpop =
-            dpopKey == nil
-            ? ""
-            : ", DPoP ES256 \(metadata.dpopSigningAlgValuesSupported?.contains("ES256") == true ? "✔" : "not advertised")"
+        let proofs = proofAlgorithmNote(metadata)
         let documents =
             clientIDURL == nil
             ? "" : ", client metadata documents \(metadata.clientIDMetadataDocumentSupported == true ? "✔" : "✘")"
         say(
-            "④ metadata of \(issuer): issuer ✔, PKCE S256 ✔\(dpop), registration \(metadata.registrationEndpoint == nil ? "✘" : "✔")\(documents)"
+            "④ metadata of \(issuer): issuer ✔, PKCE S256 ✔\(proofs), registration \(metadata.registrationEndpoint == nil ? "✘" : "✔")\(documents)"
         )
         return Discovered(
             resource: document.resource, scopesSupported: document.scopes_supported ?? [], metadata: metadata)
@@ -276,7 +262,7 @@ public struct MCPOAuthClient: Sendable {
         return discovered.scopesSupported
     }
 
-    /// The first value of parameter `name` among the challenges, whichever the scheme (`Bearer`, or `DPoP` where bearer tokens are refused).
+    /// The first value of parameter `name` among the challenges, whichever their scheme.
     static func parameter(_ name: String, in challenges: [AuthenticationChallenge]) -> String? {
         challenges.lazy.compactMap { $0.parameters[name] }.first
     }
@@ -285,6 +271,7 @@ public struct MCPOAuthClient: Sendable {
         let resource: String
         let authorization_servers: [String]?
         let scopes_supported: [String]?
+        /// RFC 9728 §2; read in `MCPOAuthClient+DPoP.swift`.
         let dpop_bound_access_tokens_required: Bool?
     }
 

@@ -6,11 +6,9 @@
 /// resource). A registration is reused on the next run, and replaced when the
 /// authorization server no longer knows it.
 ///
-/// Going further: DPoP. Tokens record their binding: `tokenType` `DPoP` and
-/// the thumbprint of the key they are bound to. A resource may have one
-/// bearer entry and one DPoP entry; a DPoP entry is good only to a client
-/// that still holds that key (step 11 makes a new key each run, so it
-/// discards the DPoP entry of an earlier run and authorizes again).
+/// Tokens record their binding: a resource may have one bearer entry and one
+/// entry bound to a key of the client's (Going further, `MCPOAuthClient+DPoP.swift`),
+/// which is good only to a client that still holds that key.
 public import Foundation
 
 public struct OAuthClientStore: Sendable {
@@ -64,9 +62,9 @@ public struct OAuthClientStore: Sendable {
         public let refreshToken: String?
         public let expiresAt: Date
         public let scope: [String]
-        /// The token response's `token_type`: `Bearer`, or `DPoP` for tokens bound to a key (RFC 9449 §5).
+        /// The token response's `token_type`: `Bearer`, or the scheme of tokens bound to a key.
         public let tokenType: String
-        /// The RFC 7638 thumbprint of the key DPoP tokens are bound to (their `cnf.jkt`); nil for bearer tokens.
+        /// The RFC 7638 thumbprint of the key the tokens are bound to (their `cnf.jkt`); nil for bearer tokens.
         public let boundKeyThumbprint: String?
 
         public init(
@@ -84,8 +82,8 @@ public struct OAuthClientStore: Sendable {
             self.boundKeyThumbprint = boundKeyThumbprint
         }
 
-        /// Whether these tokens are bound to a DPoP key.
-        public var isDPoPBound: Bool { boundKeyThumbprint != nil }
+        /// Whether these tokens are bound to a key.
+        public var isBound: Bool { boundKeyThumbprint != nil }
 
         /// A file written before tokens recorded their binding holds bearer tokens.
         public init(from decoder: any Decoder) throws {
@@ -110,23 +108,23 @@ public struct OAuthClientStore: Sendable {
         try write(others + [registration], "client.json")
     }
 
-    /// The bearer tokens for `resource`, or with `dpop` its DPoP-bound ones (whichever key they are bound to).
-    public func tokens(resource: String, dpop: Bool = false) -> Tokens? {
-        read([Tokens].self, "tokens.json")?.first { $0.resource == resource && $0.isDPoPBound == dpop }
+    /// The bearer tokens for `resource`, or with `bound` its key-bound ones (whichever key they are bound to).
+    public func tokens(resource: String, bound: Bool = false) -> Tokens? {
+        read([Tokens].self, "tokens.json")?.first { $0.resource == resource && $0.isBound == bound }
     }
 
     /// Stores `tokens` in place of those of the same resource and binding.
     public func save(_ tokens: Tokens) throws {
-        try write(others(than: tokens.resource, dpop: tokens.isDPoPBound) + [tokens], "tokens.json")
+        try write(others(than: tokens.resource, bound: tokens.isBound) + [tokens], "tokens.json")
     }
 
-    /// Forgets the tokens of `resource` with that binding (DPoP tokens whose key is gone are of no use).
-    public func removeTokens(resource: String, dpop: Bool) throws {
-        try write(others(than: resource, dpop: dpop), "tokens.json")
+    /// Forgets the tokens of `resource` with that binding (tokens bound to a key that is gone are of no use).
+    public func removeTokens(resource: String, bound: Bool) throws {
+        try write(others(than: resource, bound: bound), "tokens.json")
     }
 
-    private func others(than resource: String, dpop: Bool) -> [Tokens] {
-        (read([Tokens].self, "tokens.json") ?? []).filter { $0.resource != resource || $0.isDPoPBound != dpop }
+    private func others(than resource: String, bound: Bool) -> [Tokens] {
+        (read([Tokens].self, "tokens.json") ?? []).filter { $0.resource != resource || $0.isBound != bound }
     }
 
     /// The path of `file`, for the narration.

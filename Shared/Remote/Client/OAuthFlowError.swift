@@ -1,9 +1,8 @@
 /// Why the client stopped, in words its user can act on.
 ///
 /// Introduced in step 11. Every refusal of the flow is one of these, raised
-/// the moment a check fails, before anything else is sent. Going further:
-/// DPoP adds the checks of a DPoP client: a resource that requires DPoP, and a
-/// token response that is not bound to this client's key.
+/// the moment a check fails, before anything else is sent. The last three
+/// are a key-bound client's (`OAuthFlowError+DPoP.swift`).
 import Foundation
 
 public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
@@ -55,12 +54,7 @@ public enum OAuthFlowError: Error, Equatable, CustomStringConvertible {
         case .clientUnknown(let detail): "The authorization server does not know this client: \(detail)"
         case .scopeNotGranted(let scope): "The authorization server did not grant \(scope): this user may not have it"
         case .stillForbidden(let detail): "Still forbidden after two step-up authorizations: \(detail)"
-        case .dpopRequired(let resource):
-            "\(resource) accepts DPoP-bound tokens only (its metadata says dpop_bound_access_tokens_required, RFC 9728 §2): run with --dpop"
-        case .tokenNotDPoPBound(let detail):
-            "A DPoP proof was sent, but the token is not bound to its key (\(detail)): refusing to use it"
-        case .tokenBoundToAnotherKey(let expected, let got):
-            "The access token is bound to key \(got), not to this client's key \(expected) (cnf.jkt, RFC 9449 §6.1): refusing to use it"
+        case .dpopRequired, .tokenNotDPoPBound, .tokenBoundToAnotherKey: bindingDescription
         }
     }
 }

@@ -22,13 +22,11 @@
 /// | `JWT_AUDIENCE` | | accepted `aud` values, comma-separated (the resource is always accepted too) | `echo-mcp-server` |
 /// | `JWKS_CACHE_SECONDS` | | how long fetched keys are fresh | `300` |
 /// | `METADATA_CACHE_SECONDS` | | how long the authorization server's metadata is fresh | `3600` |
-/// | `DPOP_REQUIRED` | | `true`: accept DPoP-bound tokens only, refuse `Bearer` (Going further: DPoP) | `false` |
-/// | `DPOP_NONCE_REQUIRED` | | `true`: DPoP proofs must carry a fresh nonce of this server's (RFC 9449 §8) | `false` |
-/// | `DPOP_NONCE_SECRET` | | the key replicas derive their nonces from, so each accepts the others' (a secret: never logged) | a random key per process |
+/// | `DPOP_*` | | Going further: tokens bound to a client's key (`KeycloakConfiguration+DPoP.swift`) | |
 /// | `MCP_EVENT_STREAM` | | `true`: answer MCP requests with an event stream, as the official SDKs' servers do, to clients that accept one | `false` |
 /// | `ALLOWED_ORIGINS`, `ALLOWED_HOSTS` | `--allowed-origin`, `--allowed-host` | browser origins and `Host` values allowed besides localhost, comma-separated | none |
 ///
-/// None of these is a secret.
+/// None of these is a secret (but `DPOP_NONCE_SECRET`, which is never logged).
 import Configuration
 public import Foundation
 public import Logging
@@ -45,11 +43,8 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     public let audiences: [String]
     public let jwksCacheSeconds: TimeInterval
     public let metadataCacheSeconds: TimeInterval
-    /// `DPOP_REQUIRED`: whether bearer tokens are refused. DPoP-bound tokens with proofs are accepted either way.
-    public let dpopRequired: Bool
-    /// `DPOP_NONCE_REQUIRED` and `DPOP_NONCE_SECRET` (a secret: not in ``summary``).
-    public var dpopNonceRequired = false
-    var dpopNonceSecret: String?
+    /// `DPOP_*` (`KeycloakConfiguration+DPoP.swift`).
+    public var dpop = DPoPSettings()
     /// `MCP_EVENT_STREAM`: whether requests are answered with `text/event-stream` (``MCPEndpoint/eventStream``).
     public var eventStream = false
     /// `ALLOWED_ORIGINS` and `ALLOWED_HOSTS` from the environment or the env file (the server's flags beat them).
@@ -61,8 +56,8 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         Each setting comes from the first of: a flag, the process environment, the env file, the default.
         Variables: KEYCLOAK_URL (--keycloak-url; default http://localhost:8080), KEYCLOAK_REALM (mcp-realm),
         MCP_SERVER_URL (--public-url; default http://localhost:<port>), JWT_ISSUER (<KEYCLOAK_URL>/realms/<realm>),
-        JWT_AUDIENCE (echo-mcp-server), JWKS_CACHE_SECONDS (300), METADATA_CACHE_SECONDS (3600), DPOP_REQUIRED (false),
-        DPOP_NONCE_REQUIRED (false), DPOP_NONCE_SECRET (a random key), MCP_EVENT_STREAM (false),
+        JWT_AUDIENCE (echo-mcp-server), JWKS_CACHE_SECONDS (300), METADATA_CACHE_SECONDS (3600),
+        \(DPoPSettings.help), MCP_EVENT_STREAM (false),
         ALLOWED_ORIGINS (--allowed-origin), ALLOWED_HOSTS (--allowed-host), PORT (--port; 9000), LOG_LEVEL (--log-level).
         """
 
@@ -72,19 +67,17 @@ public struct KeycloakConfiguration: Sendable, Equatable {
     /// A configuration given in code, as the demo of step 11 makes one.
     public init(
         keycloakURL: String, realm: String = "mcp-realm", serverURL: String, audiences: [String] = ["echo-mcp-server"],
-        jwksCacheSeconds: TimeInterval = 300, metadataCacheSeconds: TimeInterval = 3600, dpopRequired: Bool = false
+        jwksCacheSeconds: TimeInterval = 300, metadataCacheSeconds: TimeInterval = 3600
     ) {
         self.init(
             keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: "\(keycloakURL)/realms/\(realm)",
             audiences: audiences + [serverURL + "/mcp"], jwksCacheSeconds: jwksCacheSeconds,
-            metadataCacheSeconds: metadataCacheSeconds,
-            dpopRequired: dpopRequired)
+            metadataCacheSeconds: metadataCacheSeconds)
     }
 
     init(
         keycloakURL: String, realm: String, serverURL: String, issuer: String, audiences: [String],
-        jwksCacheSeconds: TimeInterval,
-        metadataCacheSeconds: TimeInterval, dpopRequired: Bool
+        jwksCacheSeconds: TimeInterval, metadataCacheSeconds: TimeInterval
     ) {
         self.keycloakURL = keycloakURL
         self.realm = realm
@@ -93,17 +86,7 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         self.audiences = audiences
         self.jwksCacheSeconds = jwksCacheSeconds
         self.metadataCacheSeconds = metadataCacheSeconds
-        self.dpopRequired = dpopRequired
     }
-
-    /// The nonces DPoP proofs must carry, when `DPOP_NONCE_REQUIRED`; make them once per server.
-    public func makeDPoPNonces() -> DPoPNonces? {
-        guard dpopNonceRequired else { return nil }
-        return dpopNonceSecret.map { DPoPNonces(secret: $0) } ?? DPoPNonces()
-    }
-
-    /// The DPoP policy `DPOP_REQUIRED` picks.
-    public var dpopPolicy: DPoPPolicy { dpopRequired ? .required : .allowed }
 
     /// The resource identifier, `<MCP_SERVER_URL>/mcp`.
     public var resource: String { serverURL + "/mcp" }
@@ -158,11 +141,8 @@ public struct KeycloakConfiguration: Sendable, Equatable {
             keycloakURL: keycloakURL, realm: realm, serverURL: serverURL, issuer: issuer,
             audiences: audiences + [serverURL + "/mcp"],
             jwksCacheSeconds: try seconds("JWKS_CACHE_SECONDS", value("jwks.cache.seconds", "300")),
-            metadataCacheSeconds: try seconds("METADATA_CACHE_SECONDS", value("metadata.cache.seconds", "3600")),
-            dpopRequired: try boolean("DPOP_REQUIRED", value("dpop.required", "false")))
-        configuration.dpopNonceRequired = try boolean("DPOP_NONCE_REQUIRED", value("dpop.nonce.required", "false"))
-        let secret = value("dpop.nonce.secret", "")
-        configuration.dpopNonceSecret = secret.isEmpty ? nil : secret
+            metadataCacheSeconds: try seconds("METADATA_CACHE_SECONDS", value("metadata.cache.seconds", "3600")))
+        configuration.dpop = try DPoPSettings.load(value)
         configuration.eventStream = try boolean("MCP_EVENT_STREAM", value("mcp.event.stream", "false"))
         configuration.allowedOrigins = list("allowed.origins")
         configuration.allowedHosts = list("allowed.hosts")
@@ -202,7 +182,7 @@ public struct KeycloakConfiguration: Sendable, Equatable {
         JWT_ISSUER=\(issuer)
         JWT_AUDIENCE=\(audiences.joined(separator: ","))
         JWKS_CACHE_SECONDS=\(Int(jwksCacheSeconds)) METADATA_CACHE_SECONDS=\(Int(metadataCacheSeconds))
-        DPOP_REQUIRED=\(dpopRequired) DPOP_NONCE_REQUIRED=\(dpopNonceRequired)
+        \(dpop.summary)
         """ + (eventStream ? "\nMCP_EVENT_STREAM=true" : "")
     }
 }

@@ -27,3 +27,22 @@ extension ProtectedResource {
         DPoPTokenMiddleware(verifier: verifier, proofs: proofs, publicBaseURL: serverURL, challenge: tokenChallenge)
     }
 }
+
+extension ProtectedResourceMetadata {
+    /// Says what `policy` takes: the proof algorithms, and whether bound tokens are required (RFC 9728 §2).
+    mutating func advertise(_ policy: DPoPPolicy) {
+        dpopSigningAlgValuesSupported = DPoPProofVerifier.supportedAlgorithms
+        dpopBoundAccessTokensRequired = policy == .required ? true : nil
+    }
+}
+
+extension ProtectedResource {
+    /// The token middleware and the challenge of this resource: ``BearerTokenMiddleware`` and ``challenge`` without a
+    /// ``dpop`` policy; with one, ``tokenMiddleware(verifier:proofs:)`` and ``tokenChallenge``, both schemes.
+    func authentication<Context: AuthenticatedRequestContext>(
+        verifier: TokenVerifier, proofs: DPoPProofVerifier, context: Context.Type
+    ) -> (middleware: any MiddlewareProtocol<Request, Response, Context>, challenge: any ResourceChallenge) {
+        guard dpop != nil else { return (BearerTokenMiddleware(verifier: verifier, challenge: challenge), challenge) }
+        return (tokenMiddleware(verifier: verifier, proofs: proofs), tokenChallenge)
+    }
+}
