@@ -11,6 +11,7 @@ swift format lint --strict --recursive --parallel Package.swift Steps Shared Tes
 echo "── Examples/ProtectedServer: MCPAuth in a package of its own, and what a server of MCPAuth alone links"
 (cd Examples/ProtectedServer && swift build --build-tests && swift test)
 bash scripts/check_mcpauth_links.sh
+bash scripts/check_mcpauth_docs.sh
 echo "── swift build"
 swift build
 echo "── swift test"

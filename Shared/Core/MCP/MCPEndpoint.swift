@@ -91,31 +91,10 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
         do {
             result = try await handler.handle(rpc, caller: caller)
         } catch {
-            return try failure(error, answering: rpc, caller: caller, logger: logger)
+            return try JSONRPCResponse.failure(error, answering: rpc, caller: caller, logger: logger)
         }
         let response = JSONRPCResponse.result(result, id: rpc.id)
         return try streams ? response.eventStreamResponse() : response.response()
-    }
-
-    /// What the caller of `rpc` gets when the handler threw `error`: a JSON-RPC error, or the HTTP error it carries.
-    func failure(
-        _ error: any Error, answering rpc: JSONRPCRequest, caller: AuthenticatedUser?, logger: Logger
-    ) throws -> Response {
-        switch error {
-        case let error as JSONRPCError:
-            logger.notice("\(rpc.method) id=\(rpc.id) failed: \(error.message): \(error.detail)")
-            return try JSONRPCResponse.error(error, id: rpc.id).response(
-                status: error.rejectsMessage ? .badRequest : .ok)
-        case let rejection as AuthRejection:
-            logger.notice("\(rpc.method) id=\(rpc.id)\(Self.who(caller)) refused: \(rejection.failure.detail)")
-            throw rejection
-        case let error as any HTTPResponseError:
-            throw error
-        default:
-            logger.error("\(rpc.method) id=\(rpc.id) crashed: \(error)")
-            return try JSONRPCResponse.error(.internalError("The server failed to answer \(rpc.method)"), id: rpc.id)
-                .response()
-        }
     }
 
     /// ` user=NAME` for the log line of an authenticated request; nothing before step 6.

@@ -1,32 +1,9 @@
 /// Recipe 1 as a client sees it: 401 and the challenge, 200, 403 and `insufficient_scope`, 400 for a bad message.
-import CryptoExtras
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import ProtectedServer
 import Testing
-
-/// An RSA key pair, and RS256 tokens signed with it (what your authorization server does).
-struct TestIssuer {
-    static let issuer = "https://auth.example"
-    let key = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
-
-    func token(scope: String, audience: String = "https://mcp.example/mcp") throws -> String {
-        func part(_ json: [String: Any]) throws -> String {
-            try JSONSerialization.data(withJSONObject: json).base64EncodedString()
-                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-                .replacingOccurrences(of: "=", with: "")
-        }
-        let now = Int(Date().timeIntervalSince1970)
-        let input =
-            try part(["alg": "RS256", "kid": "key-1", "typ": "JWT"]) + "."
-            + part(["iss": Self.issuer, "aud": audience, "sub": "alice", "exp": now + 300, "iat": now, "scope": scope])
-        let signature = try key.signature(for: Data(input.utf8), padding: .insecurePKCS1v1_5).rawRepresentation
-        return input + "."
-            + signature.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-}
 
 @Suite("Recipe 1: a Hummingbird endpoint with local keys")
 struct ProtectedServerTests {
