@@ -9,7 +9,7 @@
 #   post_mcp '{"jsonrpc":…}'      POST to /mcp as an MCP client would (extra curl args may follow)
 #   post_as_posts '{"jsonrpc":…}' POST to /mcp exactly as the posts' curl does (Content-Type only)
 #   expect_contains "what" TEXT   the last body contains TEXT, as the posts' own scripts grep for it
-#   expect_log "what" N TEXT      stepN's log has a line containing TEXT
+#   expect_log "what" N TEXT      stepN's log has a line containing TEXT (within 3 s)
 #   wait_until /health '.ok'      GET until the jq test passes (bounded)
 #   expect "what" 200 '.jq test'  ✅ when the status matches and the jq test is true, else ❌
 #   expect_header "what" Name value
@@ -214,8 +214,12 @@ wait_for_log() {
 
 # expect_log WHAT N TEXT: stepN's log (what it printed since it started) has a line containing TEXT.
 expect_log() {
-    local what=$1 step=$2 text=$3 ok=no
-    grep -qF -- "$text" "$WORK/step$step.log" && ok=yes
+    local what=$1 step=$2 text=$3 ok=no attempt
+    # A server whose log is a file writes its lines in batches, at most 100 ms after the first: wait up to 3 s.
+    for attempt in $(seq 1 30); do
+        grep -qF -- "$text" "$WORK/step$step.log" && { ok=yes; break; }
+        sleep 0.1
+    done
     report "$what" "$ok" "a log line with: $text" "$(tail -n 3 "$WORK/step$step.log")"
 }
 

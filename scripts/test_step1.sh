@@ -27,4 +27,9 @@ done
 get /health -H 'Host: evil.example'
 expect "a Host naming another server gets 421" 421 '.detail == "Host not allowed: evil.example"'
 
+# The log goes to a file here: in batches, at most 100 ms after their first line, and what is left at exit.
+expect_log "the log file has the listening line while the server runs" 1 "step1 listening on"
+stop_server
+expect_log "stopped by SIGTERM, the server's last line reaches the file too" 1 "step1 stopped"
+
 finish

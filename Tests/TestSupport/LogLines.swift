@@ -10,7 +10,7 @@ public final class LogLines: Sendable {
     struct Handler: LogHandler {
         let sink: LogLines
         var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .info
+        var logLevel: Logger.Level = .debug
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] }
             set { metadata[key] = newValue }

@@ -1,4 +1,3 @@
-import Foundation
 /// Log lines on standard error, in swift-log's `StreamLogHandler` format.
 ///
 /// Introduced in step 1, as the handler of every step's logger:
@@ -10,7 +9,9 @@ import Foundation
 /// Hummingbird gives each request's logger its request id. `StreamLogHandler`
 /// renders all metadata again each time one key is set, so every request paid
 /// for a rendering even when nothing was logged; this handler renders metadata
-/// only for a line it writes. Lines below ``logLevel`` cost nothing.
+/// only for a line it writes. Lines below ``logLevel`` cost nothing. The
+/// lines go to ``ConsoleOutput``: one by one on a terminal, in batches otherwise.
+import Foundation
 public import Logging
 
 public struct ConsoleLogHandler: LogHandler {
@@ -18,10 +19,14 @@ public struct ConsoleLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
+    let output: ConsoleOutput
 
-    public init(label: String, metadataProvider: Logger.MetadataProvider? = nil) {
+    public init(
+        label: String, metadataProvider: Logger.MetadataProvider? = nil, output: ConsoleOutput = .standardError
+    ) {
         self.label = label
         self.metadataProvider = metadataProvider
+        self.output = output
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -30,8 +35,7 @@ public struct ConsoleLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        // A closed pipe (`step4 2>&1 | head`) must not crash the server: the line is dropped.
-        try? FileHandle.standardError.write(contentsOf: Data(line(for: event).utf8))
+        output.write(line(for: event))
     }
 
     /// The line written for `event`: time, level, label, metadata sorted by key, source, message.

@@ -34,9 +34,10 @@ public struct StepApplication<App: ApplicationProtocol> {
     public func run() async {
         do {
             try await app.runService()
+            logger.info("\(name) stopped")
         } catch {
-            try? FileHandle.standardError.write(
-                contentsOf: Data("\(name): \(Self.explain(error, host: host, port: port))\n".utf8))
+            ConsoleOutput.standardError.flush()
+            ConsoleOutput.standardError.write("\(name): \(Self.explain(error, host: host, port: port))\n")
             exit(1)
         }
     }

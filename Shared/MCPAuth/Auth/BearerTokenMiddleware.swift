@@ -42,7 +42,7 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
         do {
             let user = try await verifier.verify(try Self.bearerToken(in: request.headers[values: .authorization]))
             try Self.refuseBound(user)  // a token bound to a DPoP key is no bearer token (RFC 9449 §7.2)
-            logger.info("authenticated \(user.username) scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")")
+            logger.debug("authenticated \(user.username) scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")")
             return user
         } catch {
             logger.notice("refused \(request.method) \(request.uri.path): \(error.detail)")

@@ -68,7 +68,8 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
         do {
             let (user, scheme) = try await authenticate(request)
             let via = scheme == .dpop ? "DPoP jkt=\(user.boundKeyThumbprint ?? "-")" : "Bearer"
-            logger.info("authenticated \(user.username) via \(via) scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")")
+            logger.debug(
+                "authenticated \(user.username) via \(via) scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")")
             return user
         } catch {
             let user = error.username.map { " for \($0)" } ?? ""
