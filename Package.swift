@@ -18,6 +18,32 @@ let stepDependencies: [Int: [Target.Dependency]] = [
     9: [.product(name: "AsyncHTTPClient", package: "async-http-client")], 10: ["SharedRemote"], 11: ["SharedRemote"],
 ]
 
+/// Whether this machine's C library is glibc 2.36 or later ("glibc 2.36", as `confstr` says).
+#if canImport(Glibc)
+import Glibc
+let packsRelocations: Bool = {
+    var version = [CChar](repeating: 0, count: 64)
+    guard confstr(Int32(_CS_GNU_LIBC_VERSION), &version, version.count) > 0 else { return false }
+    let text = String(decoding: version.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let numbers = text.split(separator: " ").last?.split(separator: ".").compactMap { Int($0) }
+    return numbers.map { !$0.lexicographicallyPrecedes([2, 36]) } ?? false
+}()
+#else
+let packsRelocations = false
+#endif
+
+/// A step's release build is built as one deploys a Swift server (what `scripts/bench.sh` measures as "as you run
+/// it"): on Linux, linked by lld without exporting the binary's symbols, and with its relative relocations packed
+/// where this machine's C library reads them (glibc 2.36 and later), so the loader has fewer pages to touch.
+/// `--static-swift-stdlib` (the "tuned" row) stays a command-line option: it needs libcurl's development package to
+/// link, and a flag here cannot ask for it.
+let releaseLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "--no-export-dynamic"]
+            + (packsRelocations ? ["-Xlinker", "-zpack-relative-relocs"] : []),
+        .when(platforms: [.linux], configuration: .release))
+]
+
 let package = Package(
     name: "mcp-auth-step-by-step",
     platforms: [.macOS(.v15)],
@@ -99,7 +125,8 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .executableTarget(name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken"),
+        .executableTarget(
+            name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken", linkerSettings: releaseLinking),
         .testTarget(
             name: "MCPAuthTests",
             dependencies: [
@@ -118,7 +145,7 @@ let package = Package(
         + steps.map {
             .executableTarget(
                 name: $0.target, dependencies: ["Shared"] + stepDependencies[$0.number, default: []],
-                path: "Steps/Step\($0.number)")
+                path: "Steps/Step\($0.number)", linkerSettings: releaseLinking)
         }
         + steps.map {
             .testTarget(

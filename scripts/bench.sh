@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Load benchmark of the authenticated request path, with wrk (apt-get install wrk).
 #
-#   scripts/bench.sh                          step 8 and step 10 (behind `step9 serve`), release builds
+#   scripts/bench.sh                          step 8 as you run it, then step 8 and step 10 tuned
 #   scripts/bench.sh --against URL [--token T]  the same load against any other MCP endpoint, side by side
 #
+# Two builds of the same servers, in one run:
+#   as you run it  `swift build -c release` (with Package.swift's release settings), the default log level (info),
+#                  the log to a file, as a service manager or `2>step8.log` has it;
+#   tuned          the deployment build below, --log-level warning.
 # For tools/call (echo) and ping at 1, 16 and 64 connections (DURATION seconds each, default 10), and step 8's
 # GET /health as the floor of the same server (no token, no body, no JSON), it prints
 # requests per second, p50 and p99 latency, errors (non-2xx answers and socket errors), the server's CPU time per
@@ -11,31 +15,30 @@
 # shared the cores), the server's peak RSS, and how much of its memory is its own (RssAnon: heap, stacks, and the
 # pages of data the loader relocated; the rest of RSS is code and data of the binary and the shared libraries, mapped
 # from files), and the share of the machine's CPU time the hypervisor gave to other guests during the run (steal:
-# well above 0, the row measured them too). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a second load thread takes CPU from
-# the server it measures.
+# well above 0, the row measured them too). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a
+# second load thread takes CPU from the server it measures.
 # REPEAT (default 1) runs each load that many times and shows the run with the median req/s: on a shared VM whose
 # speed drifts, REPEAT=3 shows a steadier table (and takes three times as long).
 # Then a soak: SOAK seconds (default 60) of tools/call at c=64 on step 8, with its RSS before and after; and the
 # JWKS fetches step 10 made during its load, read from its /health (0: the request path never calls the server).
-# Servers log at warning level here (per-request info lines cost throughput). Numbers, not assertions: the tests never time anything.
+# It ends with a summary of both builds. Numbers, not assertions: the tests never time anything.
 CONFIGURATION=release
-# The servers are built as one deploys a Swift server: the Swift runtime and Foundation linked into the binary
+# The tuned servers are built as one deploys a Swift server: the Swift runtime and Foundation linked into the binary
 # (--static-swift-stdlib), linked by lld with relative relocations packed (glibc 2.36 and later) and without exporting
 # the binary's symbols, so that the loader has fewer pages to touch when it starts. In their own build folder
-# (.build-bench), so the tests' builds are left as they are. DEPLOY_BUILD=0 benchmarks a plain `swift build -c release`.
-if [[ ${DEPLOY_BUILD:-1} == 1 ]]; then
-    BUILD_FLAGS=(--scratch-path .build-bench --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic)
-    glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
-    [[ "$(printf '%s\n' 2.36 "$glibc" | sort -V | head -1)" == 2.36 ]] && BUILD_FLAGS+=(-Xlinker -z -Xlinker pack-relative-relocs)
-    # Foundation's networking, linked in, asks the linker for libcurl.so, which only libcurl's development package
-    # installs: the linker is shown the libcurl the toolchain's own FoundationNetworking loads instead.
-    toolchain_lib="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/linux"
-    curl_lib=$(ldd "$toolchain_lib/libFoundationNetworking.so" 2>/dev/null | awk '/libcurl/ {print $3; exit}')
-    [[ -e "$curl_lib" ]] || { echo "❌ no libcurl found for --static-swift-stdlib: apt-get install libcurl4-openssl-dev, or DEPLOY_BUILD=0"; exit 1; }
-    mkdir -p .build-bench/lib
-    ln -sf "$curl_lib" .build-bench/lib/libcurl.so
-    BUILD_FLAGS+=(-Xlinker -L"$PWD/.build-bench/lib")
-fi
+# (.build-bench), so the tests' builds are left as they are. TUNED_FLAGS is that build's `swift build` flags.
+TUNED_FLAGS=(--scratch-path .build-bench --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic)
+glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
+[[ "$(printf '%s\n' 2.36 "$glibc" | sort -V | head -1)" == 2.36 ]] && TUNED_FLAGS+=(-Xlinker -z -Xlinker pack-relative-relocs)
+# Foundation's networking, linked in, asks the linker for libcurl.so, which only libcurl's development package
+# installs: the linker is shown the libcurl the toolchain's own FoundationNetworking loads instead.
+toolchain_lib="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/linux"
+curl_lib=$(ldd "$toolchain_lib/libFoundationNetworking.so" 2>/dev/null | awk '/libcurl/ {print $3; exit}')
+[[ -e "$curl_lib" ]] || { echo "❌ no libcurl found for --static-swift-stdlib: apt-get install libcurl4-openssl-dev"; exit 1; }
+mkdir -p .build-bench/lib
+ln -sf "$curl_lib" .build-bench/lib/libcurl.so
+TUNED_FLAGS+=(-Xlinker -L"$PWD/.build-bench/lib")
+BUILD_FLAGS=()
 source "$(dirname "$0")/lib.sh"
 command -v wrk >/dev/null || { echo "❌ wrk is required: apt-get install wrk"; exit 1; }
 
@@ -106,14 +109,34 @@ load() {
     done
 }
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load, the median of $REPEAT run(s), wrk with $WRK_THREADS thread(s)"
-echo "build: swift build -c $CONFIGURATION ${BUILD_FLAGS[*]}"
-printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s %6s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own" steal
+header() { printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s %6s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own" steal; }
+# summary LABEL NAME: one line of step NAME's rows so far: tools/call at 16 connections, and its share of /health's.
+summary() {
+    printf '%s\n' "${ROWS[@]}" | awk -v label="$1" -v name="$2" '
+        $1 == name && $2 == "tools/call" && $3 == 16 { rps = $4; p99 = $6; rss = $10 " " $11 }
+        $1 == name && $2 == "health" && $3 == 16 { health = $4 }
+        END { share = 0; if (health > 0) share = 100 * rps / health
+              printf "%-14s step8 tools/call at c=16: %6.0f req/s, p99 %s, peak RSS %s; GET /health %6.0f req/s (%.0f%%)\n",
+                  label, rps, p99, rss, health, share }'
+}
 
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load, the median of $REPEAT run(s), wrk with $WRK_THREADS thread(s)"
+
+echo "── as you run it: swift build -c $CONFIGURATION; swift run -c $CONFIGURATION step8 (log level info, the log to a file)"
+header
+start_step 8
+TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
+load step8-run "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call health"
+stop_server
+AS_YOU_RUN_IT=$(summary "as you run it" step8-run)
+
+BUILD_FLAGS=("${TUNED_FLAGS[@]}")
+echo "── tuned: swift build -c $CONFIGURATION ${BUILD_FLAGS[*]}; --log-level warning"
+header
 start_step 8 --log-level warning
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
 load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call ping health"
-STEP8_RPS=$(awk '$2 == "tools/call" && $3 == 16 {print $4}' <<<"$(printf '%s\n' "${ROWS[@]}")")
+STEP8_RPS=$(awk '$1 == "step8" && $2 == "tools/call" && $3 == 16 {print $4}' <<<"$(printf '%s\n' "${ROWS[@]}")")
 rss() { awk '/VmRSS/ {total = $2} /RssAnon/ {own = $2} END {printf "%.1f MB (own %.1f MB)", total / 1024, own / 1024}' "/proc/$1/status"; }
 BEFORE=$(rss "${SERVER_PIDS[-1]}")
 SOAKED=$(BENCH_BODY=$CALL BENCH_TOKEN=$TOKEN wrk -t"$WRK_THREADS" -c64 -d"${SOAK}s" -s "$WORK/post.lua" "$BASE/mcp" | awk '/Requests\/sec/ {print $2}')
@@ -133,8 +156,14 @@ FETCHES=$(curl -sS "$BASE/health" | jq .keycloak_integration.keys.fetches)
 load step10 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}"
 echo "JWKS fetches by step10 during its load: $(($(curl -sS "$BASE/health" | jq .keycloak_integration.keys.fetches) - FETCHES))"
 
+echo "── summary"
+echo "$AS_YOU_RUN_IT"
+summary "tuned" step8
+
 if [[ -n "$AGAINST" ]]; then
     load other "$AGAINST" "$AGAINST_TOKEN" ""
     OTHER_RPS=$(printf '%s\n' "${ROWS[@]}" | awk '$1 == "other" && $2 == "tools/call" && $3 == 16 {print $4}')
-    awk -v a="$STEP8_RPS" -v b="$OTHER_RPS" 'BEGIN { if (b > 0) printf "step8 / other, tools/call at c=16: %.1fx\n", a / b }'
+    RUN_RPS=$(printf '%s\n' "${ROWS[@]}" | awk '$1 == "step8-run" && $2 == "tools/call" && $3 == 16 {print $4}')
+    awk -v run="$RUN_RPS" -v tuned="$STEP8_RPS" -v b="$OTHER_RPS" 'BEGIN { if (b > 0)
+        printf "step8 / other, tools/call at c=16: %.1fx as you run it, %.1fx tuned\n", run / b, tuned / b }'
 fi

@@ -67,9 +67,9 @@ public struct DPoPTokenMiddleware<Context: AuthenticatedRequestContext>: RouterM
     func caller(of request: Request, logger: Logger) async throws(DPoPRejection) -> AuthenticatedUser {
         do {
             let (user, scheme) = try await authenticate(request)
-            let via = scheme == .dpop ? "DPoP jkt=\(user.boundKeyThumbprint ?? "-")" : "Bearer"
             logger.debug(
-                "authenticated \(user.username) via \(via) scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")")
+                "authenticated \(user.username) via \(scheme == .dpop ? "DPoP jkt=\(user.boundKeyThumbprint ?? "-")" : "Bearer") scopes=[\(user.scopeList)] kid=\(user.keyID ?? "-")"
+            )
             return user
         } catch {
             let user = error.username.map { " for \($0)" } ?? ""
