@@ -96,16 +96,9 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
         } catch {
             return try JSONRPCResponse.failure(error, answering: rpc, caller: caller, logger: logger)
         }
-        logger.info("\(rpc.method) id=\(rpc.id)\(Self.who(caller)) ok in \(Self.milliseconds(since: started))")
+        logger.info("\(rpc.method) id=\(rpc.id)\(Self.who(caller)) ok in \(started.millisecondsSince)")
         let response = JSONRPCResponse.result(result, id: rpc.id)
         return try streams ? response.eventStreamResponse() : response.response()
-    }
-
-    /// The time since `start`, as the log line shows it: `0.42 ms`.
-    static func milliseconds(since start: ContinuousClock.Instant) -> String {
-        let microseconds = (ContinuousClock.now - start) / .microseconds(1)
-        let hundredths = Int(microseconds / 10)
-        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) ms"
     }
 
     /// ` user=NAME` for the log line of an authenticated request; nothing before step 6.

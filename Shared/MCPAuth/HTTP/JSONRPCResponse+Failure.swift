@@ -55,3 +55,11 @@ extension JSONRPCResponse {
             "\(rpc.method) id=\(rpc.id)\(caller.map { " user=\($0.username)" } ?? "") refused: \(failure.detail)")
     }
 }
+
+extension ContinuousClock.Instant {
+    /// The time since this instant, as a request's log line shows it: `0.42 ms`.
+    package var millisecondsSince: String {
+        let hundredths = Int((ContinuousClock.now - self) / .microseconds(10))
+        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) ms"
+    }
+}

@@ -28,52 +28,31 @@ public import Hummingbird
 public struct ProtectedMCPEndpoint: Sendable {
     public typealias Handler = @Sendable (ProtectedMCPRequest) async throws -> any Encodable & Sendable
 
-    public let resource: ProtectedResource
-    public let verifier: TokenVerifier
-    public let policy: ScopePolicy
-    /// The scope each tool needs beyond `policy`'s for `tools/call`, by tool name.
-    public let toolScopes: [String: String]
-    public let bodyLimit: Int
-    /// The proof checks for key-bound tokens, when `resource` takes them (one per server: it remembers proofs seen).
-    public let proofs: DPoPProofVerifier
+    /// The resource, its token checks, its scope policy (``MCPProtection``).
+    public let protection: MCPProtection
     let handler: Handler
 
     public init(
         resource: ProtectedResource, verifier: TokenVerifier, policy: ScopePolicy, toolScopes: [String: String] = [:],
         bodyLimit: Int = 1 << 20, proofs: DPoPProofVerifier = DPoPProofVerifier(), handler: @escaping Handler
     ) {
-        self.resource = resource
-        self.verifier = verifier
-        self.policy = policy
-        self.toolScopes = toolScopes
-        self.bodyLimit = bodyLimit
-        self.proofs = proofs
+        protection = MCPProtection(
+            resource: resource, verifier: verifier, policy: policy, toolScopes: toolScopes, bodyLimit: bodyLimit,
+            proofs: proofs)
         self.handler = handler
     }
 
-    /// Serves the metadata, and `POST` at the resource path behind the token middleware.
+    /// Serves the metadata, and `POST` at the resource path behind the token middleware and the gate.
     public func addRoutes(to router: Router<MCPRequestContext>) {
-        resource.addMetadataRoutes(to: router)
-        let (middleware, challenge) = resource.authentication(
-            verifier: verifier, proofs: proofs, context: MCPRequestContext.self)
-        let gate = MCPRequestGate(challenge: challenge, policy: policy, toolScopes: toolScopes, bodyLimit: bodyLimit)
-        router.group(RouterPath(resource.resourcePath)).add(middleware: middleware)
-            .post { request, context in try await self.answer(request, context: context, gate: gate) }
-    }
-
-    func answer(_ request: Request, context: MCPRequestContext, gate: MCPRequestGate) async throws -> Response {
-        let admitted: MCPRequestGate.Admitted
-        switch try await gate.admit(request, context: context) {
-        case .answered(let response): return response
-        case .admitted(let passed): admitted = passed
-        }
-        guard case .request(let rpc) = admitted.message else { return Response(status: .accepted) }
-        do {
-            let result = try await handler(ProtectedMCPRequest(rpc: rpc, caller: admitted.caller))
-            return try JSONRPCResponse.result(result, id: rpc.id).response()
-        } catch {
-            return try JSONRPCResponse.failure(
-                error, answering: rpc, caller: admitted.caller, challenge: gate.challenge, logger: context.logger)
+        protection.addRoutes(to: router) { admitted, _, context, gate in
+            guard case .request(let rpc) = admitted.message else { return Response(status: .accepted) }
+            do {
+                let result = try await handler(ProtectedMCPRequest(rpc: rpc, caller: admitted.caller))
+                return try JSONRPCResponse.result(result, id: rpc.id).response()
+            } catch {
+                return try JSONRPCResponse.failure(
+                    error, answering: rpc, caller: admitted.caller, challenge: gate.challenge, logger: context.logger)
+            }
         }
     }
 }

@@ -41,14 +41,8 @@ import Logging
 public import MCP
 
 public struct ProtectedSDKEndpoint: Sendable {
-    public let resource: ProtectedResource
-    public let verifier: TokenVerifier
-    public let policy: ScopePolicy
-    /// The scope each tool needs beyond `policy`'s for `tools/call`, by tool name.
-    public let toolScopes: [String: String]
-    public let bodyLimit: Int
-    /// The proof checks for key-bound tokens, when `resource` takes them.
-    public let proofs: DPoPProofVerifier
+    /// The resource, its token checks, its scope policy (``MCPProtection``).
+    public let protection: MCPProtection
     let transport: StatelessHTTPServerTransport
 
     public init(
@@ -56,31 +50,22 @@ public struct ProtectedSDKEndpoint: Sendable {
         bodyLimit: Int = 1 << 20, proofs: DPoPProofVerifier = DPoPProofVerifier(),
         transport: StatelessHTTPServerTransport
     ) {
-        self.resource = resource
-        self.verifier = verifier
-        self.policy = policy
-        self.toolScopes = toolScopes
-        self.bodyLimit = bodyLimit
-        self.proofs = proofs
+        protection = MCPProtection(
+            resource: resource, verifier: verifier, policy: policy, toolScopes: toolScopes, bodyLimit: bodyLimit,
+            proofs: proofs)
         self.transport = transport
     }
 
-    /// Serves the metadata, and `POST` at the resource path behind the token middleware.
+    /// Serves the metadata, and `POST` at the resource path behind the token middleware and the gate.
     public func addRoutes(to router: Router<MCPRequestContext>) {
-        resource.addMetadataRoutes(to: router)
-        let (middleware, challenge) = resource.authentication(
-            verifier: verifier, proofs: proofs, context: MCPRequestContext.self)
-        let gate = MCPRequestGate(challenge: challenge, policy: policy, toolScopes: toolScopes, bodyLimit: bodyLimit)
-        router.group(RouterPath(resource.resourcePath)).add(middleware: middleware)
-            .post { request, context in try await self.answer(request, context: context, gate: gate) }
+        protection.addRoutes(to: router) { admitted, request, context, gate in
+            try await answer(admitted, request: request, context: context, gate: gate)
+        }
     }
 
-    func answer(_ request: Request, context: MCPRequestContext, gate: MCPRequestGate) async throws -> Response {
-        let admitted: MCPRequestGate.Admitted
-        switch try await gate.admit(request, context: context) {
-        case .answered(let response): return response
-        case .admitted(let passed): admitted = passed
-        }
+    func answer(
+        _ admitted: MCPRequestGate.Admitted, request: Request, context: MCPRequestContext, gate: MCPRequestGate
+    ) async throws -> Response {
         guard case .request(let rpc) = admitted.message else {
             return Self.response(await transport.handleRequest(sdkRequest(request, body: admitted.body, handle: nil)))
         }
@@ -90,12 +75,15 @@ public struct ProtectedSDKEndpoint: Sendable {
             return try JSONRPCResponse.error(.internalError("The request could not be passed on"), id: rpc.id)
                 .response()
         }
-        context.logger.info("\(rpc.method) id=\(rpc.id) user=\(admitted.caller.username)")
+        let started = ContinuousClock.now
         let answer = await transport.handleRequest(sdkRequest(request, body: body, handle: handle))
         if let failure = CallerRegistry.shared.refusal(handle) {
             JSONRPCResponse.logRefusal(of: rpc, by: admitted.caller, failure, logger: context.logger)
             throw gate.challenge.rejection(failure, caller: admitted.caller, requestID: rpc.id)
         }
+        context.logger.info(
+            "\(rpc.method) id=\(rpc.id) user=\(admitted.caller.username) \(answer.statusCode) in \(started.millisecondsSince)"
+        )
         guard case .data(let data, let headers) = answer else { return Self.response(answer) }
         return Self.response(.data(SDKMessageID.replacing(in: data, with: rpc.id) ?? data, headers: headers))
     }
