@@ -86,8 +86,9 @@ struct ConsoleOutputTests {
             arrived = pipe.available()
         }
         #expect(arrived == "one\ntwo\n")
-        // 100 ms, and the scheduler's slack on a busy machine: the bound says "on time", not "fast".
-        #expect(ContinuousClock.now - start < .seconds(1))
+        // 100 ms, and the scheduler's slack on a machine busy with the whole test suite: the bound says "on time"
+        // (not at exit, not after the next line), not "fast".
+        #expect(ContinuousClock.now - start < .seconds(2))
     }
 
     @Test("batched: a full batch is written at once; flush, as at exit, writes what is left")

@@ -9,9 +9,10 @@
 /// - at once when a batch reaches ``limit`` (64 KiB);
 /// - at exit, whatever is left (`atexit`), and before the one line of a server that cannot start.
 ///
-/// Under load, one `write` per line cost more than the line itself. A closed
-/// pipe (`step4 2>&1 | head`) drops the lines: it never stops the server.
-import Dispatch
+/// Under load, one `write` per line cost more than the line itself. A thread
+/// of its own writes the batches on time, whatever else keeps the process's
+/// other threads busy. A closed pipe (`step4 2>&1 | head`) drops the lines: it
+/// never stops the server.
 import Foundation
 import Synchronization
 
@@ -39,6 +40,9 @@ public final class ConsoleOutput: Sendable {
     private let batch = Mutex(Batch())
     /// Held while writing, so that batches reach the file in the order they were made.
     private let writing = Mutex(())
+    /// Wakes the flushing thread when a batch begins; the thread is started with the first batch.
+    private let batchBegun = NSCondition()
+    private let flusherStarted = Mutex(false)
 
     public init(
         fileDescriptor: Int32, batched: Bool, interval: Duration = .milliseconds(100), limit: Int = 64 << 10
@@ -64,10 +68,32 @@ public final class ConsoleOutput: Sendable {
         if full {
             flush()
         } else if schedule {
-            let (seconds, attoseconds) = interval.components
-            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { self.flush() }
+            startFlusher()
+            batchBegun.lock()
+            batchBegun.signal()
+            batchBegun.unlock()
         }
+    }
+
+    /// The flushing thread: it waits for a batch to begin, lets ``interval`` pass, writes the batch; and again.
+    private func startFlusher() {
+        let first = flusherStarted.withLock { started in
+            defer { started = true }
+            return !started
+        }
+        guard first else { return }
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) * 1e-18
+        let thread = Thread { [self] in
+            while true {
+                batchBegun.lock()
+                while batch.withLock({ !$0.flushScheduled }) { batchBegun.wait() }
+                batchBegun.unlock()
+                Thread.sleep(forTimeInterval: seconds)
+                flush()
+            }
+        }
+        thread.name = "console-output"
+        thread.start()
     }
 
     /// Writes the batch, if any.
