@@ -94,4 +94,15 @@ LOCATION=$(grep -i '^location:' <<<"$HEADERS" | cut -d' ' -f2-)
     report "a confidential client without PKCE gets invalid_request, and no code" yes "" "" ||
     report "a confidential client without PKCE gets invalid_request, and no code" no "error=invalid_request" "$LOCATION"
 
+# Ctrl-C or SIGTERM: the server stops, says so, and exits 0: nothing crashes on the way out.
+STEP9_PID=${SERVER_PIDS[-1]}
+kill -TERM "$STEP9_PID"
+STATUS=0
+wait "$STEP9_PID" || STATUS=$?
+SERVER_PIDS=()
+[[ $STATUS == 0 ]] && grep -q "step9 stopped" "$WORK/step9.log" && ! grep -q "Fatal error" "$WORK/step9.log" &&
+    report "SIGTERM: step9 says it stopped, and exits 0" yes "" "" ||
+    report "SIGTERM: step9 says it stopped, and exits 0" no "exit 0 and 'step9 stopped'" \
+        "exit $STATUS: $(tail -n 3 "$WORK/step9.log")"
+
 finish

@@ -6,13 +6,17 @@ import AsyncHTTPClient
 import Foundation
 import Shared
 
+/// The one client that fetches documents, following no redirect. A global, so it lives as long as the process: an
+/// `HTTPClient` released without `shutdown()` stops the process, and the server is released as it stops.
+private let documentsClient = HTTPClient(
+    eventLoopGroupProvider: .singleton,
+    configuration: HTTPClient.Configuration(
+        redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: .seconds(5))))
+
 extension ClientMetadataDocuments {
-    /// Documents fetched over the network, by one client that follows no redirect, for the life of the process.
+    /// Documents fetched over the network by ``documentsClient``.
     static func overHTTP(allowsLoopback: Bool = false) -> ClientMetadataDocuments {
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(
-                redirectConfiguration: .disallow, timeout: .init(connect: .seconds(3), read: .seconds(5))))
+        let http = documentsClient
         return ClientMetadataDocuments(allowsLoopback: allowsLoopback) { url in
             var request = HTTPClientRequest(url: url)
             request.headers.add(name: "Accept", value: "application/json")
