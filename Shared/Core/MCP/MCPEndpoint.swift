@@ -96,13 +96,10 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
         } catch {
             return try JSONRPCResponse.failure(error, answering: rpc, caller: caller, logger: logger)
         }
-        logger.info("\(rpc.method) id=\(rpc.id)\(Self.who(caller)) ok in \(started.millisecondsSince)")
+        logger.info("\(rpc.logName(by: caller)) ok in \(started.millisecondsSince)")
         let response = JSONRPCResponse.result(result, id: rpc.id)
         return try streams ? response.eventStreamResponse() : response.response()
     }
-
-    /// ` user=NAME` for the log line of an authenticated request; nothing before step 6.
-    static func who(_ caller: AuthenticatedUser?) -> String { caller.map { " user=\($0.username)" } ?? "" }
 
     /// The header rules of the table above, before any body is read.
     func checkHeaders(_ headers: HTTPFields) throws(HTTPRequestError) {

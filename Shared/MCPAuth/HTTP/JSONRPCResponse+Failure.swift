@@ -51,8 +51,14 @@ extension JSONRPCResponse {
     public static func logRefusal(
         of rpc: JSONRPCRequest, by caller: AuthenticatedUser?, _ failure: AuthFailure, logger: Logger
     ) {
-        logger.notice(
-            "\(rpc.method) id=\(rpc.id)\(caller.map { " user=\($0.username)" } ?? "") refused: \(failure.detail)")
+        logger.notice("\(rpc.logName(by: caller)) refused: \(failure.detail)")
+    }
+}
+
+extension JSONRPCRequest {
+    /// `METHOD id=ID user=NAME` (no user before step 6): how a log line names a request and who sent it.
+    package func logName(by caller: AuthenticatedUser?) -> String {
+        "\(method) id=\(id)\(caller.map { " user=\($0.username)" } ?? "")"
     }
 }
 

@@ -82,7 +82,7 @@ public struct ProtectedSDKEndpoint: Sendable {
             throw gate.challenge.rejection(failure, caller: admitted.caller, requestID: rpc.id)
         }
         context.logger.info(
-            "\(rpc.method) id=\(rpc.id) user=\(admitted.caller.username) \(answer.statusCode) in \(started.millisecondsSince)"
+            "\(rpc.logName(by: admitted.caller)) \(answer.statusCode) in \(started.millisecondsSince)"
         )
         guard case .data(let data, let headers) = answer else { return Self.response(answer) }
         return Self.response(.data(SDKMessageID.replacing(in: data, with: rpc.id) ?? data, headers: headers))
