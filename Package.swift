@@ -18,9 +18,9 @@ let stepDependencies: [Int: [Target.Dependency]] = [
     9: [.product(name: "AsyncHTTPClient", package: "async-http-client")], 10: ["SharedRemote"], 11: ["SharedRemote"],
 ]
 
-/// Whether this machine's C library is glibc 2.36 or later ("glibc 2.36", as `confstr` says).
 #if canImport(Glibc)
 import Glibc
+/// Whether this machine's C library is glibc 2.36 or later ("glibc 2.36", as `confstr` says).
 let packsRelocations: Bool = {
     var version = [CChar](repeating: 0, count: 64)
     guard confstr(Int32(_CS_GNU_LIBC_VERSION), &version, version.count) > 0 else { return false }
@@ -28,20 +28,31 @@ let packsRelocations: Bool = {
     let numbers = text.split(separator: " ").last?.split(separator: ".").compactMap { Int($0) }
     return numbers.map { !$0.lexicographicallyPrecedes([2, 36]) } ?? false
 }()
+/// Whether the linker finds libcurl by its link name (`-lcurl`): Foundation's networking, linked into the binary,
+/// asks for it. Only libcurl's development package installs `libcurl.so` (libcurl4-openssl-dev on Debian and Ubuntu,
+/// among the packages swift.org asks for; libcurl-devel on Fedora).
+let linksCurl = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"].contains {
+    access("\($0)/libcurl.so", F_OK) == 0
+}
 #else
 let packsRelocations = false
+let linksCurl = false
 #endif
 
-/// A step's release build is built as one deploys a Swift server (what `scripts/bench.sh` measures as "as you run
-/// it"): on Linux, linked by lld without exporting the binary's symbols, and with its relative relocations packed
-/// where this machine's C library reads them (glibc 2.36 and later), so the loader has fewer pages to touch.
-/// `--static-swift-stdlib` (the "tuned" row) stays a command-line option: it needs libcurl's development package to
-/// link, and a flag here cannot ask for it.
+/// An executable's release build is built as one deploys a Swift server, what `scripts/bench.sh` measures as "as you
+/// run it". On Linux:
+/// - the Swift runtime and Foundation linked into the binary (`-static-stdlib`, what `--static-swift-stdlib` does,
+///   when libcurl's development package is installed): the loader maps no Swift library, and the binary keeps only
+///   the code it uses, so the server starts in less memory;
+/// - linked by lld, without exporting the binary's symbols, and with its relative relocations packed where this
+///   machine's C library reads them (glibc 2.36 and later), so the loader has fewer pages to touch.
+let releaseOnLinux = BuildSettingCondition.when(platforms: [.linux], configuration: .release)
+let releaseSwift: [SwiftSetting] = linksCurl ? [.unsafeFlags(["-static-stdlib"], releaseOnLinux)] : []
 let releaseLinking: [LinkerSetting] = [
     .unsafeFlags(
-        ["-use-ld=lld", "-Xlinker", "--no-export-dynamic"]
+        (linksCurl ? ["-static-stdlib"] : []) + ["-use-ld=lld", "-Xlinker", "--no-export-dynamic"]
             + (packsRelocations ? ["-Xlinker", "-zpack-relative-relocs"] : []),
-        .when(platforms: [.linux], configuration: .release))
+        releaseOnLinux)
 ]
 
 let package = Package(
@@ -126,7 +137,8 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .executableTarget(
-            name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken", linkerSettings: releaseLinking),
+            name: "gen-token", dependencies: ["Shared"], path: "Steps/GenToken", swiftSettings: releaseSwift,
+            linkerSettings: releaseLinking),
         .testTarget(
             name: "MCPAuthTests",
             dependencies: [
@@ -145,7 +157,7 @@ let package = Package(
         + steps.map {
             .executableTarget(
                 name: $0.target, dependencies: ["Shared"] + stepDependencies[$0.number, default: []],
-                path: "Steps/Step\($0.number)", linkerSettings: releaseLinking)
+                path: "Steps/Step\($0.number)", swiftSettings: releaseSwift, linkerSettings: releaseLinking)
         }
         + steps.map {
             .testTarget(

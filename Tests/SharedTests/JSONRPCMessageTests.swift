@@ -117,6 +117,21 @@ extension JSONRPCMessageTests {
     }
 
     @Test(
+        "strings without escapes keep every character, ASCII or not",
+        arguments: ["plain", "", "é 日本 😀", "~!@#$%^&*()_+-=[]{}|;:',.<>/?", "42"])
+    func plainStrings(text: String) throws {
+        struct Text: Decodable, Equatable { let text: String }
+        let params = #"{"text":"# + "\"\(text)\"}"
+        guard case .request(let request) = try parse(#"{"jsonrpc":"2.0","id":1,"method":"m","params":"# + params + "}")
+        else {
+            Issue.record("not a request")
+            return
+        }
+        #expect(try request.params(Text.self) == Text(text: text))
+        #expect(try request.params(Text.self) == (try JSONDecoder().decode(Text.self, from: Data(params.utf8))))
+    }
+
+    @Test(
         "a missing, null or mistyped field gets the detail JSONDecoder's error would give",
         arguments: [
             #"{"flag":true,"count":1}"#, #"{"name":"n","count":1}"#, #"{"name":null,"count":1}"#,

@@ -83,6 +83,21 @@ struct MCPEndpointTests {
         }
     }
 
+    @Test("a header is read as headers[name] reads it: one field's value, several joined, none nil")
+    func headerValue() throws {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(HTTPField(name: .accept, value: "text/html"))
+        headers.append(HTTPField(name: .accept, value: "application/json"))
+        headers.append(HTTPField(name: .cookie, value: "a=1"))
+        headers.append(HTTPField(name: .cookie, value: "b=2"))
+        for name in [HTTPField.Name.contentType, .accept, .cookie, .origin] {
+            #expect(headers.value(name) == headers[name], "\(name)")
+        }
+        #expect(headers.value(.accept) == "text/html, application/json")
+        #expect(headers.value(.origin) == nil)
+        try endpoint.checkHeaders(headers)  // JSON is admitted by the second Accept field
+    }
+
     @Test("MCP-Protocol-Version must be one we speak when present")
     func protocolVersionHeader() throws {
         let headers: HTTPFields = [.contentType: "application/json"]

@@ -28,7 +28,7 @@ public struct MCPCORSMiddleware<Context: Hummingbird.RequestContext>: RouterMidd
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let origin = request.headers[.origin] else { return try await next(request, context) }
+        guard let origin = request.headers.value(.origin) else { return try await next(request, context) }
         return try await Self.answer(
             request, context: context, origin: origin,
             lists: (methods: Self.allowMethods, headers: Self.allowHeaders, exposed: Self.exposeHeaders), next: next)

@@ -25,7 +25,7 @@ public struct OriginValidationMiddleware<Context: Hummingbird.RequestContext>: R
     ) async throws -> Response {
         if !exemptPaths.contains(request.uri.path) {
             do {
-                try policy.check(request.headers[.origin])
+                try policy.check(request.headers.value(.origin))
             } catch {
                 context.logger.notice("refused \(request.method) \(request.uri.path): \(error.detail)")
                 throw error

@@ -78,7 +78,7 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
             if case .notification(let method) = message { context.logger.debug("notification \(method)") }
             return Response(status: .accepted)
         }
-        let streams = eventStream && Self.acceptsEventStream(request.headers[.accept])
+        let streams = eventStream && Self.acceptsEventStream(request.headers.value(.accept))
         return try await answer(rpc, caller: caller, logger: context.logger, streams: streams)
     }
 
@@ -103,21 +103,21 @@ public struct MCPEndpoint<Handler: JSONRPCHandler>: Sendable {
 
     /// The header rules of the table above, before any body is read.
     func checkHeaders(_ headers: HTTPFields) throws(HTTPRequestError) {
-        let contentType = headers[.contentType]
+        let contentType = headers.value(.contentType)
         guard let contentType, MediaType.hasEssence(contentType, "application/json") else {
             throw .unsupportedMediaType(contentType)
         }
-        if let accept = headers[.accept]?.nilIfEmpty, !MediaType.accepts(accept, "application/json") {
+        if let accept = headers.value(.accept)?.nilIfEmpty, !MediaType.accepts(accept, "application/json") {
             throw .notAcceptable(accept)
         }
-        if let version = headers[.mcpProtocolVersion], !ProtocolVersion.supported.contains(version) {
+        if let version = headers.value(.mcpProtocolVersion), !ProtocolVersion.supported.contains(version) {
             throw .unsupportedProtocolVersion(version)
         }
     }
 
     /// The body, up to ``bodyLimit``; refuses early when `Content-Length` already says too much.
     func readBody(_ request: Request) async throws -> Data {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > bodyLimit {
+        if let length = request.headers.value(.contentLength).flatMap(Int.init), length > bodyLimit {
             throw HTTPRequestError.bodyTooLarge(limit: bodyLimit)
         }
         do {

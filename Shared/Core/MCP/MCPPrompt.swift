@@ -27,6 +27,6 @@ public protocol MCPPrompt: Sendable {
 extension MCPPrompt {
     /// Decodes this prompt's arguments from a `prompts/get` request and fills it.
     func run(_ request: JSONRPCRequest) async throws(JSONRPCError) -> GetPrompt.Result {
-        try await get(request.params(CallParams<Arguments>.self).arguments)
+        try await get(request.arguments(Arguments.self))
     }
 }

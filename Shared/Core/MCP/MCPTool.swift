@@ -35,7 +35,7 @@ extension MCPTool {
     /// Errors: ``JSONRPCError`` and ``AuthFailure`` (from ``ToolContext/requireScope(_:)``) pass
     /// through; any other error becomes a result with `isError: true`.
     func run(_ request: JSONRPCRequest, context: ToolContext) async throws -> CallTool.Result {
-        let arguments = try request.params(CallParams<Arguments>.self).arguments
+        let arguments = try request.arguments(Arguments.self)
         do {
             return try await call(arguments, context: context)
         } catch let error as JSONRPCError {
@@ -46,25 +46,6 @@ extension MCPTool {
             return CallTool.Result(
                 content: [.text(text: "\(definition.name) failed: \(error)", annotations: nil, _meta: nil)],
                 isError: true)
-        }
-    }
-}
-
-/// `tools/call` and `prompts/get` params with the arguments typed; absent arguments decode as `{}`.
-struct CallParams<Arguments: Decodable>: Decodable {
-    let name: String
-    let arguments: Arguments
-
-    private enum Key: String, CodingKey { case name, arguments }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        name = try container.decode(String.self, forKey: .name)
-        if container.contains(.arguments), !(try container.decodeNil(forKey: .arguments)) {
-            arguments = try container.decode(Arguments.self, forKey: .arguments)
-        } else {
-            arguments = try Arguments(
-                from: JSONValue.object([:]).decoder(codingPath: decoder.codingPath + [Key.arguments]))
         }
     }
 }

@@ -13,6 +13,7 @@
 /// lines go to ``ConsoleOutput``: one by one on a terminal, in batches otherwise.
 import Foundation
 public import Logging
+import Synchronization
 
 public struct ConsoleLogHandler: LogHandler {
     public let label: String
@@ -35,28 +36,57 @@ public struct ConsoleLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        output.write(line(for: event))
+        output.write(bytes: lineBytes(for: event))
     }
 
     /// The line written for `event`: time, level, label, metadata sorted by key, source, message.
     func line(for event: LogEvent) -> String {
+        String(decoding: lineBytes(for: event), as: UTF8.self)
+    }
+
+    /// The UTF-8 of ``line(for:)``, gathered in one array: built as a string, by interpolation or by appending,
+    /// the line cost more than the request it reports.
+    func lineBytes(for event: LogEvent) -> [UInt8] {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { _, provided in provided } }
         if let explicit = event.metadata { all.merge(explicit) { _, explicit in explicit } }
         if let error = event.error { all["error.message"] = "\(error)" }
-        let rendered =
-            all.isEmpty
-            ? "" : " " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        return "\(Self.timestamp()) \(event.level) \(label):\(rendered) [\(event.source)] \(event.message)\n"
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line += Self.timestamp().utf8
+        line.append(UInt8(ascii: " "))
+        line += event.level.rawValue.utf8
+        line.append(UInt8(ascii: " "))
+        line += label.utf8
+        line.append(UInt8(ascii: ":"))
+        for (key, value) in all.count > 1 ? all.sorted(by: { $0.key < $1.key }) : Array(all) {
+            line.append(UInt8(ascii: " "))
+            line += key.utf8
+            line.append(UInt8(ascii: "="))
+            line += value.description.utf8
+        }
+        line += " [".utf8
+        line += event.source.utf8
+        line += "] ".utf8
+        line += event.message.description.utf8
+        line.append(UInt8(ascii: "\n"))
+        return line
     }
 
-    /// Local time, to the second, with its UTC offset (ISO 8601).
+    /// The second ``timestamp()`` last formatted, and how.
+    private static let lastTimestamp = Mutex((second: time_t(-1), text: ""))
+
+    /// Local time, to the second, with its UTC offset (ISO 8601): formatted once a second, however many lines.
     static func timestamp() -> String {
-        var now = time(nil)
+        let now = time(nil)
+        if let text = lastTimestamp.withLock({ $0.second == now ? $0.text : nil }) { return text }
+        var seconds = now
         var local = tm()
-        localtime_r(&now, &local)
+        localtime_r(&seconds, &local)
         var buffer = [CChar](repeating: 0, count: 32)
         let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &local)
-        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let text = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        lastTimestamp.withLock { $0 = (now, text) }
+        return text
     }
 }

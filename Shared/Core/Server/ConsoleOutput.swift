@@ -55,12 +55,17 @@ public final class ConsoleOutput: Sendable {
 
     /// Writes `line` now on a terminal; otherwise adds it to the batch.
     public func write(_ line: String) {
+        write(bytes: Array(line.utf8))
+    }
+
+    /// Writes the UTF-8 bytes of a line now on a terminal; otherwise adds them to the batch.
+    public func write(bytes line: [UInt8]) {
         guard batched else {
-            writing.withLock { _ in Self.writeAll(Array(line.utf8), to: fileDescriptor) }
+            writing.withLock { _ in Self.writeAll(line, to: fileDescriptor) }
             return
         }
         let (full, schedule) = batch.withLock { batch -> (Bool, Bool) in
-            batch.bytes.append(contentsOf: line.utf8)
+            batch.bytes.append(contentsOf: line)
             let schedule = !batch.flushScheduled
             batch.flushScheduled = true
             return (batch.bytes.count >= limit, schedule)

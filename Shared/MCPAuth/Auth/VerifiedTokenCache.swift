@@ -82,17 +82,25 @@ public final class VerifiedTokenCache: Sendable {
 /// A token compared and hashed as its UTF-8 bytes (String's `==` is Unicode
 /// canonical equivalence, which two different byte sequences can share).
 ///
-/// The bytes are hashed once, when the key is made: a lookup and the insertion
-/// that follows a miss share that hash, and making room in a full cache rehashes
-/// an `Int` per entry, not hundreds of bytes.
+/// The hash is made once, when the key is made: a lookup and the insertion
+/// that follows a miss share it, and making room in a full cache rehashes an
+/// `Int` per entry, not hundreds of bytes. It reads the length and the last
+/// ``hashedSuffix`` bytes, the end of the token's signature, which differs from
+/// token to token; equality compares every byte. Only verified tokens are
+/// remembered, so tokens made to share an ending cannot crowd the table.
 struct TokenBytes: Hashable, Sendable {
     let token: String
     let digest: Int
+    static let hashedSuffix = 64
 
     init(_ token: String) {
         var token = token
         var hasher = Hasher()
-        token.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        token.withUTF8 { bytes in
+            hasher.combine(bytes.count)
+            let suffix = UnsafeBufferPointer(rebasing: bytes.suffix(Self.hashedSuffix))
+            hasher.combine(bytes: UnsafeRawBufferPointer(suffix))
+        }
         self.token = token
         self.digest = hasher.finalize()
     }

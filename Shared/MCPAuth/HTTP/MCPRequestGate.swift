@@ -37,14 +37,14 @@ struct MCPRequestGate: Sendable {
     /// The verdict on `request`; throws the challenge's rejection (401, 403).
     func admit(_ request: Request, context: MCPRequestContext) async throws -> Verdict {
         guard let caller = context.caller else { throw challenge.rejection(.missingToken, caller: nil, requestID: nil) }
-        guard let type = request.headers[.contentType], MediaType.hasEssence(type, "application/json") else {
+        guard let type = request.headers.value(.contentType), MediaType.hasEssence(type, "application/json") else {
             return .answered(
                 try .json(["detail": "Content-Type must be application/json"], status: .unsupportedMediaType))
         }
         func tooLarge() throws -> Response {
             try .json(["detail": "The body is over \(bodyLimit) bytes"], status: .contentTooLarge)
         }
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > bodyLimit {
+        if let length = request.headers.value(.contentLength).flatMap(Int.init), length > bodyLimit {
             return .answered(try tooLarge())
         }
         let body: Data

@@ -104,6 +104,28 @@ public struct JSONRPCRequest: Sendable, Equatable {
         }
     }
 
+    /// `params.arguments` decoded as `A`, the arguments of `tools/call` and `prompts/get`; absent or `null`, they
+    /// decode as `{}`. Read from the parsed params directly: decoding a whole params type, for the name the dispatch
+    /// has already read, cost more than the arguments themselves.
+    ///
+    /// - Throws: ``JSONRPCError/invalidParams(_:)`` naming the missing or mistyped field (`arguments.message`).
+    package func arguments<A: Decodable>(_ type: A.Type = A.self) throws(JSONRPCError) -> A {
+        guard !paramsAreMalformed else { throw .invalidParams("\"params\" must be an object") }
+        var arguments = JSONValue.object([:])
+        if case .object(let members)? = params, let given = members["arguments"], given != .null { arguments = given }
+        do { return try A(from: arguments.decoder(codingPath: [ArgumentsKey()])) } catch {
+            throw .invalidParams(Self.describe(error))
+        }
+    }
+
+    private struct ArgumentsKey: CodingKey {
+        var stringValue: String { "arguments" }
+        var intValue: Int? { nil }
+        init() {}
+        init?(stringValue: String) { nil }
+        init?(intValue: Int) { nil }
+    }
+
     /// Decodes `params` as `P`; absent params decode as `{}`.
     ///
     /// - Throws: ``JSONRPCError/invalidParams(_:)`` naming the missing or mistyped field.

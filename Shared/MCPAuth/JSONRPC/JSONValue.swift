@@ -90,6 +90,7 @@ package enum JSONValue: Equatable, Sendable {
                 index += 1
                 return .object(members)
             }
+            members.reserveCapacity(8)  // a JSON-RPC message's objects are small: grown one by one, each rehashed
             while true {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\""), let name = string() else { return nil }
@@ -138,12 +139,13 @@ package enum JSONValue: Equatable, Sendable {
             var start = index
             var decoded: [UInt8] = []
             var escaped = false
+            var ascii = true
             while let byte = current {
                 switch byte {
                 case UInt8(ascii: "\""):
                     let run = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                     index += 1
-                    if !escaped { return String(validating: run, as: UTF8.self) }
+                    if !escaped { return ascii ? Self.asciiText(run) : String(validating: run, as: UTF8.self) }
                     decoded.append(contentsOf: run)
                     return String(validating: decoded, as: UTF8.self)
                 case UInt8(ascii: "\\"):
@@ -153,10 +155,19 @@ package enum JSONValue: Equatable, Sendable {
                     guard escape(into: &decoded) else { return nil }
                     start = index
                 case 0x00..<0x20: return nil
+                case 0x80...:
+                    ascii = false
+                    index += 1
                 default: index += 1
                 }
             }
             return nil
+        }
+
+        /// ASCII bytes as a string. Any ASCII is valid UTF-8, so this skips `String(validating:)`, whose generic path
+        /// cost more than the rest of a short string's parse.
+        static func asciiText(_ run: UnsafeRawBufferPointer) -> String {
+            run.withMemoryRebound(to: UInt8.self) { String(decoding: $0, as: UTF8.self) }
         }
 
         /// One escape after `\`, appended to `output` as UTF-8.
@@ -223,8 +234,7 @@ package enum JSONValue: Equatable, Sendable {
                 if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
                 guard digits() else { return nil }
             }
-            guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            else { return nil }
+            let text = Self.asciiText(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
             // -0 stays a Double: as an integer it would lose its sign.
             if isInteger, let integer = Int(text), integer != 0 || bytes[start] != UInt8(ascii: "-") {
                 return .integer(integer)

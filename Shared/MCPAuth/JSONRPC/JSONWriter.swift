@@ -38,20 +38,35 @@ extension JSONWritable {
     /// This value as compact JSON text.
     public func jsonText() throws -> String {
         var json = JSONWriter()
-        try json.write(self)
-        return String(buffer: json.buffer)
+        try write(to: &json)
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 }
 
 /// A streaming writer: values, and objects and arrays opened and closed around them, separators added as needed.
+///
+/// The bytes gather in an array, copied once into a ``buffer`` at the end: appending to an array costs a fraction of
+/// writing each byte into a `ByteBuffer`.
 public struct JSONWriter {
-    public private(set) var buffer: ByteBuffer
+    /// The JSON written so far.
+    public private(set) var bytes: [UInt8]
     /// Whether the next key or value follows a sibling, and needs a comma first.
     private var followsValue = false
 
+    /// A writer that continues `buffer`'s bytes (a response's opening, say).
     public init(buffer: ByteBuffer = ByteBuffer()) {
-        self.buffer = buffer
+        bytes = Array(buffer.readableBytesView)
+        bytes.reserveCapacity(256)
     }
+
+    /// A writer that continues `bytes` (a response's opening, say).
+    package init(bytes: [UInt8]) {
+        self.bytes = bytes
+        self.bytes.reserveCapacity(256)
+    }
+
+    /// The JSON written so far, as a buffer for a response's body.
+    public var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
 
     /// Writes `value`: itself if it is ``JSONWritable``, otherwise with `JSONEncoder.compact`.
     public mutating func write(_ value: some Encodable) throws {
@@ -66,7 +81,7 @@ public struct JSONWriter {
     public mutating func encodeWithJSONEncoder(_ value: some Encodable) throws {
         let bytes = try JSONEncoder.compact.encode(value)
         separate()
-        buffer.writeBytes(bytes)
+        self.bytes.append(contentsOf: bytes)
         followsValue = true
     }
 
@@ -78,7 +93,7 @@ public struct JSONWriter {
     /// The name of the next member; a conformance names its members in sorted order, as `.sortedKeys` does.
     public mutating func key(_ name: String) {
         string(name)
-        buffer.writeInteger(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: ":"))
         followsValue = false
     }
 
@@ -98,60 +113,60 @@ public struct JSONWriter {
     /// (`\b \f \n \r \t`, the rest as `\u00XX`); everything else, `/` and non-ASCII included, as it is.
     public mutating func string(_ value: String) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
         var value = value
-        value.withUTF8 { bytes in
+        value.withUTF8 { utf8 in
             var start = 0
-            for (index, byte) in bytes.enumerated()
+            for (index, byte) in utf8.enumerated()
             where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                buffer.writeBytes(bytes[start..<index])
+                bytes.append(contentsOf: utf8[start..<index])
                 writeEscape(of: byte)
                 start = index + 1
             }
-            buffer.writeBytes(bytes[start...])
+            bytes.append(contentsOf: utf8[start...])
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
         followsValue = true
     }
 
     private mutating func writeEscape(of byte: UInt8) {
+        bytes.append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""): buffer.writeStaticString(#"\""#)
-        case UInt8(ascii: "\\"): buffer.writeStaticString(#"\\"#)
-        case 0x08: buffer.writeStaticString(#"\b"#)
-        case 0x0C: buffer.writeStaticString(#"\f"#)
-        case 0x0A: buffer.writeStaticString(#"\n"#)
-        case 0x0D: buffer.writeStaticString(#"\r"#)
-        case 0x09: buffer.writeStaticString(#"\t"#)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
+        case 0x08: bytes.append(UInt8(ascii: "b"))
+        case 0x0C: bytes.append(UInt8(ascii: "f"))
+        case 0x0A: bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
         default:
             func hexDigit(_ nibble: UInt8) -> UInt8 {
                 nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
             }
-            buffer.writeStaticString(#"\u00"#)
-            buffer.writeInteger(hexDigit(byte >> 4))
-            buffer.writeInteger(hexDigit(byte & 0x0F))
+            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            bytes.append(hexDigit(byte >> 4))
+            bytes.append(hexDigit(byte & 0x0F))
         }
     }
 
     private mutating func scalar(_ text: String) {
         separate()
-        buffer.writeString(text)
+        bytes.append(contentsOf: text.utf8)
         followsValue = true
     }
 
     private mutating func open(_ bracket: Unicode.Scalar) {
         separate()
-        buffer.writeInteger(UInt8(ascii: bracket))
+        bytes.append(UInt8(ascii: bracket))
         followsValue = false
     }
 
     private mutating func close(_ bracket: Unicode.Scalar) {
-        buffer.writeInteger(UInt8(ascii: bracket))
+        bytes.append(UInt8(ascii: bracket))
         followsValue = true
     }
 
     private mutating func separate() {
-        if followsValue { buffer.writeInteger(UInt8(ascii: ",")) }
+        if followsValue { bytes.append(UInt8(ascii: ",")) }
     }
 }
 
