@@ -58,7 +58,8 @@ public struct BearerTokenMiddleware<Context: AuthenticatedRequestContext>: Route
         guard values.count == 1 else { throw .malformedHeader("More than one Authorization header") }
         // On bytes, and lower-casing only the scheme: the header is hundreds of bytes, and this runs on every request.
         let (scheme, credentials) = AuthorizationHeader.split(value)
-        guard scheme.utf8.count == 6, scheme.lowercased() == "bearer" else {
+        // `| 0x20` folds the case of a letter, and turns no other byte into one of "bearer"'s.
+        guard scheme.utf8.elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else {
             throw .malformedHeader("Authorization header must be: Bearer <token>")
         }
         let token = String(credentials)

@@ -84,13 +84,13 @@ package enum JSONValue: Equatable, Sendable {
 
         mutating func object(depth: Int) -> JSONValue? {
             index += 1  // {
-            var members: [String: JSONValue] = [:]
+            // Room for a JSON-RPC message's small objects at once: grown member by member, each growth rehashed.
+            var members = [String: JSONValue](minimumCapacity: 8)
             skipWhitespace()
             if current == UInt8(ascii: "}") {
                 index += 1
                 return .object(members)
             }
-            members.reserveCapacity(8)  // a JSON-RPC message's objects are small: grown one by one, each rehashed
             while true {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\""), let name = string() else { return nil }
