@@ -106,6 +106,9 @@ struct Step6Tests {
             ("Basic YWxpY2U6YWxpY2UxMjM=", "Authorization header must be: Bearer <token>"),
             ("Bearer TOKEN extra", "Bearer token has characters a token cannot have (spaces?)"),
             ("TOKEN", "Authorization header must be: Bearer <token>"),
+            ("Bear TOKEN", "Authorization header must be: Bearer <token>"),
+            ("Bearers TOKEN", "Authorization header must be: Bearer <token>"),
+            ("Bearar TOKEN", "Authorization header must be: Bearer <token>"),
         ])
     func malformedHeaders(value: String, detail: String) async throws {
         let token = try await DemoKeys.token("alice", scopes: ["mcp:tools"])
@@ -120,7 +123,7 @@ struct Step6Tests {
 
     @Test(
         "one or more spaces after Bearer are all accepted (RFC 6750 §2.1: 1*SP)",
-        arguments: ["Bearer TOKEN", "Bearer  TOKEN", "bearer    TOKEN"])
+        arguments: ["Bearer TOKEN", "Bearer  TOKEN", "bearer    TOKEN", "BEARER TOKEN", "bEaReR TOKEN"])
     func spacesAfterScheme(value: String) async throws {
         let token = try await DemoKeys.token("alice", scopes: ["mcp:tools"])
         try await step6App().test(.router) { client in
