@@ -4,7 +4,7 @@
 #   scripts/bench.sh                          step 8 as you run it, then step 8 and step 10 tuned
 #   scripts/bench.sh --against URL [--token T]  the same load against any other MCP endpoint, side by side
 #
-# Two builds of the same servers, in one run:
+# Two ways to run the same servers, in one run:
 #   as you run it  `swift build -c release` (with Package.swift's release settings), the default log level (info),
 #                  the log to a file, as a service manager or `2>step8.log` has it;
 #   tuned          the deployment build below, --log-level warning.
@@ -21,23 +21,28 @@
 # speed drifts, REPEAT=3 shows a steadier table (and takes three times as long).
 # Then a soak: SOAK seconds (default 60) of tools/call at c=64 on step 8, with its RSS before and after; and the
 # JWKS fetches step 10 made during its load, read from its /health (0: the request path never calls the server).
-# It ends with a summary of both builds. Numbers, not assertions: the tests never time anything.
+# It ends with a summary of both. Numbers, not assertions: the tests never time anything.
 CONFIGURATION=release
-# The tuned servers are built as one deploys a Swift server: the Swift runtime and Foundation linked into the binary
-# (--static-swift-stdlib), linked by lld with relative relocations packed (glibc 2.36 and later) and without exporting
-# the binary's symbols, so that the loader has fewer pages to touch when it starts. In their own build folder
-# (.build-bench), so the tests' builds are left as they are. TUNED_FLAGS is that build's `swift build` flags.
-TUNED_FLAGS=(--scratch-path .build-bench --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic)
-glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
-[[ "$(printf '%s\n' 2.36 "$glibc" | sort -V | head -1)" == 2.36 ]] && TUNED_FLAGS+=(-Xlinker -z -Xlinker pack-relative-relocs)
-# Foundation's networking, linked in, asks the linker for libcurl.so, which only libcurl's development package
-# installs: the linker is shown the libcurl the toolchain's own FoundationNetworking loads instead.
-toolchain_lib="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/linux"
-curl_lib=$(ldd "$toolchain_lib/libFoundationNetworking.so" 2>/dev/null | awk '/libcurl/ {print $3; exit}')
-[[ -e "$curl_lib" ]] || { echo "❌ no libcurl found for --static-swift-stdlib: apt-get install libcurl4-openssl-dev"; exit 1; }
-mkdir -p .build-bench/lib
-ln -sf "$curl_lib" .build-bench/lib/libcurl.so
-TUNED_FLAGS+=(-Xlinker -L"$PWD/.build-bench/lib")
+# The deployment build: the Swift runtime and Foundation linked into the binary (--static-swift-stdlib), linked by lld
+# with relative relocations packed (glibc 2.36 and later) and without exporting the binary's symbols. Package.swift's
+# release settings are that build when libcurl's development package is installed (Foundation's networking, linked
+# in, asks the linker for libcurl.so); then "tuned" runs the same binary. Without it, the tuned servers are built in
+# their own folder (.build-bench, so the tests' builds are left as they are), the linker shown the libcurl the
+# toolchain's own FoundationNetworking loads. TUNED_FLAGS is that build's `swift build` flags.
+TUNED_FLAGS=()
+links_runtime_in() { ! readelf -d "$1" 2>/dev/null | grep -q 'NEEDED.*libswiftCore'; }
+tuned_build_flags() {
+    TUNED_FLAGS=(--scratch-path .build-bench --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic)
+    local glibc toolchain_lib curl_lib
+    glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
+    [[ "$(printf '%s\n' 2.36 "$glibc" | sort -V | head -1)" == 2.36 ]] && TUNED_FLAGS+=(-Xlinker -z -Xlinker pack-relative-relocs)
+    toolchain_lib="$(dirname "$(readlink -f "$(command -v swift)")")/../lib/swift/linux"
+    curl_lib=$(ldd "$toolchain_lib/libFoundationNetworking.so" 2>/dev/null | awk '/libcurl/ {print $3; exit}')
+    [[ -e "$curl_lib" ]] || { echo "❌ no libcurl found for --static-swift-stdlib: apt-get install libcurl4-openssl-dev"; exit 1; }
+    mkdir -p .build-bench/lib
+    ln -sf "$curl_lib" .build-bench/lib/libcurl.so
+    TUNED_FLAGS+=(-Xlinker -L"$PWD/.build-bench/lib")
+}
 BUILD_FLAGS=()
 source "$(dirname "$0")/lib.sh"
 command -v wrk >/dev/null || { echo "❌ wrk is required: apt-get install wrk"; exit 1; }
@@ -122,7 +127,14 @@ summary() {
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load, the median of $REPEAT run(s), wrk with $WRK_THREADS thread(s)"
 
-echo "── as you run it: swift build -c $CONFIGURATION; swift run -c $CONFIGURATION step8 (log level info, the log to a file)"
+build step8
+if links_runtime_in "$(build_path)/step8"; then
+    linked="the Swift runtime linked in"
+else
+    linked="the Swift runtime in shared libraries: no libcurl development package (see Benchmarks/README.md)"
+    tuned_build_flags
+fi
+echo "── as you run it: swift build -c $CONFIGURATION; swift run -c $CONFIGURATION step8 (log level info, the log to a file; $linked)"
 header
 start_step 8
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
@@ -130,7 +142,7 @@ load step8-run "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call health"
 stop_server
 AS_YOU_RUN_IT=$(summary "as you run it" step8-run)
 
-BUILD_FLAGS=("${TUNED_FLAGS[@]}")
+BUILD_FLAGS=(${TUNED_FLAGS[@]+"${TUNED_FLAGS[@]}"})
 echo "── tuned: swift build -c $CONFIGURATION ${BUILD_FLAGS[*]}; --log-level warning"
 header
 start_step 8 --log-level warning
