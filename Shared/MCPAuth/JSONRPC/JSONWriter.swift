@@ -55,8 +55,7 @@ public struct JSONWriter {
 
     /// A writer that continues `buffer`'s bytes (a response's opening, say).
     public init(buffer: ByteBuffer = ByteBuffer()) {
-        bytes = Array(buffer.readableBytesView)
-        bytes.reserveCapacity(256)
+        self.init(bytes: Array(buffer.readableBytesView))
     }
 
     /// A writer that continues `bytes` (a response's opening, say).
