@@ -9,7 +9,7 @@
 #                  the log to a file, as a service manager or `2>step8.log` has it;
 #   tuned          the deployment build below, --log-level warning.
 # For tools/call (echo) and ping at 1, 16 and 64 connections (DURATION seconds each, default 10), and step 8's
-# GET /health as the floor of the same server (no token, no body, no JSON), it prints
+# GET /health as the floor of the same server (no token, no body, no JSON; and again with a call's headers), it prints
 # requests per second, p50 and p99 latency, errors (non-2xx answers and socket errors), the server's CPU time per
 # request (user + system, the kernel's networking included; it depends less than req/s on how wrk and the server
 # shared the cores), the server's peak RSS, and how much of its memory is its own (RssAnon: heap, stacks, and the
@@ -60,21 +60,23 @@ while (($# > 0)); do
     esac
 done
 
-cat >"$WORK/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.body = os.getenv("BENCH_BODY")
+# The headers of a call (headers.lua), and the call itself: those headers, POST and a body (post.lua).
+cat >"$WORK/headers.lua" <<'LUA'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json, text/event-stream"
 local token = os.getenv("BENCH_TOKEN")
 if token ~= nil and token ~= "" then wrk.headers["Authorization"] = "Bearer " .. token end
 LUA
+{ cat "$WORK/headers.lua"; printf 'wrk.method = "POST"\nwrk.body = os.getenv("BENCH_BODY")\n'; } >"$WORK/post.lua"
 CALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"}}}'
 PING='{"jsonrpc":"2.0","id":1,"method":"ping"}'
 ROWS=()
 
 # load NAME URL TOKEN PID [METHODS]: runs every load against URL; PID (or empty) is the server whose peak RSS is read.
 # METHODS defaults to "tools/call ping"; "health" is GET /health on the same server: no token, no body, no JSON,
-# what Hummingbird and the server's first middleware cost alone on this machine.
+# what Hummingbird and the server's first middleware cost alone on this machine. "health+token" is the same GET with a
+# call's headers (the bearer token, Content-Type, Accept), which /health does not read: what the HTTP layer alone
+# costs for the headers every authenticated call carries (it parses and checks each of a token's hundreds of bytes).
 load() {
     local name=$1 url=$2 token=$3 pid=$4 methods=${5:-tools/call ping} method body c out rps p50 p99 bad rss own target script cpu busy run machine
     # The server's CPU time (user + system, in clock ticks) so far: per request, it does not depend on how wrk was scheduled.
@@ -86,6 +88,7 @@ load() {
         body=$CALL target=$url script=(-s "$WORK/post.lua")
         [[ $method == ping ]] && body=$PING
         [[ $method == health ]] && target=${url%/mcp}/health script=()
+        [[ $method == health+token ]] && target=${url%/mcp}/health script=(-s "$WORK/headers.lua")
         for c in 1 16 64; do
             # REPEAT runs of the same load; the row shows the one with the median req/s, and the errors of all of them.
             local outs=() ticks=() steals=() pick
@@ -108,21 +111,24 @@ load() {
                 rss="$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
                 own="$(awk '/RssAnon/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
             fi
-            ROWS+=("$(printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s %6s' "$name" "$method" "$c" "$rps" "$p50" "$p99" "$bad" "$cpu" "$rss" "$own" "${steals[$pick]}")")
+            ROWS+=("$(printf '%-10s %-12s %4s %10s %9s %9s %7s %8s %9s %7s %6s' "$name" "$method" "$c" "$rps" "$p50" "$p99" "$bad" "$cpu" "$rss" "$own" "${steals[$pick]}")")
             echo "${ROWS[-1]}"
         done
     done
 }
 
-header() { printf '%-10s %-11s %4s %10s %9s %9s %7s %8s %9s %7s %6s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own" steal; }
-# summary LABEL NAME: one line of step NAME's rows so far: tools/call at 16 connections, and its share of /health's.
+header() { printf '%-10s %-12s %4s %10s %9s %9s %7s %8s %9s %7s %6s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own" steal; }
+# summary LABEL NAME: one line of step NAME's rows so far: tools/call at 16 connections, and its share of GET /health's
+# rate, without and with a call's headers.
 summary() {
     printf '%s\n' "${ROWS[@]}" | awk -v label="$1" -v name="$2" '
         $1 == name && $2 == "tools/call" && $3 == 16 { rps = $4; p99 = $6; rss = $10 " " $11 }
         $1 == name && $2 == "health" && $3 == 16 { health = $4 }
-        END { share = 0; if (health > 0) share = 100 * rps / health
-              printf "%-14s step8 tools/call at c=16: %6.0f req/s, p99 %s, peak RSS %s; GET /health %6.0f req/s (%.0f%%)\n",
-                  label, rps, p99, rss, health, share }'
+        $1 == name && $2 == "health+token" && $3 == 16 { headers = $4 }
+        function share(floor) { return floor > 0 ? sprintf("%.0f%%", 100 * rps / floor) : "-" }
+        END { printf "%-14s step8 tools/call at c=16: %6.0f req/s, p99 %s, peak RSS %s;", label, rps, p99, rss
+              printf " of GET /health %s (%.0f req/s), with its headers %s (%.0f req/s)\n", share(health), health,
+                  share(headers), headers }'
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sr); ${DURATION} s per load, the median of $REPEAT run(s), wrk with $WRK_THREADS thread(s)"
@@ -138,7 +144,7 @@ echo "── as you run it: swift build -c $CONFIGURATION; swift run -c $CONFIGU
 header
 start_step 8
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
-load step8-run "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call health"
+load step8-run "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call health health+token"
 stop_server
 AS_YOU_RUN_IT=$(summary "as you run it" step8-run)
 
@@ -147,7 +153,7 @@ echo "── tuned: swift build -c $CONFIGURATION ${BUILD_FLAGS[*]}; --log-level
 header
 start_step 8 --log-level warning
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
-load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call ping health"
+load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call ping health health+token"
 STEP8_RPS=$(awk '$1 == "step8" && $2 == "tools/call" && $3 == 16 {print $4}' <<<"$(printf '%s\n' "${ROWS[@]}")")
 rss() { awk '/VmRSS/ {total = $2} /RssAnon/ {own = $2} END {printf "%.1f MB (own %.1f MB)", total / 1024, own / 1024}' "/proc/$1/status"; }
 BEFORE=$(rss "${SERVER_PIDS[-1]}")

@@ -32,6 +32,23 @@ extension TokenDecodingTests {
 struct TokenDecodingTests {
     let issuedAt = Date(timeIntervalSince1970: 1_800_000_000)
 
+    @Test("a bearer token is every b64token byte (RFC 6750 §2.1) and nothing else, wherever the odd byte sits")
+    func b64TokenAlphabet() {
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=".utf8)
+        let valid = String(repeating: "eyJhbGciOiJSUzI1NiJ9-_~+/=.", count: 30)
+        #expect(B64Token.isValid(valid))
+        for byte in UInt8.min...UInt8.max {
+            for position in [0, 1, valid.utf8.count / 2, valid.utf8.count - 1] {
+                var bytes = Array(valid.utf8)
+                bytes[position] = byte
+                let token = String(decoding: bytes, as: UTF8.self)
+                // A byte over 0x7F alone is not UTF-8; decoding repairs it, and the repair is no b64token byte either.
+                #expect(B64Token.isValid(token) == alphabet.contains(byte), "byte \(byte) at \(position)")
+            }
+        }
+        #expect(B64Token.isValid("caf\u{E9}") == false)
+    }
+
     @Test("base64url decodes every length and byte value exactly as Foundation's base64 does")
     func base64URLRoundTrip() {
         var generator = SystemRandomNumberGenerator()

@@ -15,6 +15,7 @@
 import Foundation
 public import Hummingbird
 public import MCP
+import HTTPTypes
 
 public struct JSONRPCResponse: Sendable {
     let id: ID?
@@ -53,7 +54,11 @@ public struct JSONRPCResponse: Sendable {
     /// An HTTP response with this JSON-RPC response as its body.
     public func response(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
-        headers[.contentType] = "application/json"
+        if headers.contains(.contentType) {
+            headers[.contentType] = "application/json"
+        } else {
+            headers.append(HTTPField(name: .contentType, value: "application/json"))  // the usual case, and cheaper
+        }
         return Response(status: status, headers: headers, body: .init(byteBuffer: try encoded()))
     }
 }
