@@ -18,7 +18,8 @@
 # well above 0, the row measured them too). wrk runs WRK_THREADS threads (default 1): on a machine with few cores, a
 # second load thread takes CPU from the server it measures.
 # REPEAT (default 1) runs each load that many times and shows the run with the median req/s: on a shared VM whose
-# speed drifts, REPEAT=3 shows a steadier table (and takes three times as long).
+# speed drifts, REPEAT=3 shows a steadier table (and takes three times as long). For the tuned step 8, the shares of
+# tools/call's rate in /health's are also measured in turns (ROUNDS rounds, default 5, of ROUND seconds, default 5).
 # Then a soak: SOAK seconds (default 60) of tools/call at c=64 on step 8, with its RSS before and after; and the
 # JWKS fetches step 10 made during its load, read from its /health (0: the request path never calls the server).
 # It ends with a summary of both. Numbers, not assertions: the tests never time anything.
@@ -72,29 +73,35 @@ CALL='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arg
 PING='{"jsonrpc":"2.0","id":1,"method":"ping"}'
 ROWS=()
 
+# run_wrk METHOD URL TOKEN C SECONDS: wrk's report of one load of METHOD (below) at C connections against URL's server.
+run_wrk() {
+    local method=$1 url=$2 token=$3 c=$4 seconds=$5 body=$CALL target=$2 script=(-s "$WORK/post.lua")
+    [[ $method == ping ]] && body=$PING
+    [[ $method == health ]] && target=${url%/mcp}/health script=()
+    [[ $method == health+token ]] && target=${url%/mcp}/health script=(-s "$WORK/headers.lua")
+    BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < WRK_THREADS ? c : WRK_THREADS))" -c"$c" -d"${seconds}s" --latency \
+        "${script[@]}" "$target"
+}
+
 # load NAME URL TOKEN PID [METHODS]: runs every load against URL; PID (or empty) is the server whose peak RSS is read.
 # METHODS defaults to "tools/call ping"; "health" is GET /health on the same server: no token, no body, no JSON,
 # what Hummingbird and the server's first middleware cost alone on this machine. "health+token" is the same GET with a
 # call's headers (the bearer token, Content-Type, Accept), which /health does not read: what the HTTP layer alone
 # costs for the headers every authenticated call carries (it parses and checks each of a token's hundreds of bytes).
 load() {
-    local name=$1 url=$2 token=$3 pid=$4 methods=${5:-tools/call ping} method body c out rps p50 p99 bad rss own target script cpu busy run machine
+    local name=$1 url=$2 token=$3 pid=$4 methods=${5:-tools/call ping} method c out rps p50 p99 bad rss own cpu busy run machine
     # The server's CPU time (user + system, in clock ticks) so far: per request, it does not depend on how wrk was scheduled.
     cpu_ticks() { [[ -n "$pid" ]] && awk '{print $14 + $15}' "/proc/$pid/stat" || echo 0; }
     # The machine's stolen and total CPU time so far (/proc/stat): steal is the time the hypervisor gave the cores to
     # other guests. On a shared VM, a run with steal well above 0 measured the neighbours too.
     cpu_stat() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
     for method in $methods; do
-        body=$CALL target=$url script=(-s "$WORK/post.lua")
-        [[ $method == ping ]] && body=$PING
-        [[ $method == health ]] && target=${url%/mcp}/health script=()
-        [[ $method == health+token ]] && target=${url%/mcp}/health script=(-s "$WORK/headers.lua")
         for c in 1 16 64; do
             # REPEAT runs of the same load; the row shows the one with the median req/s, and the errors of all of them.
             local outs=() ticks=() steals=() pick
             for ((run = 0; run < REPEAT; run++)); do
                 busy=$(cpu_ticks) machine=$(cpu_stat)
-                outs+=("$(BENCH_BODY=$body BENCH_TOKEN=$token wrk -t"$((c < WRK_THREADS ? c : WRK_THREADS))" -c"$c" -d"${DURATION}s" --latency "${script[@]}" "$target")")
+                outs+=("$(run_wrk "$method" "$url" "$token" "$c" "$DURATION")")
                 ticks+=($(($(cpu_ticks) - busy)))
                 steals+=("$(awk -v before="$machine" -v after="$(cpu_stat)" 'BEGIN { split(before, a); split(after, b)
                     printf "%.1f%%", (b[2] > a[2] ? 100 * (b[1] - a[1]) / (b[2] - a[2]) : 0) }')")
@@ -115,6 +122,26 @@ load() {
             echo "${ROWS[-1]}"
         done
     done
+}
+
+# alternate URL TOKEN: tools/call's rate as a share of GET /health's, without and with a call's headers, at 16
+# connections. The three loads take turns, ROUNDS times (default 5) for ROUND seconds each (default 5), and each share
+# is the median of its rounds: a VM whose speed drifts over minutes slows the three alike, which rows measured minutes
+# apart cannot promise.
+alternate() {
+    local url=$1 token=$2 round method
+    local calls=() healths=() headers=()
+    rate() { run_wrk "$1" "$url" "$token" 16 "${ROUND:-5}" | awk '/Requests\/sec/ {print $2}'; }
+    for ((round = 0; round < ${ROUNDS:-5}; round++)); do
+        local call health header
+        call=$(rate tools/call) health=$(rate health) header=$(rate health+token)
+        healths+=("$(awk -v a="$call" -v b="$health" 'BEGIN { print (b > 0 ? 100 * a / b : 0) }')")
+        headers+=("$(awk -v a="$call" -v b="$header" 'BEGIN { print (b > 0 ? 100 * a / b : 0) }')")
+        calls+=("$call")
+    done
+    median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "%.0f", v[int((NR + 1) / 2)] }'; }
+    printf 'in turns (%s rounds of %s s at c=16): tools/call %s req/s, %s%% of GET /health, %s%% of GET /health with its headers\n' \
+        "${ROUNDS:-5}" "${ROUND:-5}" "$(median "${calls[@]}")" "$(median "${healths[@]}")" "$(median "${headers[@]}")"
 }
 
 header() { printf '%-10s %-12s %4s %10s %9s %9s %7s %8s %9s %7s %6s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own" steal; }
@@ -155,6 +182,8 @@ start_step 8 --log-level warning
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
 load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call ping health health+token"
 STEP8_RPS=$(awk '$1 == "step8" && $2 == "tools/call" && $3 == 16 {print $4}' <<<"$(printf '%s\n' "${ROWS[@]}")")
+TURNS=$(alternate "$BASE/mcp" "$TOKEN")
+echo "$TURNS"
 rss() { awk '/VmRSS/ {total = $2} /RssAnon/ {own = $2} END {printf "%.1f MB (own %.1f MB)", total / 1024, own / 1024}' "/proc/$1/status"; }
 BEFORE=$(rss "${SERVER_PIDS[-1]}")
 SOAKED=$(BENCH_BODY=$CALL BENCH_TOKEN=$TOKEN wrk -t"$WRK_THREADS" -c64 -d"${SOAK}s" -s "$WORK/post.lua" "$BASE/mcp" | awk '/Requests\/sec/ {print $2}')
@@ -177,6 +206,7 @@ echo "JWKS fetches by step10 during its load: $(($(curl -sS "$BASE/health" | jq 
 echo "── summary"
 echo "$AS_YOU_RUN_IT"
 summary "tuned" step8
+echo "               $TURNS"
 
 if [[ -n "$AGAINST" ]]; then
     load other "$AGAINST" "$AGAINST_TOKEN" ""
