@@ -39,7 +39,7 @@ public struct JSONRPCResponse: Sendable {
 
     /// The response as compact JSON bytes; a ``JSONWritable`` payload writes itself into them.
     public func encoded() throws -> ByteBuffer {
-        var json = JSONWriter(bytes: Array(#"{"jsonrpc":"2.0","id":"#.utf8))
+        var json = JSONWriter(bytes: #"{"jsonrpc":"2.0","id":"#.utf8)
         switch id {
         case .number(let number)?: json.int(number)
         case .string(let string)?: json.string(string)

@@ -53,15 +53,21 @@ public struct JSONWriter {
     /// Whether the next key or value follows a sibling, and needs a comma first.
     private var followsValue = false
 
-    /// A writer that continues `buffer`'s bytes (a response's opening, say).
-    public init(buffer: ByteBuffer = ByteBuffer()) {
-        self.init(bytes: Array(buffer.readableBytesView))
+    /// A writer with nothing written yet.
+    public init() {
+        self.init(bytes: EmptyCollection())
     }
 
-    /// A writer that continues `bytes` (a response's opening, say).
-    package init(bytes: [UInt8]) {
-        self.bytes = bytes
-        self.bytes.reserveCapacity(256)
+    /// A writer that continues `buffer`'s bytes (a response's opening, say).
+    public init(buffer: ByteBuffer) {
+        self.init(bytes: buffer.readableBytesView)
+    }
+
+    /// A writer that continues `bytes` (a response's opening, say), with room for a small answer up front.
+    package init(bytes: some Collection<UInt8>) {
+        self.bytes = []
+        self.bytes.reserveCapacity(Swift.max(256, bytes.count * 2))
+        self.bytes.append(contentsOf: bytes)
     }
 
     /// The JSON written so far, as a buffer for a response's body.
