@@ -129,11 +129,9 @@ load() {
 # is the median of its rounds: a VM whose speed drifts over minutes slows the three alike, which rows measured minutes
 # apart cannot promise.
 alternate() {
-    local url=$1 token=$2 round method
-    local calls=() healths=() headers=()
+    local url=$1 token=$2 round call health header calls=() healths=() headers=()
     rate() { run_wrk "$1" "$url" "$token" 16 "${ROUND:-5}" | awk '/Requests\/sec/ {print $2}'; }
     for ((round = 0; round < ${ROUNDS:-5}; round++)); do
-        local call health header
         call=$(rate tools/call) health=$(rate health) header=$(rate health+token)
         healths+=("$(awk -v a="$call" -v b="$health" 'BEGIN { print (b > 0 ? 100 * a / b : 0) }')")
         headers+=("$(awk -v a="$call" -v b="$header" 'BEGIN { print (b > 0 ? 100 * a / b : 0) }')")
@@ -186,7 +184,7 @@ TURNS=$(alternate "$BASE/mcp" "$TOKEN")
 echo "$TURNS"
 rss() { awk '/VmRSS/ {total = $2} /RssAnon/ {own = $2} END {printf "%.1f MB (own %.1f MB)", total / 1024, own / 1024}' "/proc/$1/status"; }
 BEFORE=$(rss "${SERVER_PIDS[-1]}")
-SOAKED=$(BENCH_BODY=$CALL BENCH_TOKEN=$TOKEN wrk -t"$WRK_THREADS" -c64 -d"${SOAK}s" -s "$WORK/post.lua" "$BASE/mcp" | awk '/Requests\/sec/ {print $2}')
+SOAKED=$(run_wrk tools/call "$BASE/mcp" "$TOKEN" 64 "$SOAK" | awk '/Requests\/sec/ {print $2}')
 SOAK_LINE="soak: step8 tools/call at c=64 for ${SOAK} s: ${SOAKED} req/s; RSS ${BEFORE} before, $(rss "${SERVER_PIDS[-1]}") after"
 echo "$SOAK_LINE"
 stop_server
