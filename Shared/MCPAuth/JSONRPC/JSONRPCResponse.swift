@@ -13,9 +13,9 @@
 /// none that could be read, as JSON-RPC requires. The payload goes through
 /// ``JSONWriter``: the results of `ping` and `tools/call` write themselves.
 import Foundation
+import HTTPTypes
 public import Hummingbird
 public import MCP
-import HTTPTypes
 
 public struct JSONRPCResponse: Sendable {
     let id: ID?
