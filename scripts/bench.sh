@@ -53,13 +53,20 @@ REPEAT=${REPEAT:-1}
 WRK_THREADS=${WRK_THREADS:-1}
 SOAK=${SOAK:-60}
 AGAINST="" AGAINST_TOKEN=""
+usage() { echo "usage: scripts/bench.sh [--against URL [--token TOKEN]]"; exit 2; }
 while (($# > 0)); do
+    (($# >= 2)) || usage
     case $1 in
         --against) AGAINST=$2; shift 2 ;;
         --token) AGAINST_TOKEN=$2; shift 2 ;;
-        *) echo "usage: scripts/bench.sh [--against URL [--token TOKEN]]"; exit 2 ;;
+        *) usage ;;
     esac
 done
+# The endpoint to compare with answers before minutes of loading begin: a URL mistyped, or a server not started yet.
+if [[ -n "$AGAINST" ]] && ! curl -sS -o /dev/null --max-time 5 "$AGAINST" 2>/dev/null; then
+    echo "❌ nothing answers at $AGAINST: start the server to compare with first (Benchmarks/README.md shows how)"
+    exit 1
+fi
 
 # The headers of a call (headers.lua), and the call itself: those headers, POST and a body (post.lua).
 cat >"$WORK/headers.lua" <<'LUA'
