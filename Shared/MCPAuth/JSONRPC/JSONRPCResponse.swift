@@ -13,7 +13,6 @@
 /// none that could be read, as JSON-RPC requires. The payload goes through
 /// ``JSONWriter``: the results of `ping` and `tools/call` write themselves.
 import Foundation
-import HTTPTypes
 public import Hummingbird
 public import MCP
 
@@ -54,11 +53,7 @@ public struct JSONRPCResponse: Sendable {
     /// An HTTP response with this JSON-RPC response as its body.
     public func response(status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
-        if headers.contains(.contentType) {
-            headers[.contentType] = "application/json"
-        } else {
-            headers.append(HTTPField(name: .contentType, value: "application/json"))  // the usual case, and cheaper
-        }
+        headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: try encoded()))
     }
 }
