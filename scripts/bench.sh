@@ -131,22 +131,38 @@ load() {
     done
 }
 
-# alternate URL TOKEN: tools/call's rate as a share of GET /health's, without and with a call's headers, at 16
+# alternate URL TOKEN PID: tools/call's rate as a share of GET /health's, without and with a call's headers, at 16
 # connections. The three loads take turns, ROUNDS times (default 5) for ROUND seconds each (default 5), and each share
 # is the median of its rounds: a VM whose speed drifts over minutes slows the three alike, which rows measured minutes
-# apart cannot promise.
+# apart cannot promise. The same for the server's CPU time per request (PID's): how much more a call costs it, which
+# depends less than the rate on how wrk and the server shared the cores.
 alternate() {
-    local url=$1 token=$2 round call health header calls=() healths=() headers=()
-    rate() { run_wrk "$1" "$url" "$token" 16 "${ROUND:-5}" | awk '/Requests\/sec/ {print $2}'; }
+    local url=$1 token=$2 pid=$3 round call health header call_cpu health_cpu header_cpu
+    local calls=() healths=() headers=() cpus=() health_cpus=() header_cpus=()
+    ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+    # measure METHOD: "REQ/S CPU-µs-PER-REQUEST" of one load
+    measure() {
+        local before out
+        before=$(ticks)
+        out=$(run_wrk "$1" "$url" "$token" 16 "${ROUND:-5}")
+        awk -v ticks=$(($(ticks) - before)) -v hz="$(getconf CLK_TCK)" '
+            /requests in/ { n = $1 } /Requests\/sec/ { rps = $2 }
+            END { printf "%s %.1f\n", rps, (n > 0 ? ticks * 1e6 / hz / n : 0) }' <<<"$out"
+    }
+    percent() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > 0 ? 100 * a / b : 0) }'; }
     for ((round = 0; round < ${ROUNDS:-5}; round++)); do
-        call=$(rate tools/call) health=$(rate health) header=$(rate health+token)
-        healths+=("$(awk -v a="$call" -v b="$health" 'BEGIN { print (b > 0 ? 100 * a / b : 0) }')")
-        headers+=("$(awk -v a="$call" -v b="$header" 'BEGIN { print (b > 0 ? 100 * a / b : 0) }')")
-        calls+=("$call")
+        read -r call call_cpu <<<"$(measure tools/call)"
+        read -r health health_cpu <<<"$(measure health)"
+        read -r header header_cpu <<<"$(measure health+token)"
+        calls+=("$call") cpus+=("$call_cpu")
+        healths+=("$(percent "$call" "$health")") headers+=("$(percent "$call" "$header")")
+        health_cpus+=("$(percent "$health_cpu" "$call_cpu")") header_cpus+=("$(percent "$header_cpu" "$call_cpu")")
     done
     median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { printf "%.0f", v[int((NR + 1) / 2)] }'; }
-    printf 'in turns (%s rounds of %s s at c=16): tools/call %s req/s, %s%% of GET /health, %s%% of GET /health with its headers\n' \
+    printf 'in turns (%s rounds of %s s at c=16): tools/call %s req/s, %s%% of GET /health, %s%% with its headers;' \
         "${ROUNDS:-5}" "${ROUND:-5}" "$(median "${calls[@]}")" "$(median "${healths[@]}")" "$(median "${headers[@]}")"
+    printf ' by CPU per request (%s µs), %s%% and %s%%\n' "$(median "${cpus[@]}")" "$(median "${health_cpus[@]}")" \
+        "$(median "${header_cpus[@]}")"
 }
 
 header() { printf '%-10s %-12s %4s %10s %9s %9s %7s %8s %9s %7s %6s\n' server method c req/s p50 p99 errors "cpu/req" "peak RSS" "own" steal; }
@@ -187,7 +203,7 @@ start_step 8 --log-level warning
 TOKEN=$(gen_token bench mcp:read,mcp:tools,mcp:prompts)
 load step8 "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}" "tools/call ping health health+token"
 STEP8_RPS=$(awk '$1 == "step8" && $2 == "tools/call" && $3 == 16 {print $4}' <<<"$(printf '%s\n' "${ROWS[@]}")")
-TURNS=$(alternate "$BASE/mcp" "$TOKEN")
+TURNS=$(alternate "$BASE/mcp" "$TOKEN" "${SERVER_PIDS[-1]}")
 echo "$TURNS"
 rss() { awk '/VmRSS/ {total = $2} /RssAnon/ {own = $2} END {printf "%.1f MB (own %.1f MB)", total / 1024, own / 1024}' "/proc/$1/status"; }
 BEFORE=$(rss "${SERVER_PIDS[-1]}")
