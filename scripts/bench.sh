@@ -90,6 +90,10 @@ run_wrk() {
         "${script[@]}" "$target"
 }
 
+# cpu_ticks PID: the CPU time (user + system, in clock ticks) server PID has used so far, 0 without a PID. Per request,
+# it does not depend on how wrk was scheduled.
+cpu_ticks() { [[ -n "$1" ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }
+
 # load NAME URL TOKEN PID [METHODS]: runs every load against URL; PID (or empty) is the server whose peak RSS is read.
 # METHODS defaults to "tools/call ping"; "health" is GET /health on the same server: no token, no body, no JSON,
 # what Hummingbird and the server's first middleware cost alone on this machine. "health+token" is the same GET with a
@@ -97,8 +101,6 @@ run_wrk() {
 # costs for the headers every authenticated call carries (it parses and checks each of a token's hundreds of bytes).
 load() {
     local name=$1 url=$2 token=$3 pid=$4 methods=${5:-tools/call ping} method c out rps p50 p99 bad rss own cpu busy run machine
-    # The server's CPU time (user + system, in clock ticks) so far: per request, it does not depend on how wrk was scheduled.
-    cpu_ticks() { [[ -n "$pid" ]] && awk '{print $14 + $15}' "/proc/$pid/stat" || echo 0; }
     # The machine's stolen and total CPU time so far (/proc/stat): steal is the time the hypervisor gave the cores to
     # other guests. On a shared VM, a run with steal well above 0 measured the neighbours too.
     cpu_stat() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
@@ -107,9 +109,9 @@ load() {
             # REPEAT runs of the same load; the row shows the one with the median req/s, and the errors of all of them.
             local outs=() ticks=() steals=() pick
             for ((run = 0; run < REPEAT; run++)); do
-                busy=$(cpu_ticks) machine=$(cpu_stat)
+                busy=$(cpu_ticks "$pid") machine=$(cpu_stat)
                 outs+=("$(run_wrk "$method" "$url" "$token" "$c" "$DURATION")")
-                ticks+=($(($(cpu_ticks) - busy)))
+                ticks+=($(($(cpu_ticks "$pid") - busy)))
                 steals+=("$(awk -v before="$machine" -v after="$(cpu_stat)" 'BEGIN { split(before, a); split(after, b)
                     printf "%.1f%%", (b[2] > a[2] ? 100 * (b[1] - a[1]) / (b[2] - a[2]) : 0) }')")
             done
@@ -139,13 +141,12 @@ load() {
 alternate() {
     local url=$1 token=$2 pid=$3 round call health header call_cpu health_cpu header_cpu
     local calls=() healths=() headers=() cpus=() health_cpus=() header_cpus=()
-    ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
     # measure METHOD: "REQ/S CPU-µs-PER-REQUEST" of one load
     measure() {
         local before out
-        before=$(ticks)
+        before=$(cpu_ticks "$pid")
         out=$(run_wrk "$1" "$url" "$token" 16 "${ROUND:-5}")
-        awk -v ticks=$(($(ticks) - before)) -v hz="$(getconf CLK_TCK)" '
+        awk -v ticks=$(($(cpu_ticks "$pid") - before)) -v hz="$(getconf CLK_TCK)" '
             /requests in/ { n = $1 } /Requests\/sec/ { rps = $2 }
             END { printf "%s %.1f\n", rps, (n > 0 ? ticks * 1e6 / hz / n : 0) }' <<<"$out"
     }
