@@ -13,7 +13,7 @@
 /// ```swift
 /// try ScopePolicy.step8.check(ListTools.name, for: user)   // throws AuthFailure.insufficientScope("mcp:tools")
 /// ```
-public import MCP
+import MCP
 public import MCPAuth
 
 extension ScopePolicy {

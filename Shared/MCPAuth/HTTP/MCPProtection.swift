@@ -4,7 +4,7 @@
 /// each one of these and what answers an admitted message. ``addRoutes(to:answer:)`` serves the RFC 9728 metadata,
 /// and `POST <resource path>` behind the token middleware (bearer, and key-bound tokens when `resource` takes them)
 /// and ``MCPRequestGate``.
-public import Hummingbird
+import Hummingbird
 
 public struct MCPProtection: Sendable {
     public let resource: ProtectedResource

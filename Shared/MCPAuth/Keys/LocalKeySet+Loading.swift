@@ -11,7 +11,7 @@
 /// ```
 ///
 /// - SeeAlso: RFC 7517 §5 (JWK Set), RFC 7468 (PEM)
-public import Crypto
+import Crypto
 import CryptoExtras
 public import Foundation
 

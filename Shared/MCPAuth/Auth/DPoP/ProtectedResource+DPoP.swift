@@ -11,7 +11,7 @@
 /// let authenticated = router.group("/mcp").add(middleware: resource.tokenMiddleware(verifier: verifier))
 /// let mcp = ScopeEnforcingHandler(dispatcher, policy: .keycloak, challenge: resource.tokenChallenge)
 /// ```
-public import Hummingbird
+import Hummingbird
 
 extension ProtectedResource {
     /// The `WWW-Authenticate` challenges for the resource's ``dpop`` policy (`.allowed` when it has none).
