@@ -75,7 +75,7 @@ final class Collected: Sendable {
     struct Writer: ResponseBodyWriter {
         let into: Collected
         mutating func write(_ buffer: ByteBuffer) async throws {
-            into.buffer.withLock { $0.writeImmutableBuffer(buffer) }
+            _ = into.buffer.withLock { $0.writeImmutableBuffer(buffer) }
         }
         consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
     }

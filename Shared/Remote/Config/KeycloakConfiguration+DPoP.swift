@@ -11,7 +11,7 @@
 ///
 /// DPoP-bound tokens with their proofs are accepted either way.
 public import MCPAuthRemote
-public import Shared
+import Shared
 
 public struct DPoPSettings: Sendable, Equatable {
     /// `DPOP_REQUIRED`: whether bearer tokens are refused.

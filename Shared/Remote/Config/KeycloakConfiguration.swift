@@ -31,7 +31,7 @@ import Configuration
 public import Foundation
 public import Logging
 public import MCPAuthRemote
-public import Shared
+import Shared
 import SystemPackage
 
 public struct KeycloakConfiguration: Sendable, Equatable {
